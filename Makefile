@@ -1,0 +1,38 @@
+# One-command entry points. Every target sets up the virtualenv from the lock file on first use.
+PYTHON ?= python3.11
+YEAR ?= 2012
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-from-lock
+UV_VERSION := 0.13.9
+
+.PHONY: setup report test lab demo lock clean-venv
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --editable .
+	touch $@
+
+report: $(STAMP)
+	$(BIN)/python -m helpers run --year $(YEAR)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+demo: $(STAMP)
+	$(BIN)/python -m helpers demo --year $(YEAR)
+
+# Re-pin every dependency after editing pyproject.toml (needs network access to the package index).
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --universal \
+		--generate-hashes --no-header --quiet -o requirements.lock
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,53 @@
+"""Command line: ``python -m helpers {run,demo,frame} ...``.
+
+Each sub-command lives in the module of its concern, which provides
+``configure_parser(parser)`` and ``main(args) -> int``; modules are imported
+only when their command is chosen so that ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from helpers.errors import InputError
+
+COMMANDS = {
+    "run": ("helpers.pipeline", "run the yearly pipeline for one wave"),
+    "demo": ("helpers.demo", "generate a synthetic demo wave under data/raw/<year>/"),
+    "frame": ("helpers.framebuild", "build the sampling frame from the official public files"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Parser with one sub-parser per command, filled in by its module."""
+    parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module_name, summary) in COMMANDS.items():
+        sub = commands.add_parser(name, help=summary, description=summary)
+        sub.set_defaults(module=module_name)
+        argv = sys.argv[1:]
+        # Only the chosen command's module is imported to describe its options.
+        if argv and argv[0] == name:
+            importlib.import_module(module_name).configure_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m helpers``; returns the exit status."""
+    if argv is not None:
+        sys.argv = [sys.argv[0], *argv]
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s",
+                        datefmt="%H:%M:%S")
+    args = build_parser().parse_args()
+    try:
+        return importlib.import_module(args.module).main(args)
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

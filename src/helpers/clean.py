@@ -1,0 +1,312 @@
+"""The cleaning step: from the raw export and the frame to typed, linked, de-identified files.
+
+Order of operations (each recorded in the cleaning log):
+
+1. read the frame and the export, whatever their encoding and separator, and
+   check the export's columns against the codebook;
+2. drop test submissions (a test marker as a whole word in the authority's
+   name or the respondent's name or e-mail);
+3. recode answers to typed values (:mod:`helpers.recode`);
+4. link each submission to a frame unit (:mod:`helpers.linkage`) and drop the
+   unmatched;
+5. resolve duplicates: when one unit submitted more than once, keep the
+   submission the tool marked complete, then the most complete one, then the
+   latest; drop the others;
+6. give every frame unit an AAPOR disposition;
+7. drop personal data: names, job titles, e-mails, phones and free text never
+   leave this module.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from helpers.codebook import Codebook
+from helpers.errors import InputError
+from helpers.frame import read_frame
+from helpers.ingest import LINE_COLUMN, read_table
+from helpers.linkage import link_submissions
+from helpers.recode import MISSING_SUFFIX, recode_answers, value_columns
+from helpers.textnorm import fold
+
+# Disposition, finer detail, and AAPOR class (I complete, P partial, R refusal and
+# break-off, NC non-contact, UO unknown eligibility, IE ineligible).
+DISPOSITIONS = {
+    "complete": "I", "partial": "P", "refusal": "R", "non_contact": "NC",
+    "unknown_eligibility": "UO", "ineligible": "IE",
+}
+NO_SUBMISSION = {"invited": ("unknown_eligibility", "no_reply"), "bounced": ("non_contact", "email_bounced"),
+                 "declined": ("refusal", "declined"), "ineligible": ("ineligible", "out_of_scope")}
+LOG_COLUMNS = ["step", "line", "response_id", "unit_id", "action", "detail"]
+
+
+@dataclass
+class CleanedWave:
+    """Everything the cleaning step produces, free of personal data.
+
+    Attributes
+    ----------
+    units
+        One row per frame unit: frame variables, disposition, AAPOR class,
+        the retained submission's id, how it was linked and its completeness.
+    answers
+        One row per responding unit (complete or partial): typed answers and
+        their missing reasons.
+    log
+        Every row dropped, merged, matched by name or recovered, and why.
+    summary
+        Counts at each step, for the notebook and the results file.
+    """
+
+    units: pd.DataFrame
+    answers: pd.DataFrame
+    log: pd.DataFrame
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def _check_columns(data: pd.DataFrame, codebook: Codebook, path: Path) -> list[str]:
+    """Raise for a missing column; return unexpected ones (dropped, as they may hold personal data)."""
+    expected = list(codebook.export.columns.values()) + codebook.question_columns()
+    present = [c for c in data.columns if c != LINE_COLUMN]
+    missing = [c for c in expected if c not in present]
+    extra = [c for c in present if c not in expected]
+    if missing:
+        hints = []
+        for column in missing:
+            close = difflib.get_close_matches(column, extra, n=1, cutoff=0.6)
+            hints.append(f"{column!r}" + (f" (renamed {close[0]!r}?)" if close else ""))
+        raise InputError(path, f"missing column(s) expected by the codebook: {', '.join(hints)}")
+    return extra
+
+
+def _log(rows: list[dict], step: str, frame: pd.DataFrame, action: str, detail: pd.Series | str) -> None:
+    details = detail if isinstance(detail, pd.Series) else pd.Series(detail, index=frame.index)
+    for index, row in frame.iterrows():
+        rows.append({"step": step, "line": int(row[LINE_COLUMN]), "response_id": row["response_id"],
+                     "unit_id": row.get("unit_id"), "action": action, "detail": details[index]})
+
+
+def _test_submissions(raw: pd.DataFrame, codebook: Codebook) -> pd.Series:
+    markers = "|".join(re.escape(fold(m)) for m in codebook.export.test_markers)
+    pattern = re.compile(rf"\b(?:{markers})\b")
+    roles = ("authority_name", "last_name", "first_name", "email")
+    columns = [codebook.export.columns[role] for role in roles]
+    return raw[columns].apply(lambda col: col.map(lambda text: bool(pattern.search(fold(text))))).any(axis=1)
+
+
+def _submissions(raw: pd.DataFrame, codebook: Codebook, path: Path) -> pd.DataFrame:
+    export = codebook.export
+    columns = export.columns
+    status = raw[columns["status"]].str.strip().map(export.status_labels)
+    bad_status = status.isna()
+    if bad_status.any():
+        first = bad_status.idxmax()
+        raise InputError(path, f"status {raw.at[first, columns['status']]!r} is not one of "
+                               f"{list(export.status_labels)}", row=int(raw.at[first, LINE_COLUMN]),
+                         column=columns["status"])
+    submitted = pd.to_datetime(raw[columns["submitted_at"]].str.strip(), format=export.datetime_format,
+                               errors="coerce")
+    bad_date = submitted.isna()
+    if bad_date.any():
+        first = bad_date.idxmax()
+        raise InputError(path, f"date-time {raw.at[first, columns['submitted_at']]!r} does not follow "
+                               f"{export.datetime_format!r}", row=int(raw.at[first, LINE_COLUMN]),
+                         column=columns["submitted_at"])
+    typed_type = raw[columns["authority_type"]].str.strip()
+    type_labels = {fold(label): code for label, code in export.authority_type_labels.items()}
+    return pd.DataFrame({
+        LINE_COLUMN: raw[LINE_COLUMN],
+        "response_id": raw[columns["response_id"]].str.strip(),
+        "submitted_at": submitted,
+        "tool_status": status,
+        "raw_unit_id": raw[columns["unit_id"]],
+        "authority_name": raw[columns["authority_name"]],
+        "authority_type": typed_type.map(lambda text: type_labels.get(fold(text))),
+    }, index=raw.index)
+
+
+def _resolve_duplicates(linked: pd.DataFrame, log: list[dict]) -> pd.DataFrame:
+    ranked = linked.assign(_complete=linked["tool_status"] == "complete").sort_values(
+        ["unit_id", "_complete", "completeness", "submitted_at", LINE_COLUMN],
+        ascending=[True, False, False, False, True])
+    dropped = ranked.duplicated("unit_id", keep="first")
+    kept_ids = ranked.drop_duplicates("unit_id").set_index("unit_id")["response_id"]
+    duplicates = ranked[dropped]
+    _log(log, "duplicates", duplicates, "dropped_duplicate",
+         duplicates["unit_id"].map(lambda unit: f"unit also submitted {kept_ids[unit]}, kept by the rule "
+                                                "(tool-complete, then most complete, then latest)"))
+    return ranked[~dropped].drop(columns="_complete")
+
+
+def _dispositions(frame: pd.DataFrame, retained: pd.DataFrame, settings: dict, log: list[dict]) -> pd.DataFrame:
+    units = frame.copy()
+    by_unit = retained.set_index("unit_id")
+    units = units.join(by_unit[["response_id", "match_method", "completeness", "submitted_at"]], how="left")
+    no_reply = units["invitation"].map(NO_SUBMISSION)
+    units["disposition"] = no_reply.str[0]
+    units["disposition_detail"] = no_reply.str[1]
+    has = units["response_id"].notna() & (units["invitation"] != "ineligible")
+    completeness = units["completeness"]
+    complete = has & (completeness >= settings["complete_threshold"])
+    partial = has & ~complete & (completeness >= settings["partial_threshold"])
+    break_off = has & ~complete & ~partial
+    units.loc[complete, ["disposition", "disposition_detail"]] = ["complete", "complete"]
+    units.loc[partial, ["disposition", "disposition_detail"]] = ["partial", "partial"]
+    units.loc[break_off, ["disposition", "disposition_detail"]] = ["refusal", "break_off"]
+    conflict = units["response_id"].notna() & (units["invitation"] == "ineligible")
+    for unit_id in units.index[conflict]:
+        log.append({"step": "dispositions", "line": None, "response_id": units.at[unit_id, "response_id"],
+                    "unit_id": unit_id, "action": "submission_ignored",
+                    "detail": "the frame records this unit as ineligible (out of scope)"})
+    units["aapor_class"] = units["disposition"].map(DISPOSITIONS)
+    units["respondent"] = units["aapor_class"].isin(["I", "P"])
+    units["completeness"] = units["completeness"].round(4)
+    units["submitted_at"] = units["submitted_at"].dt.strftime("%Y-%m-%d")
+    return units
+
+
+def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings: dict) -> CleanedWave:
+    """Run the whole cleaning step on one wave.
+
+    Parameters
+    ----------
+    frame_path
+        The sampling frame (see :func:`helpers.frame.read_frame`).
+    export_path
+        The survey tool's export.
+    codebook
+        The questionnaire (:func:`helpers.codebook.load_codebook`).
+    settings
+        The ``cleaning`` section of the wave configuration.
+
+    Returns
+    -------
+    CleanedWave
+
+    Raises
+    ------
+    InputError
+        For an unreadable file, a missing column, an unknown answer label, a
+        malformed date or status, or an export with no submission.
+    """
+    frame = read_frame(frame_path)
+    table = read_table(export_path)
+    raw, path = table.data, table.path
+    if raw.empty:
+        raise InputError(path, "the export holds a header but no submission")
+    extra = _check_columns(raw, codebook, path)
+    log: list[dict] = []
+    submissions = _submissions(raw, codebook, path)
+    duplicated_ids = submissions["response_id"].duplicated(keep=False)
+    if duplicated_ids.any():
+        first = duplicated_ids.idxmax()
+        raise InputError(path, f"response id {submissions.at[first, 'response_id']!r} appears more than once",
+                         row=int(submissions.at[first, LINE_COLUMN]), column=codebook.export.columns["response_id"])
+
+    is_test = _test_submissions(raw, codebook)
+    _log(log, "test_submissions", submissions[is_test], "dropped_test", "a test marker in the name or e-mail")
+    submissions, raw = submissions[~is_test], raw[~is_test]
+
+    recoded = recode_answers(raw, codebook, path)
+    line_to_response = submissions.set_index(LINE_COLUMN)["response_id"]
+    for entry in recoded.recoveries.to_dict("records"):
+        log.append({"step": "recode", "line": entry["line"], "response_id": line_to_response[entry["line"]],
+                    "unit_id": None, "action": entry["action"], "detail": f"{entry['column']}: {entry['detail']}"})
+    submissions = submissions.assign(completeness=recoded.completeness)
+
+    links = link_submissions(submissions, frame, settings["fuzzy_name_cutoff"])
+    linked = submissions.join(links)
+    by_name = linked[linked["match_method"].isin(["name", "name_fuzzy"])]
+    _log(log, "linkage", by_name, "matched_by_name", by_name["match_detail"])
+    unmatched = linked[linked["match_method"] == "unmatched"]
+    _log(log, "linkage", unmatched, "dropped_unmatched", unmatched["match_detail"])
+    corrected = linked[(linked["match_method"] == "identifier") & (linked["match_detail"] != "")]
+    _log(log, "linkage", corrected, "identifier_cleaned", corrected["match_detail"])
+    linked = linked[linked["match_method"] != "unmatched"]
+
+    retained = _resolve_duplicates(linked, log)
+    units = _dispositions(frame, retained, settings, log)
+
+    responding = units.index[units["respondent"]]
+    answer_columns = [c for q in codebook.questions.values() for c in value_columns(q) + (
+        [q.id + MISSING_SUFFIX] if q.type != "text" else [])]
+    answers = (recoded.answers.loc[retained.index, answer_columns]
+               .set_axis(retained["unit_id"].to_numpy()).loc[sorted(responding)])
+    answers.index.name = "unit_id"
+
+    log_frame = pd.DataFrame(log, columns=LOG_COLUMNS)
+    log_frame["line"] = log_frame["line"].astype("Int64")
+    log_frame = log_frame.sort_values(["line", "step"], na_position="last", kind="stable").reset_index(drop=True)
+    summary = {
+        "export": {"file": path.name, "encoding": table.encoding, "separator": table.separator,
+                   "submissions": int(len(table.data)), "columns_dropped": extra,
+                   "free_text_columns_dropped": [q.column for q in codebook.questions.values() if q.type == "text"]},
+        "steps": {
+            "submissions_read": int(len(table.data)),
+            "test_submissions_dropped": int(is_test.sum()),
+            "unmatched_dropped": int(len(unmatched)),
+            "duplicates_dropped": int(len(linked) - len(retained)),
+            "submissions_retained": int(len(retained)),
+        },
+        "linkage": {method: int((linked["match_method"] == method).sum())
+                    for method in ("identifier", "name", "name_fuzzy")},
+        "labels_recovered": int((recoded.recoveries["action"] == "label_recovered").sum()),
+        "frame_units": int(len(units)),
+        "dispositions": {d: int((units["disposition"] == d).sum()) for d in DISPOSITIONS},
+        "respondents": int(units["respondent"].sum()),
+    }
+    return CleanedWave(units.reset_index(), answers.reset_index(), log_frame, summary)
+
+
+def data_dictionary(codebook: Codebook) -> pd.DataFrame:
+    """One row per column of the processed answers file: its question, type, codes and labels."""
+    rows = [{"column": "unit_id", "question": "", "type": "identifier", "fr": "Identifiant de l'unité",
+             "en": "Unit identifier", "codes": ""}]
+    for question in codebook.questions.values():
+        if question.type == "text":
+            continue
+        if question.type == "multi":
+            for option in question.options:
+                rows.append({"column": f"{question.id}__{option.code}", "question": question.id,
+                             "type": "tick (1 ticked, 0 not)", "fr": f"{question.fr} : {option.fr}",
+                             "en": f"{question.en}: {option.en}", "codes": "1 = ticked; 0 = not ticked"})
+        else:
+            codes = ""
+            if question.scale is not None:
+                codes = "; ".join(f"{code} = {label}" for label, code in question.scale.labels.items())
+            elif question.unit:
+                codes = f"number ({question.unit})"
+            rows.append({"column": question.id, "question": question.id, "type": question.type,
+                         "fr": question.fr, "en": question.en, "codes": codes})
+        rows.append({"column": question.id + MISSING_SUFFIX, "question": question.id, "type": "missing reason",
+                     "fr": f"Motif de non-réponse : {question.fr}", "en": f"Missing reason: {question.en}",
+                     "codes": "empty = answered; not_asked; not_answered; dont_know; not_applicable; invalid"})
+    return pd.DataFrame(rows)
+
+
+def write_cleaned(cleaned: CleanedWave, codebook: Codebook, out_dir: Path) -> dict[str, Path]:
+    """Write the cleaning step's files under ``out_dir``.
+
+    Returns
+    -------
+    dict
+        File role -> path: ``units``, ``answers``, ``cleaning_log``,
+        ``data_dictionary``, ``cleaning_summary``.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = {name: out_dir / f"{name}.csv" for name in ("units", "answers", "cleaning_log", "data_dictionary")}
+    cleaned.units.to_csv(files["units"], index=False, lineterminator="\n")
+    cleaned.answers.to_csv(files["answers"], index=False, lineterminator="\n")
+    cleaned.log.to_csv(files["cleaning_log"], index=False, lineterminator="\n")
+    data_dictionary(codebook).to_csv(files["data_dictionary"], index=False, lineterminator="\n")
+    files["cleaning_summary"] = out_dir / "cleaning_summary.json"
+    files["cleaning_summary"].write_text(json.dumps(cleaned.summary, indent=2, ensure_ascii=False) + "\n",
+                                         encoding="utf-8")
+    return files

@@ -1,0 +1,50 @@
+"""One style for every figure: titled, labelled with units, sourced, colour-blind safe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import seaborn as sns
+
+PALETTE = "colorblind"
+# Fixed metadata keep saved PNGs byte-identical between runs.
+PNG_METADATA = {"Software": None}
+
+
+def apply_style() -> None:
+    """Set the project's plotting style (call once per notebook)."""
+    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE)
+    mpl.rcParams.update({
+        "figure.dpi": 100, "savefig.dpi": 150, "figure.figsize": (8, 4.5), "axes.titleweight": "bold",
+        "axes.titlesize": 12, "axes.labelsize": 10, "legend.fontsize": 9, "svg.hashsalt": "barometre",
+    })
+
+
+def finish(fig: plt.Figure, ax: plt.Axes, *, title: str, xlabel: str, ylabel: str, source: str) -> None:
+    """Give a figure its title, axis labels (with units) and source line.
+
+    Parameters
+    ----------
+    fig, ax
+        The figure and its main axes.
+    title
+        What the figure shows.
+    xlabel, ylabel
+        Axis labels, with units in parentheses where there are units.
+    source
+        Where the data come from, printed under the figure.
+    """
+    ax.set_title(title, loc="left")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    fig.text(0.01, 0.005, f"Source: {source}", fontsize=8, color="0.35", ha="left", va="bottom")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+
+
+def save(fig: plt.Figure, path: Path) -> Path:
+    """Save ``fig`` as PNG at ``path`` (folders created), without varying metadata."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format="png", metadata=PNG_METADATA)
+    return path

@@ -1,0 +1,95 @@
+"""The sampling frame: one row per invited authority, with its auxiliary variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.errors import InputError
+from helpers.ingest import LINE_COLUMN, parse_decimal, read_table
+
+UNIT_TYPES = ("region", "departement", "metropole", "communaute_urbaine",
+              "communaute_agglomeration", "commune")
+POLITICAL_GROUPS = ("left", "right", "centre", "other", "unknown")
+INVITATION_OUTCOMES = ("invited", "bounced", "declined", "ineligible")
+FRAME_COLUMNS = ("unit_id", "insee_code", "name", "type", "prefecture", "region", "region_code",
+                 "population", "nuance", "political_group", "invitation")
+SIZE_CLASS_BOUNDS = (0, 50_000, 100_000, 250_000, 1_000_000, np.inf)
+SIZE_CLASS_LABELS = ("<50k", "50k-100k", "100k-250k", "250k-1M", ">=1M")
+
+
+def _check_vocabulary(frame: pd.DataFrame, column: str, allowed: tuple[str, ...], path: Path) -> None:
+    bad = ~frame[column].isin(allowed)
+    if bad.any():
+        first = bad.idxmax()
+        raise InputError(path, f"{frame.at[first, column]!r} is not one of {list(allowed)}",
+                         row=int(frame.at[first, LINE_COLUMN]), column=column)
+
+
+def read_frame(path: str | Path) -> pd.DataFrame:
+    """Read and validate a sampling frame.
+
+    Parameters
+    ----------
+    path
+        CSV file in the frame format (see ``FRAME_COLUMNS``), in any encoding
+        and separator that :func:`helpers.ingest.read_table` supports.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit, indexed by ``unit_id``, with ``prefecture`` as bool,
+        ``population`` as a nullable integer, and a derived ``size_class``.
+
+    Raises
+    ------
+    InputError
+        Naming the column or line at fault: a missing column, an identifier
+        that is not 9 digits or appears twice, a value outside a vocabulary,
+        a population that is not a whole number.
+    """
+    table = read_table(path)
+    frame, path = table.data, table.path
+    missing = [column for column in FRAME_COLUMNS if column not in frame.columns]
+    if missing:
+        raise InputError(path, f"missing column(s) {missing}; a frame has {list(FRAME_COLUMNS)}")
+    frame = frame[[*FRAME_COLUMNS, LINE_COLUMN]].copy()
+    for column in FRAME_COLUMNS:
+        frame[column] = frame[column].str.strip()
+
+    bad_id = ~frame["unit_id"].str.fullmatch(r"\d{9}")
+    if bad_id.any():
+        first = bad_id.idxmax()
+        raise InputError(path, f"{frame.at[first, 'unit_id']!r} is not a 9-digit identifier",
+                         row=int(frame.at[first, LINE_COLUMN]), column="unit_id")
+    duplicated = frame["unit_id"].duplicated(keep=False)
+    if duplicated.any():
+        clash = frame.loc[duplicated, ["unit_id", LINE_COLUMN]]
+        first_id = clash["unit_id"].iloc[0]
+        lines = clash.loc[clash["unit_id"] == first_id, LINE_COLUMN].tolist()
+        raise InputError(path, f"identifier {first_id} appears on lines {lines}; identifiers must be unique",
+                         column="unit_id")
+    _check_vocabulary(frame, "type", UNIT_TYPES, path)
+    _check_vocabulary(frame, "political_group", POLITICAL_GROUPS, path)
+    _check_vocabulary(frame, "invitation", INVITATION_OUTCOMES, path)
+    _check_vocabulary(frame, "prefecture", ("0", "1"), path)
+
+    population = parse_decimal(frame["population"], path, "population", frame[LINE_COLUMN])
+    fractional = population.notna() & (population != population.round())
+    if fractional.any():
+        first = fractional.idxmax()
+        raise InputError(path, f"population {frame.at[first, 'population']!r} is not a whole number",
+                         row=int(frame.at[first, LINE_COLUMN]), column="population")
+    frame["population"] = population.astype("Int64")
+    frame["prefecture"] = frame["prefecture"] == "1"
+    frame["size_class"] = size_class(frame["population"])
+    return frame.drop(columns=LINE_COLUMN).set_index("unit_id")
+
+
+def size_class(population: pd.Series) -> pd.Series:
+    """Population size class of each unit (missing population gives ``unknown``)."""
+    classes = pd.cut(population.astype("float64"), bins=SIZE_CLASS_BOUNDS, labels=SIZE_CLASS_LABELS,
+                     right=False)
+    return classes.astype("string").fillna("unknown")

@@ -1,0 +1,189 @@
+"""Recoding raw answer labels into typed values with distinct missing reasons.
+
+Each question of the codebook becomes one column (two or more for a
+multiple-choice question) holding a typed value, plus a ``<id>__missing``
+column that says why a value is missing: ``not_asked`` (routed out),
+``not_answered`` (left blank or never reached), ``dont_know``,
+``not_applicable`` or ``invalid`` (a number outside the codebook's range).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.codebook import Codebook, Question, Scale
+from helpers.errors import InputError
+from helpers.ingest import LINE_COLUMN, parse_decimal
+from helpers.textnorm import fold
+
+MISSING_SUFFIX = "__missing"
+
+
+@dataclass(frozen=True)
+class Recoded:
+    """Typed answers of every submission, and the recoveries made on the way.
+
+    Attributes
+    ----------
+    answers
+        Same index as the export; for each question its value column(s) and
+        its ``__missing`` column.
+    completeness
+        Per submission, the share of applicable core questions answered
+        (a "ne sait pas" counts as an answer, as AAPOR counts item responses).
+    recoveries
+        One row per label matched only after case, accent or spacing
+        normalisation, or per answer discarded by the routing:
+        ``line``, ``column``, ``action``, ``detail``.
+    """
+
+    answers: pd.DataFrame
+    completeness: pd.Series
+    recoveries: pd.DataFrame
+
+
+def value_columns(question: Question) -> list[str]:
+    """Columns of the recoded answers holding ``question``'s values (none for free text)."""
+    if question.type == "multi":
+        return [f"{question.id}__{option.code}" for option in question.options]
+    return [] if question.type == "text" else [question.id]
+
+
+def _label_lookup(scale: Scale) -> dict[str, tuple[int | None, str | None]]:
+    lookup: dict[str, tuple[int | None, str | None]] = {label: (code, None) for label, code in scale.labels.items()}
+    lookup.update({label: (None, "dont_know") for label in scale.dont_know})
+    lookup.update({label: (None, "not_applicable") for label in scale.not_applicable})
+    return lookup
+
+
+def _match_labels(raw: pd.Series, lookup: dict, path: Path, column: str, lines: pd.Series,
+                  recoveries: list[dict]) -> pd.Series:
+    """Map each raw label to its entry of ``lookup``, tolerating case, accents and spacing."""
+    folded_lookup = {fold(label): label for label in lookup}
+    text = raw.fillna("").astype(str).str.strip()
+    canonical = text.where(text.isin(list(lookup)) | (text == ""))
+    unresolved = canonical.isna()
+    for index in text.index[unresolved]:
+        label = folded_lookup.get(fold(text[index]))
+        if label is None:
+            raise InputError(path, f"answer {text[index]!r} is not a label of this question; expected one "
+                                   f"of {list(lookup)} or blank", row=int(lines[index]), column=column)
+        canonical[index] = label
+        recoveries.append({"line": int(lines[index]), "column": column, "action": "label_recovered",
+                           "detail": f"{text[index]!r} read as {label!r}"})
+    return canonical.fillna("")
+
+
+def _recode_single(question: Question, raw: pd.DataFrame, path: Path, recoveries: list[dict]) -> pd.DataFrame:
+    lookup = _label_lookup(question.scale)
+    labels = _match_labels(raw[question.column], lookup, path, question.column, raw[LINE_COLUMN], recoveries)
+    codes = labels.map(lambda label: lookup[label][0] if label else None)
+    reasons = labels.map(lambda label: lookup[label][1] if label else "not_answered")
+    return pd.DataFrame({question.id: pd.array(codes, dtype="Int64"),
+                         question.id + MISSING_SUFFIX: reasons.astype(object)}, index=raw.index)
+
+
+def _recode_multi(question: Question, raw: pd.DataFrame, checked: str, path: Path,
+                  recoveries: list[dict]) -> pd.DataFrame:
+    columns = {}
+    for option in question.options:
+        labels = _match_labels(raw[option.column], {checked: None}, path, option.column, raw[LINE_COLUMN],
+                               recoveries)
+        columns[f"{question.id}__{option.code}"] = (labels == checked).astype("Int64")
+    ticks = pd.DataFrame(columns, index=raw.index)
+    unanswered = ticks.sum(axis=1) == 0
+    ticks.loc[unanswered] = pd.NA
+    ticks[question.id + MISSING_SUFFIX] = np.where(unanswered, "not_answered", None)
+    return ticks
+
+
+def _recode_numeric(question: Question, raw: pd.DataFrame, path: Path, recoveries: list[dict]) -> pd.DataFrame:
+    values = parse_decimal(raw[question.column], path, question.column, raw[LINE_COLUMN])
+    low = question.minimum if question.minimum is not None else -np.inf
+    high = question.maximum if question.maximum is not None else np.inf
+    invalid = values.notna() & ~values.between(low, high)
+    for index in values.index[invalid]:
+        recoveries.append({"line": int(raw.at[index, LINE_COLUMN]), "column": question.column,
+                           "action": "value_invalid",
+                           "detail": f"{values[index]:g} outside [{low:g}, {high:g}]; set missing"})
+    reasons = np.where(invalid, "invalid", np.where(values.isna(), "not_answered", None))
+    return pd.DataFrame({question.id: values.mask(invalid), question.id + MISSING_SUFFIX: reasons},
+                        index=raw.index)
+
+
+def _gate_open(question: Question, answers: pd.DataFrame, codebook: Codebook) -> pd.Series:
+    """Whether each submission was shown ``question`` (True where its gate is unanswered)."""
+    gate = question.asked_if
+    gate_question = codebook.questions[gate["question"]]
+    if gate_question.type == "multi":
+        value = answers[f"{gate_question.id}__{gate['option']}"]
+        shown = value.eq(1)
+    else:
+        value = answers[gate_question.id]
+        shown = value.isin(gate["codes"])
+    return shown.fillna(False).astype(bool) | value.isna().to_numpy()
+
+
+def _apply_routing(question: Question, answers: pd.DataFrame, codebook: Codebook, lines: pd.Series,
+                   recoveries: list[dict]) -> None:
+    routed_out = ~_gate_open(question, answers, codebook)
+    columns = value_columns(question)
+    answered = answers.loc[routed_out, columns].fillna(0).ne(0).any(axis=1)
+    if question.type != "multi":
+        answered = answers.loc[routed_out, columns].notna().any(axis=1)
+    for index in answered.index[answered]:
+        recoveries.append({"line": int(lines[index]), "column": question.id, "action": "routing_discarded",
+                           "detail": "answered although the routing did not ask it; set to not_asked"})
+    answers.loc[routed_out, columns] = pd.NA
+    answers.loc[routed_out, question.id + MISSING_SUFFIX] = "not_asked"
+
+
+def recode_answers(raw: pd.DataFrame, codebook: Codebook, path: Path) -> Recoded:
+    """Recode every question of ``raw`` (an export read by :func:`helpers.ingest.read_table`).
+
+    Parameters
+    ----------
+    raw
+        The export's records, all cells as text, with the ``_line`` column.
+    codebook
+        The questionnaire.
+    path
+        The export file, named in errors.
+
+    Returns
+    -------
+    Recoded
+
+    Raises
+    ------
+    InputError
+        For a label that matches no label of its question even after
+        normalisation, or a numeric answer that is not a number.
+    """
+    recoveries: list[dict] = []
+    parts = []
+    for question in codebook.questions.values():
+        if question.type == "single":
+            parts.append(_recode_single(question, raw, path, recoveries))
+        elif question.type == "multi":
+            parts.append(_recode_multi(question, raw, codebook.export.multi_checked_label, path, recoveries))
+        elif question.type == "numeric":
+            parts.append(_recode_numeric(question, raw, path, recoveries))
+    answers = pd.concat(parts, axis=1)
+    reason_columns = [c for c in answers.columns if c.endswith(MISSING_SUFFIX)]
+    answers[reason_columns] = answers[reason_columns].astype("string")
+    for question in codebook.questions.values():
+        if question.asked_if and question.type != "text":
+            _apply_routing(question, answers, codebook, raw[LINE_COLUMN], recoveries)
+
+    core = [q.id for q in codebook.questions.values() if q.core and q.type != "text"]
+    reasons = answers[[q + MISSING_SUFFIX for q in core]].fillna("")
+    applicable = (reasons != "not_asked").sum(axis=1)
+    answered_count = reasons.isin(["", "dont_know", "not_applicable"]).sum(axis=1)
+    completeness = (answered_count / applicable.where(applicable > 0)).fillna(0.0)
+    log = pd.DataFrame(recoveries, columns=["line", "column", "action", "detail"])
+    return Recoded(answers, completeness.rename("completeness"), log)

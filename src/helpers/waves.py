@@ -1,0 +1,187 @@
+"""Wave configuration: ``config/waves/<year>.yaml``, the parameters of one annual run.
+
+The schema below is the single list of what a wave file may hold. Loading
+rejects unknown keys (a misspelt key would otherwise be silently ignored),
+wrong types and missing input files, naming the key or path at fault.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from helpers import paths
+from helpers.errors import InputError
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of the schema: its type(s), whether required, its default and meaning."""
+
+    types: tuple[type, ...]
+    help: str
+    required: bool = False
+    default: Any = None
+
+
+SCHEMA: dict[str, Any] = {
+    "year": Key((int,), "survey wave (year of fieldwork)", required=True),
+    "demo": Key((bool,), "synthetic demo wave: outputs carry a banner saying so", default=False),
+    "title": Key((str,), "title of the wave's report", required=True),
+    "raw": {
+        "frame": Key((str,), "sampling frame, relative to the wave's raw folder", default="frame.csv"),
+        "export": Key((str,), "survey tool export, relative to the wave's raw folder", default="export.csv"),
+    },
+    "fieldwork": {
+        "start": Key((dt.date,), "first day of fieldwork", required=True),
+        "end": Key((dt.date,), "last day of fieldwork", required=True),
+    },
+    "cleaning": {
+        "complete_threshold": Key((float,), "share of applicable core questions answered for a complete "
+                                            "interview (AAPOR suggests 0.8)", default=0.8),
+        "partial_threshold": Key((float,), "share below which a submission is a break-off (AAPOR suggests "
+                                           "0.5)", default=0.5),
+        "fuzzy_name_cutoff": Key((float,), "similarity (0-1) above which a typed authority name matches a "
+                                           "frame name of the same type", default=0.9),
+    },
+    "run": {
+        "cell_timeout_seconds": Key((int,), "longest a notebook cell may run", default=600),
+    },
+}
+
+
+@dataclass(frozen=True)
+class Wave:
+    """A validated wave configuration.
+
+    Attributes
+    ----------
+    path
+        The YAML file read.
+    settings
+        Every key of the schema, defaults filled in, nested as in the file.
+    """
+
+    path: Path
+    settings: dict[str, Any]
+
+    @property
+    def year(self) -> int:
+        """Survey wave."""
+        return self.settings["year"]
+
+    def section(self, name: str) -> dict[str, Any]:
+        """One section of the settings (``raw``, ``cleaning`` ...)."""
+        return self.settings[name]
+
+    def input_paths(self, raw_dir: Path) -> dict[str, Path]:
+        """The wave's raw input files under ``raw_dir``."""
+        return {name: raw_dir / relative for name, relative in self.settings["raw"].items()}
+
+    def as_parameters(self) -> dict[str, Any]:
+        """Settings with dates as ISO strings, as papermill passes them to notebooks."""
+        return _iso_dates(self.settings)
+
+
+def _iso_dates(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _iso_dates(item) for key, item in value.items()}
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _type_names(types: tuple[type, ...]) -> str:
+    names = {int: "an integer", float: "a number", bool: "true or false", str: "a string",
+             dt.date: "a date (YYYY-MM-DD)"}
+    return " or ".join(names.get(t, t.__name__) for t in types)
+
+
+def _validate(spec: dict[str, Any], schema: dict[str, Any], path: Path, prefix: str) -> dict[str, Any]:
+    if not isinstance(spec, dict):
+        raise InputError(path, f"{prefix or 'the file'} must be a mapping of keys to values",
+                         column=prefix or None)
+    unknown = sorted(set(spec) - set(schema))
+    if unknown:
+        key = f"{prefix}{unknown[0]}"
+        raise InputError(path, f"unknown key {key!r}; expected one of {sorted(schema)}", column=key)
+    settings: dict[str, Any] = {}
+    for name, rule in schema.items():
+        key = f"{prefix}{name}"
+        if isinstance(rule, dict):
+            settings[name] = _validate(spec.get(name) or {}, rule, path, f"{key}.")
+            continue
+        if name not in spec:
+            if rule.required:
+                raise InputError(path, f"missing required key {key!r} ({rule.help})", column=key)
+            settings[name] = rule.default
+            continue
+        value = spec[name]
+        if float in rule.types and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        # bool is a subclass of int, and datetime of date: reject them where not asked for.
+        wrong_bool = isinstance(value, bool) and bool not in rule.types
+        wrong_datetime = isinstance(value, dt.datetime) and dt.datetime not in rule.types
+        if not isinstance(value, rule.types) or wrong_bool or wrong_datetime:
+            raise InputError(path, f"key {key!r} is {value!r}; expected {_type_names(rule.types)} "
+                                   f"({rule.help})", column=key)
+        settings[name] = value
+    return settings
+
+
+def wave_path(year: int) -> Path:
+    """``config/waves/<year>.yaml``."""
+    return paths.WAVES_DIR / f"{year}.yaml"
+
+
+def load_wave(year: int, config_path: str | Path | None = None, raw_dir: str | Path | None = None,
+              check_inputs: bool = True) -> Wave:
+    """Read and validate a wave's configuration.
+
+    Parameters
+    ----------
+    year
+        The wave; its file is ``config/waves/<year>.yaml`` unless ``config_path`` is given.
+    config_path
+        Another configuration file.
+    raw_dir
+        Folder holding the wave's raw inputs (default ``data/raw/<year>``).
+    check_inputs
+        Whether to check that the raw input files exist.
+
+    Returns
+    -------
+    Wave
+
+    Raises
+    ------
+    InputError
+        If the file is missing or not YAML, a key is unknown, missing or of the
+        wrong type, the year in the file differs from ``year``, the fieldwork
+        ends before it starts, or a raw input file is missing.
+    """
+    path = paths.resolve(config_path, wave_path(year))
+    if not path.is_file():
+        raise InputError(path, f"no configuration for wave {year}: expected this file")
+    try:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise InputError(path, f"not valid YAML: {error}") from error
+    settings = _validate(spec or {}, SCHEMA, path, "")
+    if settings["year"] != year:
+        raise InputError(path, f"key 'year' is {settings['year']} but the run is for {year}", column="year")
+    if settings["fieldwork"]["end"] < settings["fieldwork"]["start"]:
+        raise InputError(path, "fieldwork ends before it starts", column="fieldwork.end")
+    cleaning = settings["cleaning"]
+    if not 0 < cleaning["partial_threshold"] <= cleaning["complete_threshold"] <= 1:
+        raise InputError(path, "expected 0 < partial_threshold <= complete_threshold <= 1",
+                         column="cleaning")
+    wave = Wave(path, settings)
+    if check_inputs:
+        for name, input_path in wave.input_paths(paths.raw_dir(year, raw_dir)).items():
+            if not input_path.is_file():
+                raise InputError(path, f"raw input {name!r} not found at {paths.display(input_path)}",
+                                 column=f"raw.{name}")
+    return wave
