@@ -1,0 +1,488 @@
+"""Design-based estimation of means, totals and proportions with Taylor-linearised variances.
+
+A :class:`Design` holds the weights, strata, clusters (one-stage, or the
+primary sampling units of a multi-stage design under the with-replacement
+"ultimate cluster" approximation) and finite population corrections of a
+sample, and any calibration applied to its weights. It reproduces R
+``survey``'s ``svydesign``/``svymean``/``svytotal`` and its variances after
+``postStratify``, ``rake`` and ``calibrate``:
+
+* estimates are Horvitz-Thompson (totals) or Hájek ratio (means) estimators;
+* the variance is the with-replacement stratified PSU variance of the
+  linearised variable (influence values ``z_i``),
+  ``sum_h (1 - f_h) n_h/(n_h - 1) sum_j (z_hj - zbar_h)^2`` with ``z_hj`` the
+  PSU totals and ``f_h = n_h / N_h`` when the stratum population count of
+  PSUs ``N_h`` is given as ``fpc``;
+* after calibration the influence values are replaced by the g-weighted
+  residuals of their regression on the calibration model (R's
+  ``svyrecvar``): base-weighted post-stratum means for post-stratification,
+  alternating projections on the margins for raking, base-weighted least
+  squares for linear, raking-ratio and logit calibration;
+* domain (subpopulation) estimates keep the full design: influence values
+  are zero outside the domain, so strata and PSU counts are those of the
+  whole sample, as R's ``svyby``/``subset`` do;
+* confidence intervals are Wald intervals, ``estimate +/- q * SE``, with the
+  normal quantile by default (what R's ``confint`` gives for ``svymean``
+  and ``svytotal``) or Student's t with the design degrees of freedom
+  (number of PSUs minus number of strata) when ``dist="t"``.
+
+Units whose analysis variable is missing are dropped from that estimate as a
+domain (R's ``na.rm=TRUE``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from helpers import weighting
+
+Column = str | Sequence[float] | np.ndarray | pd.Series
+LonelyPSU = Literal["fail", "remove", "adjust"]
+Distribution = Literal["normal", "t"]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One estimate with its uncertainty and the respondents behind it.
+
+    Attributes
+    ----------
+    estimate, se
+        Point estimate and Taylor-linearised standard error.
+    ci_low, ci_high
+        Wald confidence interval (see the module docstring).
+    n
+        Number of sampled units with a positive weight in the domain with
+        a non-missing value.
+    """
+
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    n: int
+
+    def as_dict(self) -> dict[str, float | int]:
+        """The fields as a plain dictionary (for tables and results files)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class _PostStratification:
+    codes: np.ndarray
+    weights: np.ndarray
+    old_weights: np.ndarray
+
+    def residuals(self, z: np.ndarray) -> np.ndarray:
+        k = self.codes.max() + 1
+        ratio = np.divide(self.old_weights, self.weights, out=np.zeros_like(self.weights),
+                          where=self.weights > 0)
+        means = np.column_stack([np.bincount(self.codes, weights=z[:, j] * ratio, minlength=k)
+                                 for j in range(z.shape[1])])
+        means /= np.bincount(self.codes, weights=self.old_weights, minlength=k)[:, None]
+        return z - self.weights[:, None] * means[self.codes]
+
+
+@dataclass(frozen=True)
+class _Raking:
+    margins: tuple[np.ndarray, ...]
+    weights: tuple[np.ndarray, ...]
+
+    def residuals(self, z: np.ndarray) -> np.ndarray:
+        # R's svyrecvar runs 10 sweeps of these projections; iterating to
+        # convergence gives the limit those sweeps approximate.
+        counts = [np.maximum(np.bincount(codes, weights=(w > 0).astype(float)), 1)
+                  for codes, w in zip(self.margins, self.weights)]
+        scale = np.abs(z).max() + np.finfo(float).tiny
+        for _ in range(1000):
+            change = 0.0
+            for codes, count, weights in zip(self.margins, counts, self.weights):
+                w = weights[:, None]
+                u = np.divide(z, w, out=np.zeros_like(z), where=w > 0)
+                means = np.column_stack([np.bincount(codes, weights=u[:, j], minlength=count.size)
+                                         for j in range(z.shape[1])]) / count[:, None]
+                step = w * means[codes]
+                z = z - step
+                change = max(change, np.abs(step).max())
+            if change <= 1e-13 * scale:
+                break
+        return z
+
+
+@dataclass(frozen=True)
+class _Regression:
+    model: np.ndarray
+    base_weights: np.ndarray
+    g: np.ndarray
+
+    def residuals(self, z: np.ndarray) -> np.ndarray:
+        x = self.model
+        xtwx = x.T @ (x * self.base_weights[:, None])
+        beta = np.linalg.lstsq(xtwx, x.T @ (z / self.g[:, None]), rcond=None)[0]
+        return z - (self.g * self.base_weights)[:, None] * (x @ beta)
+
+
+_Step = _PostStratification | _Raking | _Regression
+
+
+class Design:
+    """A survey design: weights, strata, clusters, fpc and calibration.
+
+    Parameters
+    ----------
+    data
+        The sample, one row per responding unit.
+    weights
+        Column name or array of sampling (or adjusted) weights, >= 0.
+    strata
+        Column name or array of stratum labels; ``None`` for one stratum.
+    clusters
+        Column name or array of primary sampling unit labels (taken within
+        strata); ``None`` when every unit is its own PSU.
+    fpc
+        Column name or array giving, for each unit, the number of PSUs in its
+        stratum in the population (R's ``fpc=~N_h``); ``None`` for
+        with-replacement variances.
+    lonely_psu
+        Strata with a single PSU: ``"fail"`` (raise, R's default),
+        ``"remove"`` (no variance contribution) or ``"adjust"`` (R's rule:
+        the lone PSU's total enters the variance uncentred).
+
+    Raises
+    ------
+    ValueError
+        For negative or missing weights, missing design variables, fpc below
+        the number of sampled PSUs or varying within a stratum, or a lonely
+        PSU with ``lonely_psu="fail"``.
+    """
+
+    def __init__(self, data: pd.DataFrame, weights: Column, *, strata: Column | None = None,
+                 clusters: Column | None = None, fpc: Column | None = None,
+                 lonely_psu: LonelyPSU = "fail") -> None:
+        self.data = data
+        self._weights = weighting._as_weights(self._column(weights, "weights"), self._name(weights, "weights"))
+        n = len(data)
+        strata_values = (np.zeros(n, dtype=int) if strata is None
+                         else self._labels(strata, "strata"))
+        stratum_codes, stratum_labels = pd.factorize(pd.Series(strata_values), sort=True)
+        if clusters is None:
+            psu_codes = np.arange(n)
+        else:
+            cluster_values = self._labels(clusters, "clusters")
+            psu_codes = pd.factorize(pd.MultiIndex.from_arrays([stratum_codes, cluster_values]))[0]
+        n_psu_total = psu_codes.max() + 1 if n else 0
+        psu_stratum = np.zeros(n_psu_total, dtype=int)
+        psu_stratum[psu_codes] = stratum_codes
+        n_h = np.bincount(psu_stratum, minlength=len(stratum_labels))
+        f_h = np.zeros(len(stratum_labels))
+        if fpc is not None:
+            pop = self._column(fpc, "fpc").astype(float)
+            name = self._name(fpc, "fpc")
+            if np.isnan(pop).any():
+                raise ValueError(f"{name}: missing population counts; expected one per unit")
+            per_stratum = pd.Series(pop).groupby(stratum_codes).agg(["min", "max"]).to_numpy()
+            varying = np.flatnonzero(per_stratum[:, 0] != per_stratum[:, 1])
+            if varying.size:
+                raise ValueError(f"{name}: population count varies within stratum "
+                                 f"{stratum_labels[varying[0]]!r}; expected one value per stratum")
+            too_small = np.flatnonzero(per_stratum[:, 0] < n_h)
+            if too_small.size:
+                h = too_small[0]
+                raise ValueError(f"{name}: stratum {stratum_labels[h]!r} has {n_h[h]} sampled PSUs but a "
+                                 f"population count of {per_stratum[h, 0]:g}; expected fpc >= sampled PSUs "
+                                 f"(fpc is the stratum population size, not a sampling fraction)")
+            f_h = n_h / per_stratum[:, 0]
+        lonely = np.flatnonzero(n_h == 1)
+        if lonely.size and lonely_psu == "fail":
+            raise ValueError(f"strata: stratum {stratum_labels[lonely[0]]!r} has a single PSU; collapse strata or "
+                             f"pass lonely_psu='remove' or 'adjust'")
+        scale = np.where(n_h > 1, (1 - f_h) * n_h / np.maximum(n_h - 1, 1), 0.0)
+        centre = n_h > 1
+        if lonely_psu == "adjust":
+            scale = np.where(n_h == 1, 1 - f_h, scale)
+        elif lonely_psu not in ("fail", "remove"):
+            raise ValueError(f"lonely_psu={lonely_psu!r}; expected 'fail', 'remove' or 'adjust'")
+        self._psu_codes = np.asarray(psu_codes)
+        self._psu_stratum = psu_stratum
+        self._scale = scale
+        self._centre = centre
+        self._df = int(n_psu_total - len(stratum_labels))
+        self._steps: tuple[_Step, ...] = ()
+
+    # -- input helpers -----------------------------------------------------
+    def _column(self, value: Column, what: str) -> np.ndarray:
+        if isinstance(value, str):
+            if value not in self.data.columns:
+                raise ValueError(f"{what}: no column {value!r} in the data; expected one of "
+                                 f"{list(self.data.columns)}")
+            return self.data[value].to_numpy()
+        array = np.asarray(value)
+        if array.shape[0] != len(self.data):
+            raise ValueError(f"{what}: {array.shape[0]} values for {len(self.data)} units; expected one per unit")
+        return array
+
+    @staticmethod
+    def _name(value: Column, what: str) -> str:
+        if isinstance(value, str):
+            return value
+        return str(getattr(value, "name", None) or what)
+
+    def _labels(self, value: Column, what: str) -> np.ndarray:
+        labels = pd.Series(self._column(value, what))
+        if labels.isna().any():
+            raise ValueError(f"{self._name(value, what)}: {int(labels.isna().sum())} missing value(s); every unit "
+                             f"needs a {what} label")
+        return labels.to_numpy()
+
+    def _domain(self, domain: Column | None) -> np.ndarray:
+        if domain is None:
+            return np.ones(len(self.data), dtype=bool)
+        mask = pd.Series(self._column(domain, "domain"))
+        if mask.isna().any() or not pd.api.types.is_bool_dtype(mask):
+            raise ValueError(f"{self._name(domain, 'domain')}: expected a complete boolean mask")
+        return mask.to_numpy(dtype=bool)
+
+    def _numeric(self, y: Column) -> np.ndarray:
+        values = pd.Series(self._column(y, "y"))
+        if pd.api.types.is_bool_dtype(values):
+            values = values.astype(float)
+        if not pd.api.types.is_numeric_dtype(values):
+            raise ValueError(f"{self._name(y, 'y')}: expected a numeric variable, got {values.dtype}")
+        return values.to_numpy(dtype=float)
+
+    # -- properties ----------------------------------------------------------
+    @property
+    def weights(self) -> np.ndarray:
+        """Current (possibly calibrated) weights, a copy."""
+        return self._weights.copy()
+
+    @property
+    def degrees_of_freedom(self) -> int:
+        """Design degrees of freedom: number of PSUs minus number of strata."""
+        return self._df
+
+    # -- calibration ---------------------------------------------------------
+    def _with(self, weights: np.ndarray, step: _Step) -> Design:
+        new = object.__new__(Design)
+        new.__dict__.update(self.__dict__)
+        new._weights = weights
+        new._steps = self._steps + (step,)
+        return new
+
+    def poststratify(self, by: str | Sequence[str], population: Mapping[object, float] | pd.Series) -> Design:
+        """Post-stratify to population counts (R ``postStratify``).
+
+        Parameters
+        ----------
+        by
+            Post-stratification variable(s); with several, ``population`` is
+            keyed by tuples (or is a MultiIndex Series).
+        population
+            Population count per post-stratum.
+
+        Returns
+        -------
+        Design
+            A new design with post-stratified weights and residual-based
+            variances.
+        """
+        cells = self.data[by] if isinstance(by, str) else self.data[list(by)]
+        new_w = weighting.poststratify(self._weights, cells, population)
+        codes = weighting._cell_codes(cells, len(self.data))[0]
+        return self._with(new_w, _PostStratification(codes, new_w, self._weights))
+
+    def rake(self, targets: Mapping[str, Mapping[object, float] | pd.Series], *, tol: float = 1e-10,
+             max_iter: int = 1000, r_epsilon: float | None = None) -> Design:
+        """Rake to several categorical margins (R ``rake``).
+
+        Parameters
+        ----------
+        targets
+            Population count per category, keyed by margin variable.
+        tol, max_iter, r_epsilon
+            Passed to :func:`helpers.weighting.rake`; ``r_epsilon=1,
+            max_iter=10`` reproduces R's default (early) stopping.
+
+        Returns
+        -------
+        Design
+            A new design with raked weights and variances from the raking
+            residuals (alternating post-stratification projections, each with
+            the weights left by that margin's step in the last cycle, as R).
+        """
+        margins = self.data[list(targets)]
+        steps = weighting._rake_steps(self._weights, margins, targets, tol=tol, max_iter=max_iter,
+                                      r_epsilon=r_epsilon)
+        codes = tuple(weighting._cell_codes(margins[v], len(self.data))[0] for v in targets)
+        return self._with(steps[-1], _Raking(codes, tuple(steps)))
+
+    def calibrate(self, model: pd.DataFrame | np.ndarray, totals: Mapping[str, float] | pd.Series | Sequence[float],
+                  *, method: weighting.CalibrationMethod = "linear",
+                  bounds: tuple[float, float] | None = None) -> Design:
+        """Calibrate to population totals (R ``calibrate``).
+
+        Parameters
+        ----------
+        model
+            Calibration model matrix, rows aligned with ``data`` (see
+            :func:`helpers.weighting.calibration_matrix`).
+        totals
+            Population totals of the model columns.
+        method, bounds
+            Passed to :func:`helpers.weighting.calibrate`.
+
+        Returns
+        -------
+        Design
+            A new design with calibrated weights and GREG residual variances.
+        """
+        x = model.to_numpy(dtype=float) if isinstance(model, pd.DataFrame) else np.asarray(model, dtype=float)
+        new_w = weighting.calibrate(model, self._weights, totals, method=method, bounds=bounds)
+        g = np.divide(new_w, self._weights, out=np.ones_like(new_w), where=self._weights > 0)
+        return self._with(new_w, _Regression(x.reshape(len(new_w), -1), self._weights, g))
+
+    # -- variance ------------------------------------------------------------
+    def _variance(self, z: np.ndarray) -> np.ndarray:
+        for step in self._steps:
+            z = step.residuals(z)
+        n_psu = self._psu_stratum.size
+        n_strata = self._scale.size
+        out = np.empty(z.shape[1])
+        for j in range(z.shape[1]):
+            totals = np.bincount(self._psu_codes, weights=z[:, j], minlength=n_psu)
+            means = np.bincount(self._psu_stratum, weights=totals, minlength=n_strata)
+            means = np.where(self._centre, means / np.maximum(np.bincount(self._psu_stratum,
+                                                                          minlength=n_strata), 1), 0.0)
+            dev = totals - means[self._psu_stratum]
+            out[j] = np.sum(self._scale * np.bincount(self._psu_stratum, weights=dev**2, minlength=n_strata))
+        return out
+
+    def _estimates(self, values: np.ndarray, masks: np.ndarray, kind: Literal["mean", "total"],
+                   level: float, dist: Distribution) -> list[Estimate]:
+        """Estimates for each column of ``values`` (n x k) within each column of ``masks``."""
+        w = self._weights[:, None] * masks
+        y = np.where(masks, values, 0.0)
+        if kind == "total":
+            est = (w * y).sum(axis=0)
+            z = w * y
+        else:
+            size = w.sum(axis=0)
+            est = np.divide((w * y).sum(axis=0), size, out=np.full(size.shape, np.nan), where=size > 0)
+            z = np.where(masks, w * (values - est) / np.where(size > 0, size, 1.0), 0.0)
+        se = np.sqrt(self._variance(z))
+        q = (stats.norm.ppf(0.5 + level / 2) if dist == "normal"
+             else stats.t.ppf(0.5 + level / 2, max(self._df, 1)))
+        n = (masks & (self._weights[:, None] > 0)).sum(axis=0)
+        return [Estimate(float(e), float(s), float(e - q * s), float(e + q * s), int(k))
+                for e, s, k in zip(est, se, n)]
+
+    def _single(self, y: Column, domain: Column | None, kind: Literal["mean", "total"], level: float,
+                dist: Distribution) -> Estimate:
+        values = self._numeric(y)
+        mask = self._domain(domain) & ~np.isnan(values)
+        return self._estimates(values[:, None], mask[:, None], kind, level, dist)[0]
+
+    def mean(self, y: Column, *, domain: Column | None = None, level: float = 0.95,
+             dist: Distribution = "normal") -> Estimate:
+        """Weighted mean of ``y`` (R ``svymean``), optionally within a domain.
+
+        Parameters
+        ----------
+        y
+            Column name or array of a numeric (or boolean) variable.
+        domain
+            Column name or boolean array selecting the subpopulation.
+        level
+            Confidence level of the interval.
+        dist
+            ``"normal"`` (R's ``confint`` default) or ``"t"`` with the design
+            degrees of freedom.
+
+        Returns
+        -------
+        Estimate
+        """
+        return self._single(y, domain, "mean", level, dist)
+
+    def total(self, y: Column, *, domain: Column | None = None, level: float = 0.95,
+              dist: Distribution = "normal") -> Estimate:
+        """Weighted (Horvitz-Thompson or calibrated) total of ``y`` (R ``svytotal``).
+
+        Parameters are those of :meth:`mean`.
+        """
+        return self._single(y, domain, "total", level, dist)
+
+    def proportion(self, y: Column, *, domain: Column | None = None, level: float = 0.95,
+                   dist: Distribution = "normal") -> pd.DataFrame:
+        """Weighted proportion of each category of ``y`` (R ``svymean(~factor(y))``).
+
+        Parameters
+        ----------
+        y
+            Column name or array of a categorical variable; missing values
+            are left out.
+        domain, level, dist
+            As in :meth:`mean`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per category (sorted), columns ``estimate, se, ci_low,
+            ci_high, n`` where ``n`` counts the respondents in the domain with
+            a non-missing answer.
+        """
+        labels = pd.Series(self._column(y, "y"))
+        codes, categories = pd.factorize(labels, sort=True)
+        mask = self._domain(domain) & (codes >= 0)
+        indicators = (codes[:, None] == np.arange(len(categories))[None, :]).astype(float)
+        masks = np.repeat(mask[:, None], len(categories), axis=1)
+        rows = self._estimates(indicators, masks, "mean", level, dist)
+        return pd.DataFrame([r.as_dict() for r in rows], index=pd.Index(categories, name=self._name(y, "y")))
+
+    def by(self, group: Column) -> DomainEstimator:
+        """Estimates in every domain defined by ``group`` (R ``svyby``).
+
+        Returns
+        -------
+        DomainEstimator
+            With :meth:`~DomainEstimator.mean`, :meth:`~DomainEstimator.total`
+            and :meth:`~DomainEstimator.proportion`.
+        """
+        return DomainEstimator(self, group)
+
+
+class DomainEstimator:
+    """Domain estimates for every category of a grouping variable (see :meth:`Design.by`)."""
+
+    def __init__(self, design: Design, group: Column) -> None:
+        self._design = design
+        self._name = Design._name(group, "group")
+        self._labels = design._labels(group, "group")
+        self._categories = pd.Index(pd.unique(pd.Series(self._labels))).sort_values()
+
+    def _table(self, y: Column, kind: Literal["mean", "total"], level: float, dist: Distribution) -> pd.DataFrame:
+        values = self._design._numeric(y)
+        masks = (self._labels[:, None] == self._categories.to_numpy()[None, :]) & ~np.isnan(values)[:, None]
+        columns = np.repeat(values[:, None], len(self._categories), axis=1)
+        rows = self._design._estimates(columns, masks, kind, level, dist)
+        return pd.DataFrame([r.as_dict() for r in rows], index=self._categories.rename(self._name))
+
+    def mean(self, y: Column, *, level: float = 0.95, dist: Distribution = "normal") -> pd.DataFrame:
+        """Domain means of ``y``: one row per group, columns ``estimate, se, ci_low, ci_high, n``."""
+        return self._table(y, "mean", level, dist)
+
+    def total(self, y: Column, *, level: float = 0.95, dist: Distribution = "normal") -> pd.DataFrame:
+        """Domain totals of ``y``: one row per group, columns ``estimate, se, ci_low, ci_high, n``."""
+        return self._table(y, "total", level, dist)
+
+    def proportion(self, y: Column, *, level: float = 0.95, dist: Distribution = "normal") -> pd.DataFrame:
+        """Proportions of each category of ``y`` within each group (MultiIndex group x category)."""
+        parts = {label: self._design.proportion(y, domain=self._labels == label, level=level, dist=dist)
+                 for label in self._categories}
+        return pd.concat(parts, names=[self._name])

@@ -1,0 +1,638 @@
+"""Survey weights: non-response adjustment, calibration, trimming and diagnostics.
+
+Every function works on plain arrays aligned with the sample (one entry per
+unit) and returns new weights; nothing is modified in place. Categorical
+variables are passed as named :class:`pandas.Series` (or a
+:class:`pandas.DataFrame` for crossed cells) so that errors can name the
+variable and the category at fault.
+
+Calibration follows Deville and Särndal (1992): final weights are
+``w_i = d_i F(x_i' lambda)`` with ``sum_i w_i x_i`` equal to the population
+totals, where ``F`` is the calibration function (``1 + u`` linear/GREG,
+``exp(u)`` raking ratio, bounded logit). Post-stratification and raking are
+the special cases with one or several categorical margins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+CalibrationMethod = Literal["linear", "raking", "logit"]
+
+
+def _as_weights(weights: object, name: str = "weights") -> np.ndarray:
+    w = np.asarray(weights, dtype=float)
+    if w.ndim != 1:
+        raise ValueError(f"{name}: expected a one-dimensional array of weights, got shape {w.shape}")
+    bad = ~np.isfinite(w)
+    if bad.any():
+        raise ValueError(f"{name}: {int(bad.sum())} missing or infinite weight(s), first at position "
+                         f"{int(np.flatnonzero(bad)[0])}; expected finite values")
+    if (w < 0).any():
+        first = int(np.flatnonzero(w < 0)[0])
+        raise ValueError(f"{name}: {int((w < 0).sum())} negative weight(s), first at position {first} "
+                         f"({w[first]!r}); expected weights >= 0")
+    return w
+
+
+def _cell_codes(cells: pd.Series | pd.DataFrame, n: int) -> tuple[np.ndarray, list[object], str]:
+    """Integer codes, labels and a printable name for one or several categorical variables."""
+    if isinstance(cells, pd.DataFrame):
+        name = " x ".join(map(str, cells.columns))
+        frame = cells
+    else:
+        name = str(cells.name) if cells.name is not None else "cells"
+        frame = cells.to_frame(name)
+    if len(frame) != n:
+        raise ValueError(f"{name}: {len(frame)} values for {n} weights; expected one value per unit")
+    for column in frame.columns:
+        missing = frame[column].isna().to_numpy()
+        if missing.any():
+            raise ValueError(f"{column}: {int(missing.sum())} missing value(s), first at position "
+                             f"{int(np.flatnonzero(missing)[0])}; every unit needs a category")
+    if frame.shape[1] == 1:
+        codes, uniques = pd.factorize(frame.iloc[:, 0], sort=True)
+        labels = list(uniques)
+    else:
+        codes, uniques = pd.factorize(pd.MultiIndex.from_frame(frame), sort=True)
+        labels = list(uniques)
+    return np.asarray(codes), labels, name
+
+
+def _population_lookup(population: Mapping[object, float] | pd.Series, name: str) -> dict[object, float]:
+    items = population.items()
+    lookup: dict[object, float] = {}
+    for key, value in items:
+        value = float(value)
+        if not np.isfinite(value) or value < 0:
+            raise ValueError(f"{name}: population count {value!r} for category {key!r}; expected a finite "
+                             f"value >= 0")
+        lookup[key] = value
+    return lookup
+
+
+def cell_adjustment(weights: object, respondent: object, cells: pd.Series | pd.DataFrame) -> np.ndarray:
+    """Weighting-class (cell) non-response adjustment.
+
+    Within each cell the respondents' weights are multiplied by the ratio of
+    the weighted count of all eligible sampled units to the weighted count of
+    respondents; non-respondents get weight 0. The weighted total of each
+    cell is therefore preserved.
+
+    Parameters
+    ----------
+    weights
+        Base (design) weights of the eligible sampled units, >= 0.
+    respondent
+        Boolean array, True for respondents.
+    cells
+        Weighting-class variable (named Series) or several crossed variables
+        (DataFrame); ineligible units must be excluded beforehand.
+
+    Returns
+    -------
+    numpy.ndarray
+        Adjusted weights (0 for non-respondents).
+
+    Raises
+    ------
+    ValueError
+        If a cell has no respondent (naming the variable and category), or
+        weights are negative or missing.
+    """
+    w = _as_weights(weights)
+    resp = np.asarray(respondent, dtype=bool)
+    if resp.shape != w.shape:
+        raise ValueError(f"respondent: {resp.size} values for {w.size} weights; expected one per unit")
+    codes, labels, name = _cell_codes(cells, w.size)
+    total = np.bincount(codes, weights=w, minlength=len(labels))
+    responding = np.bincount(codes, weights=w * resp, minlength=len(labels))
+    empty = (responding <= 0) & (total > 0)
+    if empty.any():
+        missing = [labels[k] for k in np.flatnonzero(empty)]
+        raise ValueError(f"{name}: no respondent (with positive weight) in weighting cell(s) {missing}; "
+                         f"collapse these cells with neighbouring ones")
+    factor = np.divide(total, responding, out=np.zeros_like(total), where=responding > 0)
+    return np.where(resp, w * factor[codes], 0.0)
+
+
+def poststratify(weights: object, cells: pd.Series | pd.DataFrame,
+                 population: Mapping[object, float] | pd.Series) -> np.ndarray:
+    """Post-stratify weights to known population counts.
+
+    Parameters
+    ----------
+    weights
+        Current weights, >= 0.
+    cells
+        Post-stratification variable (named Series) or crossed variables
+        (DataFrame; population keys are then tuples, or a MultiIndex Series).
+    population
+        Population count per category.
+
+    Returns
+    -------
+    numpy.ndarray
+        Weights whose weighted count in each post-stratum equals the
+        population count.
+
+    Raises
+    ------
+    ValueError
+        If a sample category is absent from ``population``, or a population
+        category with a positive count has no sample unit.
+    """
+    w = _as_weights(weights)
+    codes, labels, name = _cell_codes(cells, w.size)
+    lookup = _population_lookup(population, name)
+    unknown = [label for label in labels if label not in lookup]
+    if unknown:
+        raise ValueError(f"{name}: sample categories {unknown} have no population count; expected one of "
+                         f"{list(lookup)}")
+    present = set(labels)
+    absent = [key for key, value in lookup.items() if key not in present and value > 0]
+    if absent:
+        raise ValueError(f"{name}: population categories {absent} have no sample unit; collapse them "
+                         f"with neighbouring categories")
+    estimated = np.bincount(codes, weights=w, minlength=len(labels))
+    target = np.array([lookup[label] for label in labels])
+    if (estimated <= 0).any():
+        zero = [labels[k] for k in np.flatnonzero(estimated <= 0)]
+        raise ValueError(f"{name}: categories {zero} have a zero weighted count; expected positive weights")
+    return w * (target / estimated)[codes]
+
+
+def rake(weights: object, margins: pd.DataFrame, targets: Mapping[str, Mapping[object, float] | pd.Series],
+         *, tol: float = 1e-10, max_iter: int = 1000, r_epsilon: float | None = None) -> np.ndarray:
+    """Rake weights to several categorical margins (iterative proportional fitting).
+
+    Parameters
+    ----------
+    weights
+        Starting weights, >= 0.
+    margins
+        One column per margin variable; column names are the keys of
+        ``targets``.
+    targets
+        Population count per category for each margin. All margins must
+        add up to the same population size (relative difference <= 1e-6).
+    tol
+        Convergence when every margin's weighted counts are within ``tol``
+        (relative to the population size) of the targets.
+    max_iter
+        Maximum number of full cycles over the margins.
+    r_epsilon
+        Use R ``rake``'s stopping rule instead of ``tol``: stop once the
+        weighted counts of the cells crossing all margins change by less
+        than ``r_epsilon`` between two cycles (values below 1 are taken
+        relative to the starting weight total). R's default, 1, stops before
+        full convergence; pass it (with ``max_iter=10``) only to reproduce R.
+
+    Returns
+    -------
+    numpy.ndarray
+        Raked weights.
+
+    Raises
+    ------
+    ValueError
+        If margin totals disagree, a category is absent from the sample or
+        from the targets, or the algorithm does not converge.
+    """
+    return _rake_steps(weights, margins, targets, tol=tol, max_iter=max_iter, r_epsilon=r_epsilon)[-1]
+
+
+def _rake_steps(weights: object, margins: pd.DataFrame,
+                targets: Mapping[str, Mapping[object, float] | pd.Series], *, tol: float, max_iter: int,
+                r_epsilon: float | None) -> list[np.ndarray]:
+    """Raking; returns the weights after each margin's step in the last cycle (R keeps these for variances)."""
+    w = _as_weights(weights)
+    if set(targets) != set(margins.columns):
+        raise ValueError(f"rake: margin variables {list(margins.columns)} and targets {list(targets)} differ; "
+                         f"expected the same names")
+    prepared = []
+    sizes = {}
+    for variable, population in targets.items():
+        codes, labels, name = _cell_codes(margins[variable], w.size)
+        lookup = _population_lookup(population, name)
+        unknown = [label for label in labels if label not in lookup]
+        if unknown:
+            raise ValueError(f"{name}: sample categories {unknown} have no population count; expected one "
+                             f"of {list(lookup)}")
+        present = np.bincount(codes, weights=w, minlength=len(labels))
+        absent = [key for key, value in lookup.items()
+                  if value > 0 and (key not in labels or present[labels.index(key)] <= 0)]
+        if absent:
+            raise ValueError(f"{name}: margin categories {absent} have no sample unit with positive weight; "
+                             f"collapse them with neighbouring categories")
+        sizes[variable] = sum(lookup.values())
+        prepared.append((codes, np.array([lookup[label] for label in labels])))
+    size = np.array(list(sizes.values()))
+    if np.ptp(size) > 1e-6 * size.max():
+        raise ValueError(f"rake: margins add up to different population sizes {sizes}; expected equal totals")
+    crossed = _cell_codes(margins[list(targets)], w.size)[0] if r_epsilon is not None else None
+    if r_epsilon is not None and r_epsilon < 1:
+        r_epsilon = r_epsilon * w.sum()
+    table = None if crossed is None else np.bincount(crossed, weights=w)
+    for _ in range(max_iter):
+        steps = []
+        for codes, target in prepared:
+            w = w * (target / np.bincount(codes, weights=w, minlength=target.size))[codes]
+            steps.append(w)
+        if crossed is not None:
+            new_table = np.bincount(crossed, weights=w, minlength=table.size)
+            gap = np.abs(new_table - table).max()
+            if gap < r_epsilon:
+                return steps
+            table = new_table
+            continue
+        gap = max(np.abs(np.bincount(codes, weights=w, minlength=target.size) - target).max()
+                  for codes, target in prepared)
+        if gap <= tol * size.max():
+            return steps
+    raise ValueError(f"rake: no convergence after {max_iter} cycles (largest change {gap:.3g}); "
+                     f"check for sparse or structurally empty cells")
+
+
+def _calibration_function(method: CalibrationMethod, bounds: tuple[float, float] | None):
+    """Return ``F`` and its derivative for the Deville-Särndal calibration functions."""
+    if method == "linear":
+        return (lambda u: 1.0 + u), (lambda u: np.ones_like(u))
+    if method == "raking":
+        return np.exp, np.exp
+    if method == "logit":
+        if bounds is None:
+            raise ValueError("calibrate: logit calibration needs bounds=(L, U) with L < 1 < U")
+        low, up = bounds
+        if not low < 1.0 < up:
+            raise ValueError(f"calibrate: bounds {bounds!r}; expected L < 1 < U")
+        a = (up - low) / ((1.0 - low) * (up - 1.0))
+
+        def f(u: np.ndarray) -> np.ndarray:
+            # Written with exp(-a u) above 0 so that large |u| does not overflow.
+            e = np.exp(-np.abs(a * u))
+            pos = (low * (up - 1.0) * e + up * (1.0 - low)) / ((up - 1.0) * e + (1.0 - low))
+            neg = (low * (up - 1.0) + up * (1.0 - low) * e) / ((up - 1.0) + (1.0 - low) * e)
+            return np.where(u >= 0, pos, neg)
+
+        def df(u: np.ndarray) -> np.ndarray:
+            g = f(u)
+            return a * (g - low) * (up - g) / (up - low)
+
+        return f, df
+    raise ValueError(f"calibrate: method {method!r}; expected 'linear', 'raking' or 'logit'")
+
+
+def calibrate(model: pd.DataFrame | np.ndarray, weights: object,
+              totals: Mapping[str, float] | pd.Series | Sequence[float], *,
+              method: CalibrationMethod = "linear", bounds: tuple[float, float] | None = None,
+              tol: float = 1e-10, max_iter: int = 100) -> np.ndarray:
+    """Calibrate weights to population totals (Deville and Särndal 1992).
+
+    Parameters
+    ----------
+    model
+        Calibration model matrix, one row per unit, one column per auxiliary
+        (include an intercept column to calibrate the population size); see
+        :func:`calibration_matrix` for categorical margins.
+    weights
+        Starting (design or non-response-adjusted) weights, >= 0.
+    totals
+        Population total of each column of ``model`` (keyed by column name
+        when ``model`` is a DataFrame).
+    method
+        ``"linear"`` (GREG; weights may become negative), ``"raking"``
+        (raking ratio, ``exp``) or ``"logit"`` (g-weights kept inside
+        ``bounds``).
+    bounds
+        ``(L, U)`` with ``L < 1 < U``, bounds on the ratio final/start weight
+        for ``"logit"``.
+    tol, max_iter
+        Newton iterations stop when every calibration equation holds to
+        ``tol`` relative to its total.
+
+    Returns
+    -------
+    numpy.ndarray
+        Calibrated weights.
+
+    Raises
+    ------
+    ValueError
+        If the totals do not match the columns, or no solution is found
+        (for instance bounds too tight).
+    """
+    w = _as_weights(weights)
+    x, target, names = _model_and_totals(model, totals, w.size)
+    f, df = _calibration_function(method, bounds)
+    lam = np.zeros(x.shape[1])
+    scale = np.maximum(np.abs(target), 1.0)
+
+    def residual(lam_: np.ndarray) -> np.ndarray:
+        return target - x.T @ (w * f(x @ lam_))
+
+    r = residual(lam)
+    for _ in range(max_iter):
+        if np.max(np.abs(r) / scale) <= tol:
+            return w * f(x @ lam)
+        jac = x.T @ (x * (w * df(x @ lam))[:, None])
+        step = np.linalg.lstsq(jac, r, rcond=None)[0]
+        # Damped Newton: halve the step until the calibration gap shrinks.
+        for _ in range(30):
+            new_r = residual(lam + step)
+            if np.linalg.norm(new_r / scale) < np.linalg.norm(r / scale):
+                break
+            step = step / 2
+        else:
+            break
+        lam, r = lam + step, new_r
+    if np.max(np.abs(r) / scale) <= tol:
+        return w * f(x @ lam)
+    worst = names[int(np.argmax(np.abs(r) / scale))]
+    raise ValueError(f"calibrate ({method}): no solution within {max_iter} iterations; the equation for "
+                     f"{worst!r} is off by {np.max(np.abs(r) / scale):.3g} (relative). "
+                     f"Widen the bounds or collapse categories")
+
+
+def _model_and_totals(model: pd.DataFrame | np.ndarray,
+                      totals: Mapping[str, float] | pd.Series | Sequence[float],
+                      n: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    if isinstance(model, pd.DataFrame):
+        names = [str(c) for c in model.columns]
+        x = model.to_numpy(dtype=float)
+        if isinstance(totals, (Mapping, pd.Series)):
+            missing = [c for c in model.columns if c not in totals]
+            if missing:
+                raise ValueError(f"calibration totals: no total for model column(s) {missing}")
+            target = np.array([float(totals[c]) for c in model.columns])
+        else:
+            target = np.asarray(totals, dtype=float)
+    else:
+        x = np.asarray(model, dtype=float)
+        if x.ndim == 1:
+            x = x[:, None]
+        names = [f"column {j}" for j in range(x.shape[1])]
+        target = np.asarray(list(totals.values()) if isinstance(totals, Mapping) else totals, dtype=float)
+    if x.shape[0] != n:
+        raise ValueError(f"calibration model: {x.shape[0]} rows for {n} weights; expected one row per unit")
+    if target.shape != (x.shape[1],):
+        raise ValueError(f"calibration totals: {target.size} totals for {x.shape[1]} model columns {names}")
+    bad = ~np.isfinite(x)
+    if bad.any():
+        col = names[int(np.flatnonzero(bad.any(axis=0))[0])]
+        raise ValueError(f"calibration model: missing values in column {col!r}; expected finite values")
+    return x, target, names
+
+
+def calibration_matrix(data: pd.DataFrame, margins: Mapping[str, Mapping[object, float] | pd.Series],
+                       numeric: Mapping[str, float] | None = None) -> tuple[pd.DataFrame, pd.Series]:
+    """Model matrix and population totals for calibration on categorical margins.
+
+    The matrix has an intercept column (total: the population size), one
+    indicator per category of each margin except the first (sorted) one,
+    and optionally numeric auxiliaries, as R's ``model.matrix(~a + b + x)``.
+
+    Parameters
+    ----------
+    data
+        Sample data holding the margin variables.
+    margins
+        Population count per category for each categorical variable; every
+        margin must add up to the same population size.
+    numeric
+        Population total of each numeric auxiliary column of ``data``.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, pandas.Series)
+        The model matrix (index of ``data``) and the totals of its columns.
+
+    Raises
+    ------
+    ValueError
+        If a category is in the sample but not in the margin, a margin
+        category has no sample unit, or the margins' totals disagree.
+    """
+    if not margins:
+        raise ValueError("calibration_matrix: at least one categorical margin is needed to fix the "
+                         "population size")
+    columns: dict[str, np.ndarray] = {"(Intercept)": np.ones(len(data))}
+    totals: dict[str, float] = {}
+    size = None
+    for variable, population in margins.items():
+        codes, labels, name = _cell_codes(data[variable], len(data))
+        lookup = _population_lookup(population, name)
+        unknown = [label for label in labels if label not in lookup]
+        if unknown:
+            raise ValueError(f"{name}: sample categories {unknown} have no population count; expected one of "
+                             f"{list(lookup)}")
+        absent = [key for key, value in lookup.items() if key not in labels and value > 0]
+        if absent:
+            raise ValueError(f"{name}: margin categories {absent} have no sample unit; collapse them with "
+                             f"neighbouring categories")
+        margin_size = sum(lookup.values())
+        if size is None:
+            size = margin_size
+            totals["(Intercept)"] = size
+        elif abs(margin_size - size) > 1e-6 * size:
+            raise ValueError(f"{name}: margin adds up to {margin_size:g} but the first margin to {size:g}; "
+                             f"expected equal population sizes")
+        for k, label in enumerate(labels[1:], start=1):
+            key = f"{variable}[{label}]"
+            columns[key] = (codes == k).astype(float)
+            totals[key] = lookup[label]
+    for variable, total in (numeric or {}).items():
+        columns[variable] = data[variable].to_numpy(dtype=float)
+        totals[variable] = float(total)
+    return pd.DataFrame(columns, index=data.index), pd.Series(totals)
+
+
+def response_propensities(data: pd.DataFrame, respondent: str, covariates: Sequence[str],
+                          weights: object | None = None) -> np.ndarray:
+    """Response propensities from a logistic regression on frame variables.
+
+    Parameters
+    ----------
+    data
+        All eligible sampled units (respondents and non-respondents).
+    respondent
+        Column of booleans (or 0/1), True for respondents.
+    covariates
+        Frame variables; non-numeric columns are dummy-coded (first category
+        dropped), numeric columns enter linearly.
+    weights
+        Design weights; when given the likelihood is design-weighted.
+
+    Returns
+    -------
+    numpy.ndarray
+        Fitted propensity of every unit.
+
+    Raises
+    ------
+    ValueError
+        If a covariate has missing values or the response indicator is not
+        binary.
+    """
+    y = data[respondent]
+    if y.isna().any() or not set(pd.unique(y.astype(float))) <= {0.0, 1.0}:
+        raise ValueError(f"{respondent}: expected a complete 0/1 or boolean response indicator")
+    x = _design_matrix(data, covariates)
+    w = np.ones(len(data)) if weights is None else _as_weights(weights)
+    # Rescaling to mean 1 leaves the estimates unchanged and keeps IRLS well conditioned.
+    fit = sm.GLM(y.to_numpy(dtype=float), x, family=sm.families.Binomial(),
+                 var_weights=w * (w.size / w.sum())).fit()
+    return np.asarray(fit.fittedvalues)
+
+
+def _design_matrix(data: pd.DataFrame, covariates: Sequence[str]) -> np.ndarray:
+    parts = [np.ones((len(data), 1))]
+    for variable in covariates:
+        column = data[variable]
+        if column.isna().any():
+            raise ValueError(f"{variable}: {int(column.isna().sum())} missing value(s); response models need "
+                             f"complete frame variables")
+        if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+            parts.append(column.to_numpy(dtype=float)[:, None])
+        else:
+            codes, _ = pd.factorize(column, sort=True)
+            k = codes.max() + 1
+            parts.append((codes[:, None] == np.arange(1, k)[None, :]).astype(float))
+    return np.hstack(parts)
+
+
+def propensity_weights(weights: object, propensities: object, respondent: object, *,
+                       classes: int | None = None) -> np.ndarray:
+    """Non-response adjustment by estimated response propensities.
+
+    Parameters
+    ----------
+    weights
+        Design weights of all eligible sampled units.
+    propensities
+        Estimated response propensities (see :func:`response_propensities`).
+    respondent
+        Boolean array, True for respondents.
+    classes
+        If given, units are grouped into this many classes of (unweighted)
+        propensity quantiles and a weighting-class adjustment is applied
+        within them, which is more stable than dividing by the propensity.
+
+    Returns
+    -------
+    numpy.ndarray
+        Adjusted weights (``w / propensity`` or class-adjusted) for
+        respondents, 0 for non-respondents.
+    """
+    w = _as_weights(weights)
+    rho = np.asarray(propensities, dtype=float)
+    resp = np.asarray(respondent, dtype=bool)
+    if rho.shape != w.shape or resp.shape != w.shape:
+        raise ValueError("propensity_weights: weights, propensities and respondent must have equal lengths")
+    if not ((rho > 0) & (rho <= 1)).all():
+        raise ValueError("propensities: expected values in (0, 1]")
+    if classes is None:
+        return np.where(resp, w / rho, 0.0)
+    labels = pd.Series(pd.qcut(rho, q=classes, labels=False, duplicates="drop"), name="propensity class")
+    return cell_adjustment(w, resp, labels)
+
+
+def trim_weights(weights: object, upper: float, *, max_iter: int = 100) -> np.ndarray:
+    """Cap weights at ``upper`` and redistribute the excess so the total is kept.
+
+    The excess above the cap is spread over the uncapped units in proportion
+    to their weights; as that can push other units over the cap, the step is
+    repeated until no weight exceeds it.
+
+    Parameters
+    ----------
+    weights
+        Weights, >= 0.
+    upper
+        The cap (for instance 3.5 times the median weight).
+    max_iter
+        Maximum number of cap-and-redistribute rounds.
+
+    Returns
+    -------
+    numpy.ndarray
+        Trimmed weights with the same sum.
+
+    Raises
+    ------
+    ValueError
+        If the cap times the number of units with a positive weight is below
+        the total (no feasible solution).
+    """
+    w = _as_weights(weights).copy()
+    total = w.sum()
+    positive = w > 0
+    if upper * positive.sum() < total:
+        raise ValueError(f"trim_weights: cap {upper:g} x {int(positive.sum())} units is below the weight total "
+                         f"{total:g}; expected a higher cap")
+    for _ in range(max_iter):
+        capped = w >= upper
+        if not (w > upper * (1 + 1e-12)).any():
+            return w
+        w[capped] = upper
+        free = positive & ~capped
+        w[free] *= (total - upper * capped.sum()) / w[free].sum()
+    raise ValueError(f"trim_weights: no convergence after {max_iter} rounds")
+
+
+def kish_deff(weights: object) -> float:
+    """Kish design effect due to unequal weighting, ``1 + CV^2 = n sum(w^2) / sum(w)^2``.
+
+    The CV uses the population (divide-by-n) variance of the weights of the
+    units with a positive weight.
+    """
+    w = _as_weights(weights)
+    w = w[w > 0]
+    return float(w.size * np.sum(w**2) / np.sum(w) ** 2)
+
+
+def effective_sample_size(weights: object) -> float:
+    """Kish effective number of respondents, ``sum(w)^2 / sum(w^2)``."""
+    w = _as_weights(weights)
+    return float(np.sum(w) ** 2 / np.sum(w**2))
+
+
+def weight_summary(weights: object) -> pd.Series:
+    """Summary of a weight vector: count, total, min, quartiles, max, max/min, CV, Kish deff, n_eff.
+
+    Units with a zero weight (non-respondents) are left out.
+    """
+    w = _as_weights(weights)
+    w = w[w > 0]
+    q1, median, q3 = np.quantile(w, [0.25, 0.5, 0.75])
+    return pd.Series({
+        "n": float(w.size), "sum": w.sum(), "min": w.min(), "q1": q1, "median": median, "q3": q3,
+        "max": w.max(), "max_over_min": w.max() / w.min(), "mean": w.mean(), "cv": w.std() / w.mean(),
+        "kish_deff": kish_deff(w), "effective_n": effective_sample_size(w),
+    })
+
+
+def check_calibration(model: pd.DataFrame | np.ndarray, weights: object,
+                      totals: Mapping[str, float] | pd.Series | Sequence[float], *, rtol: float = 1e-8) -> None:
+    """Check that weighted totals of the model columns equal the population totals.
+
+    Raises
+    ------
+    ValueError
+        Naming every column whose weighted total differs from its population
+        total by more than ``rtol`` (relative).
+    """
+    w = np.asarray(weights, dtype=float)
+    x, target, names = _model_and_totals(model, totals, w.size)
+    achieved = x.T @ w
+    gap = np.abs(achieved - target) / np.maximum(np.abs(target), 1.0)
+    off = np.flatnonzero(gap > rtol)
+    if off.size:
+        detail = "; ".join(f"{names[j]}: weighted {achieved[j]:.10g} vs population {target[j]:.10g}"
+                           for j in off)
+        raise ValueError(f"calibration check failed (relative tolerance {rtol:g}): {detail}")

@@ -1,0 +1,212 @@
+"""Design-based estimation against R survey's printed numbers and hand computations."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from helpers import weighting
+from helpers.estimation import Design, Estimate
+
+STYPE = {"E": 4421, "H": 755, "M": 1018}
+SCH_WIDE = {"No": 1072, "Yes": 5122}
+
+
+def printed(value: float, expected: float, decimals: int) -> bool:
+    """``value`` rounds to what R printed with ``decimals`` decimals."""
+    return abs(value - expected) <= 0.5 * 10.0**-decimals + 1e-9 * abs(expected)
+
+
+@pytest.fixture(scope="module")
+def apistrat(reference_dir):
+    return pd.read_csv(reference_dir / "apistrat.csv")
+
+
+@pytest.fixture(scope="module")
+def apiclus1(reference_dir):
+    return pd.read_csv(reference_dir / "apiclus1.csv")
+
+
+@pytest.fixture(scope="module")
+def dclus1(apiclus1):
+    return Design(apiclus1, "pw", clusters="dnum", fpc="fpc")
+
+
+def test_dstrat_mean_and_total(apistrat):
+    dstrat = Design(apistrat, "pw", strata="stype", fpc="fpc")
+    mean = dstrat.mean("api00")
+    assert mean.estimate == pytest.approx(662.2873631589, rel=1e-6)
+    assert mean.se == pytest.approx(9.4089408027, rel=1e-6)
+    assert mean.n == 200
+    total = dstrat.total("enroll")
+    assert printed(total.estimate, 3687178, 0)
+    assert printed(total.se, 114642, 0)
+
+
+def test_dstrat_without_fpc(apistrat):
+    mean = Design(apistrat, "pw", strata="stype").mean("api00")
+    assert mean.estimate == pytest.approx(662.2873631589, rel=1e-6)
+    assert printed(mean.se, 9.536132, 6)
+
+
+def test_dclus1_mean_and_total(dclus1):
+    mean = dclus1.mean("api00")
+    assert printed(mean.estimate, 644.17, 2)
+    assert mean.se == pytest.approx(23.542240693781, rel=1e-6)
+    total = dclus1.total("enroll")
+    assert printed(total.estimate, 3404940, 0)
+    assert printed(total.se, 932235, 0)
+
+
+def test_dclus1_poststratify(dclus1):
+    dps = dclus1.poststratify("stype", STYPE)
+    mean = dps.mean("api00")
+    assert mean.estimate == pytest.approx(642.310788211584, rel=1e-6)
+    assert mean.se == pytest.approx(23.9204864450905, rel=1e-6)
+    total = dps.total("enroll")
+    assert printed(total.estimate, 3680893, 0)
+    assert printed(total.se, 406293, 0)
+    weighting.check_calibration(pd.get_dummies(dclus1.data["stype"], dtype=float), dps.weights, STYPE)
+
+
+def test_dclus1_rake_as_r(dclus1):
+    # R's rake stops once the crossed weighted counts move by less than 1 (epsilon = 1).
+    drake = dclus1.rake({"stype": STYPE, "sch.wide": SCH_WIDE}, r_epsilon=1, max_iter=10)
+    mean = drake.mean("api00")
+    assert printed(mean.estimate, 641.23, 2)
+    assert printed(mean.se, 23.704, 3)
+    total = drake.total("enroll")
+    assert printed(total.estimate, 3647300, 0)
+    assert printed(total.se, 400603, 0)
+
+
+def test_dclus1_rake_converged(dclus1):
+    drake = dclus1.rake({"stype": STYPE, "sch.wide": SCH_WIDE})
+    mean = drake.mean("api00")
+    assert printed(mean.estimate, 641.23, 2)
+    assert printed(mean.se, 23.704, 3)
+    # Fully converged raking moves the enrolment total by about 20 (5e-6 relative) from R's early stop.
+    assert drake.total("enroll").estimate == pytest.approx(3647300, rel=1e-5)
+    model, totals = weighting.calibration_matrix(dclus1.data, {"stype": STYPE, "sch.wide": SCH_WIDE})
+    weighting.check_calibration(model, drake.weights, totals)
+
+
+def test_dclus1_linear_calibration(dclus1):
+    model = pd.DataFrame({"(Intercept)": 1.0, "api99": dclus1.data["api99"]})
+    dcal = dclus1.calibrate(model, {"(Intercept)": 6194, "api99": 3914069})
+    mean = dcal.mean("api00")
+    assert mean.estimate == pytest.approx(666.717736250273, rel=1e-6)
+    assert mean.se == pytest.approx(3.29588091215716, rel=1e-6)
+    weighting.check_calibration(model, dcal.weights, [6194, 3914069])
+
+
+def test_calibration_estimates_population_totals_without_error(dclus1, reference_dir):
+    apipop = pd.read_csv(reference_dir / "apipop.csv")
+    model = pd.DataFrame({"(Intercept)": 1.0, "api99": dclus1.data["api99"]})
+    dcal = dclus1.calibrate(model, [len(apipop), apipop["api99"].sum()], method="raking")
+    total = dcal.total("api99")
+    assert total.estimate == pytest.approx(apipop["api99"].sum(), rel=1e-8)
+    assert total.se < 1e-6 * total.estimate
+
+
+def test_domain_and_by_agree(dclus1):
+    table = dclus1.by("stype").mean("api00")
+    for label in ["E", "H", "M"]:
+        single = dclus1.mean("api00", domain=(dclus1.data["stype"] == label).to_numpy())
+        assert table.loc[label, "estimate"] == pytest.approx(single.estimate)
+        assert table.loc[label, "se"] == pytest.approx(single.se)
+        assert table.loc[label, "n"] == (dclus1.data["stype"] == label).sum()
+    totals = dclus1.by("stype").total("enroll")
+    assert totals["estimate"].sum() == pytest.approx(dclus1.total("enroll").estimate)
+
+
+def test_proportion_is_mean_of_indicator(dclus1):
+    table = dclus1.proportion("sch.wide")
+    indicator = dclus1.mean((dclus1.data["sch.wide"] == "Yes").to_numpy())
+    assert table.loc["Yes", "estimate"] == pytest.approx(indicator.estimate)
+    assert table.loc["Yes", "se"] == pytest.approx(indicator.se)
+    assert table["estimate"].sum() == pytest.approx(1.0)
+    by = dclus1.by("stype").proportion("sch.wide")
+    assert by.loc[("E", "Yes"), "estimate"] == pytest.approx(
+        dclus1.mean((dclus1.data["sch.wide"] == "Yes").to_numpy(),
+                    domain=(dclus1.data["stype"] == "E").to_numpy()).estimate)
+
+
+def test_simple_random_sample_by_hand():
+    y = np.array([3.0, 5.0, 8.0, 10.0, 14.0])
+    data = pd.DataFrame({"y": y, "w": 20.0, "N": 100})
+    srs = Design(data, "w").mean("y")
+    assert srs.estimate == pytest.approx(y.mean())
+    assert srs.se == pytest.approx(y.std(ddof=1) / np.sqrt(5))
+    fpc = Design(data, "w", fpc="N").mean("y")
+    assert fpc.se == pytest.approx(np.sqrt(1 - 5 / 100) * y.std(ddof=1) / np.sqrt(5))
+    total = Design(data, "w").total("y")
+    assert total.estimate == pytest.approx(20 * y.sum())
+    assert total.se == pytest.approx(100 * y.std(ddof=1) / np.sqrt(5))
+    z = stats.norm.ppf(0.975)
+    assert srs.ci_low == pytest.approx(srs.estimate - z * srs.se)
+    t = Design(data, "w").mean("y", dist="t")
+    assert t.ci_high == pytest.approx(t.estimate + stats.t.ppf(0.975, 4) * t.se)
+
+
+def test_cluster_sample_by_hand():
+    data = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], "c": [1, 1, 2, 2, 3, 3], "w": 2.0})
+    total = Design(data, "w", clusters="c").total("y")
+    cluster_totals = np.array([6.0, 14.0, 22.0])
+    assert total.se == pytest.approx(np.sqrt(3 * cluster_totals.var(ddof=1)))
+
+
+def test_missing_values_are_dropped_as_a_domain():
+    data = pd.DataFrame({"y": [1.0, np.nan, 3.0, 5.0], "w": [1.0, 2.0, 1.0, 2.0]})
+    est = Design(data, "w").mean("y")
+    assert est.estimate == pytest.approx((1 + 3 + 10) / 4)
+    assert est.n == 3
+
+
+def test_estimate_as_dict():
+    est = Estimate(1.0, 0.1, 0.8, 1.2, 10)
+    assert est.as_dict() == {"estimate": 1.0, "se": 0.1, "ci_low": 0.8, "ci_high": 1.2, "n": 10}
+
+
+def test_lonely_psu_is_named():
+    data = pd.DataFrame({"y": [1.0, 2.0, 3.0], "s": ["a", "a", "b"], "w": 1.0})
+    with pytest.raises(ValueError, match="'b' has a single PSU"):
+        Design(data, "w", strata="s")
+    removed = Design(data, "w", strata="s", lonely_psu="remove").total("y")
+    assert removed.se == pytest.approx(np.sqrt(2 * 0.5))
+    adjusted = Design(data, "w", strata="s", lonely_psu="adjust").total("y")
+    assert adjusted.se == pytest.approx(np.sqrt(1 + 9))
+
+
+def test_bad_design_input_is_named():
+    data = pd.DataFrame({"y": [1.0, 2.0], "w": [1.0, -1.0], "N": [1, 1]})
+    with pytest.raises(ValueError, match="w: 1 negative weight"):
+        Design(data, "w")
+    data["w"] = 1.0
+    with pytest.raises(ValueError, match="N: stratum .* population count of 1"):
+        Design(data, "w", fpc="N")
+    with pytest.raises(ValueError, match="no column 'pw'"):
+        Design(data, "pw")
+
+
+def test_speed_at_35000_units():
+    rng = np.random.default_rng(1)
+    n = 35_000
+    data = pd.DataFrame({
+        "y": rng.normal(size=n), "w": rng.uniform(1, 5, size=n),
+        "stratum": rng.integers(0, 20, size=n), "psu": rng.integers(0, 500, size=n),
+        "a": rng.integers(0, 6, size=n).astype(str), "b": rng.integers(0, 4, size=n).astype(str),
+    })
+    start = time.perf_counter()
+    design = Design(data, "w", strata="stratum", clusters="psu")
+    margins = {v: data[v].value_counts() * 3.0 for v in ["a", "b"]}
+    raked = design.rake(margins)
+    model, totals = weighting.calibration_matrix(data, margins)
+    calibrated = design.calibrate(model, totals, method="logit", bounds=(0.3, 3.0))
+    raked.mean("y")
+    calibrated.by("a").mean("y")
+    assert time.perf_counter() - start < 1.0

@@ -1,0 +1,194 @@
+"""The yearly runner end to end on the demo 2012 wave: outputs, determinism, failures, nbval."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from nbformat.v4 import new_code_cell, new_notebook
+
+from helpers import paths, pipeline
+from helpers.codebook import load_codebook
+from helpers.ingest import read_table
+from helpers.waves import wave_path
+
+YEAR = 2012
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "helpers", "run", "--year", str(YEAR), *args],
+                          capture_output=True, text=True, cwd="/", timeout=600)
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """SHA-256 of every file under the wave's output folders."""
+    folders = [root / "data" / "processed" / str(YEAR), root / "reports" / str(YEAR)]
+    return {str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for folder in folders for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture(scope="module")
+def out_root(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("run")
+    result = run_cli("--out-dir", str(root))
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.fixture(scope="module")
+def first_snapshot(out_root) -> dict[str, str]:
+    return snapshot(out_root)
+
+
+def test_run_writes_executed_notebooks_and_processed_files(out_root, first_snapshot):
+    assert f"reports/{YEAR}/01_clean.ipynb" in first_snapshot
+    assert f"reports/{YEAR}/figures/dispositions_by_type.png" in first_snapshot
+    for name in ("units.csv", "answers.csv", "cleaning_log.csv", "data_dictionary.csv", "cleaning_summary.json"):
+        assert f"data/processed/{YEAR}/{name}" in first_snapshot
+    assert not list((out_root / ".runs").iterdir()), "the staging folder is removed after success"
+
+
+def test_executed_notebook_is_normalised(out_root):
+    text = (out_root / "reports" / str(YEAR) / "01_clean.ipynb").read_text(encoding="utf-8")
+    for unstable in (".runs", "start_time", "end_time", "duration", str(paths.ROOT)):
+        assert unstable not in text
+    notebook = nbformat.reads(text, as_version=4)
+    injected = [cell for cell in notebook.cells if "injected-parameters" in cell.metadata.get("tags", [])]
+    assert injected[0].id == pipeline.INJECTED_CELL_ID
+    assert f'processed_dir = "{out_root}/data/processed/{YEAR}"' in injected[0].source
+    assert not any(output.get("output_type") == "error" for cell in notebook.cells if cell.cell_type == "code"
+                   for output in cell.outputs)
+
+
+def test_second_run_is_byte_identical(out_root, first_snapshot):
+    result = run_cli("--out-dir", str(out_root))
+    assert result.returncode == 0, result.stderr
+    assert snapshot(out_root) == first_snapshot
+
+
+def test_log_names_each_step_with_its_duration(out_root):
+    result = run_cli("--out-dir", str(out_root), "--only", "clean")
+    assert result.returncode == 0, result.stderr
+    assert "step 01_clean: done in" in result.stderr
+
+
+def _broken_raw_dir(tmp_path: Path, mutate) -> Path:
+    raw = tmp_path / "raw"
+    shutil.copytree(paths.raw_dir(YEAR), raw)
+    mutate(raw / "export.csv")
+    return raw
+
+
+def _rename_column(export: Path) -> None:
+    codebook = load_codebook()
+    table = read_table(export)
+    column = codebook.question_columns()[0]
+    export.write_bytes(export.read_bytes().replace(column.encode(table.encoding.replace("-sig", "")),
+                                                   b"Question renommee"))
+
+
+def _unknown_label(export: Path) -> None:
+    table = read_table(export)
+    data = export.read_bytes().decode(table.encoding)
+    data = data.replace(";Oui;", ";Oui peut-être;", 1)
+    export.write_bytes(data.encode(table.encoding))
+
+
+def _bad_bytes(export: Path) -> None:
+    export.write_bytes(export.read_bytes().replace(b"\n", b"\n\x81\x8d", 1))
+
+
+def _empty(export: Path) -> None:
+    export.write_bytes(b"")
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (_rename_column, "missing column"),
+    (_unknown_label, "is not a label of this question"),
+    (_bad_bytes, "no supported encoding"),
+    (_empty, "the file is empty"),
+], ids=["renamed-column", "unknown-label", "bad-bytes", "empty-export"])
+def test_broken_input_stops_the_run_and_keeps_previous_outputs(out_root, first_snapshot, tmp_path, mutate,
+                                                               message):
+    raw = _broken_raw_dir(tmp_path, mutate)
+    before = {path: path.read_bytes() for path in sorted(raw.iterdir())}
+    result = run_cli("--out-dir", str(out_root), "--raw-dir", str(raw), "--only", "clean")
+    assert result.returncode == 1
+    assert "step 01_clean failed in cell" in result.stderr and "InputError" in result.stderr
+    assert "export.csv" in result.stderr and message in result.stderr
+    assert "partial executed notebook kept for debugging at" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(out_root) == first_snapshot
+    assert {path: path.read_bytes() for path in sorted(raw.iterdir())} == before
+
+
+def test_misspelt_configuration_key_stops_before_running(out_root, first_snapshot, tmp_path):
+    spec = yaml.safe_load(wave_path(YEAR).read_text(encoding="utf-8"))
+    spec["cleaning"]["complete_treshold"] = 0.8
+    config = tmp_path / "wave.yaml"
+    config.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    result = run_cli("--out-dir", str(out_root), "--config", str(config))
+    assert result.returncode == 2
+    assert "wave.yaml, column 'cleaning.complete_treshold': unknown key" in result.stderr
+    assert snapshot(out_root) == first_snapshot
+
+
+def test_unknown_step_is_refused():
+    result = run_cli("--only", "weighting")
+    assert result.returncode != 0 and "unknown step 'weighting'" in result.stderr
+
+
+def _layout(tmp_path: Path) -> pipeline.RunLayout:
+    layout = pipeline.RunLayout(raw=tmp_path, processed=tmp_path / "p", reports=tmp_path / "r",
+                                stage=tmp_path / "stage")
+    layout.staged_reports.mkdir(parents=True)
+    return layout
+
+
+def _notebook(folder: Path, *sources: str) -> None:
+    notebook = new_notebook(cells=[new_code_cell(source) for source in sources])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, folder / "01_clean.ipynb")
+
+
+def test_cell_error_names_cell_and_exception(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", tmp_path)
+    _notebook(tmp_path, "x = 1", "raise ValueError('bad value in column A')")
+    with pytest.raises(pipeline.StepFailed, match=r"failed in cell 1 .*ValueError: bad value in column A"):
+        pipeline.run_step("01_clean", {}, _layout(tmp_path), timeout=60)
+
+
+def test_cell_timeout_is_caught_like_an_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", tmp_path)
+    _notebook(tmp_path, "import time\ntime.sleep(30)")
+    with pytest.raises(pipeline.StepFailed, match="timed out"):
+        pipeline.run_step("01_clean", {}, _layout(tmp_path), timeout=2)
+
+
+def test_no_personal_data_in_outputs(out_root):
+    codebook = load_codebook()
+    export = read_table(paths.raw_dir(YEAR) / "export.csv").data
+    personal = {value.strip() for column in codebook.export.personal_columns for value in export[column]
+                if len(value.strip()) >= 4}
+    assert len(personal) > 100
+    for path in [*(out_root / "data").rglob("*"), *(out_root / "reports").rglob("*")]:
+        if path.is_file() and path.suffix in {".csv", ".json", ".ipynb", ".html", ".md"}:
+            text = path.read_text(encoding="utf-8")
+            leaked = [value for value in personal if value in text]
+            assert not leaked, f"{path.name} holds personal data: {leaked[:3]}"
+
+
+def test_nbval_reproduces_the_executed_notebook(out_root):
+    notebook = out_root / "reports" / str(YEAR) / "01_clean.ipynb"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval", "--nbval-kernel-name", "python3",
+         "--nbval-sanitize-with", str(paths.ROOT / "tests" / "nbval_sanitize.cfg"),
+         "-p", "no:cacheprovider", "-q", str(notebook)],
+        capture_output=True, text=True, cwd=str(paths.ROOT), timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:]

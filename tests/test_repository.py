@@ -1,0 +1,87 @@
+"""Repository rules: environments in step, pinned lock, clean source notebooks, runner parameters."""
+
+import ast
+import re
+import tomllib
+
+import nbformat
+import papermill
+import pytest
+import yaml
+
+from helpers import pipeline
+from helpers.paths import NOTEBOOKS_DIR, ROOT
+
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+PARAMETER_LINE = re.compile(r"^(\w+): (int|float|str|bool) = (.+?)  # \S.*$")
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_installs_the_project_with_python_of_pyproject():
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    dependencies = environment["dependencies"]
+    python = next(d for d in dependencies if isinstance(d, str) and d.startswith("python"))
+    assert python == "python=3.11"
+    assert PYPROJECT["project"]["requires-python"] == ">=3.11,<3.12"
+    assert "pip" in dependencies
+    pip_section = next(d["pip"] for d in dependencies if isinstance(d, dict))
+    extras = set(PYPROJECT["project"]["optional-dependencies"])
+    assert pip_section == [f"-e .[{','.join(sorted(extras))}]"]
+
+
+def test_lock_pins_every_declared_dependency():
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    pinned = {m.group(1).lower().replace("_", "-") for m in re.finditer(r"^([A-Za-z0-9_.-]+)==", lock, re.M)}
+    declared = PYPROJECT["project"]["dependencies"] + [
+        r for extra in PYPROJECT["project"]["optional-dependencies"].values() for r in extra]
+    assert {_name(r) for r in declared} <= pinned
+    assert "--hash=sha256:" in lock
+
+
+def test_numpy_is_not_held_below_2():
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    assert int(re.search(r"^numpy==(\d+)", lock, re.M).group(1)) >= 2
+
+
+def test_ci_runs_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make report" in readme and "make test" in readme
+
+
+def test_every_step_has_a_notebook():
+    assert [path.stem for path in NOTEBOOKS if path.stem in pipeline.STEPS] == list(pipeline.STEPS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_source_notebook_is_clean(path):
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    assert notebook.metadata["kernelspec"]["name"] == "python3"
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert all(not cell.outputs and cell.execution_count is None for cell in code), "commit without outputs"
+    tagged = [cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", [])]
+    assert len(tagged) == 1, "exactly one cell tagged 'parameters'"
+    assert notebook.cells[0].cell_type == "markdown" and notebook.cells[0].source.startswith("# ")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_parameters_are_annotated_with_defaults_and_comments(path):
+    notebook = nbformat.read(path, as_version=4)
+    cell = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
+    lines = [line for line in cell.source.splitlines() if line.strip()]
+    for line in lines:
+        assert PARAMETER_LINE.match(line), f"{path.name}: {line!r} is not 'name: type = default  # comment'"
+        ast.parse(line)
+
+
+@pytest.mark.parametrize("step", pipeline.STEPS)
+def test_runner_parameters_are_declared_by_the_notebook(step, tmp_path):
+    declared = set(papermill.inspect_notebook(str(NOTEBOOKS_DIR / f"{step}.ipynb")))
+    layout = pipeline.RunLayout(raw=tmp_path, processed=tmp_path, reports=tmp_path, stage=tmp_path)
+    passed = set(pipeline.notebook_parameters(2012, layout, tmp_path / "w.yaml"))
+    assert passed <= declared
