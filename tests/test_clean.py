@@ -1,9 +1,15 @@
 """The cleaning step on small exports holding every messy case."""
 
+import json
+
 import pytest
 
+from helpers import paths
 from helpers.clean import clean_wave, write_cleaned
+from helpers.codebook import load_codebook
 from helpers.errors import InputError
+from helpers.paths import DEMO_TRUTH_DIR
+from helpers.waves import load_wave
 from minidata import mini_codebook, submission, write_export, write_frame
 
 SETTINGS = {"complete_threshold": 0.8, "partial_threshold": 0.5, "fuzzy_name_cutoff": 0.9}
@@ -125,3 +131,28 @@ def test_raw_files_are_not_modified(wave):
     before = (frame_path.read_bytes(), export_path.read_bytes())
     clean_wave(frame_path, export_path, codebook, SETTINGS)
     assert (frame_path.read_bytes(), export_path.read_bytes()) == before
+
+
+@pytest.mark.parametrize("year", [2012, 2013])
+def test_demo_wave_planted_rows_are_all_found(year):
+    truth = json.loads((DEMO_TRUTH_DIR / f"{year}.json").read_text(encoding="utf-8"))
+    planted = truth["planted"]
+    wave = load_wave(year)
+    inputs = wave.input_paths(paths.raw_dir(year))
+    cleaned = clean_wave(inputs["frame"], inputs["export"], load_codebook(), wave.section("cleaning"))
+    actions = cleaned.log.groupby("response_id")["action"].agg(set)
+
+    assert {r for r, a in actions.items() if "dropped_test" in a} == {str(i) for i in planted["test"]}
+    assert {r for r, a in actions.items() if "dropped_unmatched" in a} == {
+        str(item["response_id"]) for item in planted["out_of_frame"]}
+    kept = cleaned.units.set_index("unit_id")["response_id"]
+    for duplicate in planted["duplicates"]:
+        assert kept[duplicate["unit_id"]] == str(duplicate["keep"])
+        dropped = set(map(str, duplicate["response_ids"])) - {str(duplicate["keep"])}
+        assert all("dropped_duplicate" in actions[r] for r in dropped)
+    # Every retained submission is linked to the unit that really sent it.
+    retained = cleaned.units.dropna(subset=["response_id"])
+    true_units = planted["responses"]
+    assert all(true_units[r] == u for r, u in zip(retained["response_id"], retained["unit_id"]))
+    assert cleaned.summary["steps"]["submissions_retained"] == len(true_units) - len(planted["test"]) - len(
+        planted["out_of_frame"]) - sum(len(d["response_ids"]) - 1 for d in planted["duplicates"])

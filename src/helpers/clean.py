@@ -10,8 +10,8 @@ Order of operations (each recorded in the cleaning log):
 4. link each submission to a frame unit (:mod:`helpers.linkage`) and drop the
    unmatched;
 5. resolve duplicates: when one unit submitted more than once, keep the
-   submission the tool marked complete, then the most complete one, then the
-   latest; drop the others;
+   submission the tool marked complete, then the latest (a later submission
+   is taken as the respondent's correction); drop the others;
 6. give every frame unit an AAPOR disposition;
 7. drop personal data: names, job titles, e-mails, phones and free text never
    leave this module.
@@ -134,14 +134,13 @@ def _submissions(raw: pd.DataFrame, codebook: Codebook, path: Path) -> pd.DataFr
 
 def _resolve_duplicates(linked: pd.DataFrame, log: list[dict]) -> pd.DataFrame:
     ranked = linked.assign(_complete=linked["tool_status"] == "complete").sort_values(
-        ["unit_id", "_complete", "completeness", "submitted_at", LINE_COLUMN],
-        ascending=[True, False, False, False, True])
+        ["unit_id", "_complete", "submitted_at", LINE_COLUMN], ascending=[True, False, False, False])
     dropped = ranked.duplicated("unit_id", keep="first")
     kept_ids = ranked.drop_duplicates("unit_id").set_index("unit_id")["response_id"]
     duplicates = ranked[dropped]
     _log(log, "duplicates", duplicates, "dropped_duplicate",
          duplicates["unit_id"].map(lambda unit: f"unit also submitted {kept_ids[unit]}, kept by the rule "
-                                                "(tool-complete, then most complete, then latest)"))
+                                                "(marked complete by the tool, then latest)"))
     return ranked[~dropped].drop(columns="_complete")
 
 

@@ -19,9 +19,20 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def file_table(files: dict[str, Path]) -> pd.DataFrame:
-    """One row per file: its role, its path from the project root, size and SHA-256."""
+def file_table(files: dict[str, Path], relative_to: Path | None = None) -> pd.DataFrame:
+    """One row per file: its role, path, size and SHA-256.
+
+    Parameters
+    ----------
+    files
+        Role -> path.
+    relative_to
+        Show paths relative to this folder; by default from the project root.
+    """
+    def shown(path: Path) -> str:
+        return path.relative_to(relative_to).as_posix() if relative_to is not None else display(path)
+
     return pd.DataFrame(
-        [{"role": role, "path": display(path), "bytes": path.stat().st_size, "sha256": sha256(path)}
+        [{"role": role, "path": shown(path), "bytes": path.stat().st_size, "sha256": sha256(path)}
          for role, path in files.items()]
     ).set_index("role")
