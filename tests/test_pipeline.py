@@ -17,13 +17,9 @@ from helpers import paths, pipeline
 from helpers.codebook import load_codebook
 from helpers.ingest import read_table
 from helpers.waves import wave_path
+from conftest import run_cli
 
 YEAR = 2012
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "helpers", "run", "--year", str(YEAR), *args],
-                          capture_output=True, text=True, cwd="/", timeout=600)
 
 
 def snapshot(root: Path) -> dict[str, str]:
@@ -34,11 +30,8 @@ def snapshot(root: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def out_root(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("run")
-    result = run_cli("--out-dir", str(root))
-    assert result.returncode == 0, result.stderr
-    return root
+def out_root(demo_run_2012) -> Path:
+    return demo_run_2012
 
 
 @pytest.fixture(scope="module")

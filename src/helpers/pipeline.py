@@ -31,7 +31,7 @@ from helpers import paths
 from helpers.waves import load_wave
 
 LOG = logging.getLogger("helpers.pipeline")
-STEPS = ("01_clean",)
+STEPS = ("01_clean", "02_response_bias")
 KERNEL = "python3"
 INJECTED_CELL_ID = "injected-parameters"
 

@@ -15,6 +15,8 @@ from typing import Any
 import yaml
 
 from helpers import paths
+from helpers.adjustment import METHODS
+from helpers.auxvars import AUXILIARY
 from helpers.errors import InputError
 
 
@@ -26,6 +28,8 @@ class Key:
     help: str
     required: bool = False
     default: Any = None
+    choices: tuple[Any, ...] | None = None
+    items: type | None = None
 
 
 SCHEMA: dict[str, Any] = {
@@ -47,6 +51,27 @@ SCHEMA: dict[str, Any] = {
                                            "0.5)", default=0.5),
         "fuzzy_name_cutoff": Key((float,), "similarity (0-1) above which a typed authority name matches a "
                                            "frame name of the same type", default=0.9),
+    },
+    "weighting": {
+        "primary": Key((str,), "method of the headline weighted estimates", default="raking",
+                       choices=METHODS[1:]),
+        "cells": Key((list,), "frame variables crossed into weighting classes (cell adjustment, and the strata "
+                              "of the variance model)", default=["type_group"], items=str, choices=AUXILIARY),
+        "poststrata": Key((list,), "frame variables crossed into post-strata", default=["size_band"], items=str,
+                          choices=AUXILIARY),
+        "margins": Key((list,), "frame variables whose counts raking and calibration reproduce",
+                       default=["type_group", "size_band", "political_bloc"], items=str, choices=AUXILIARY),
+        "logit_bounds": Key((list,), "lower and upper bound of the logit calibration's weight ratios",
+                            default=[0.3, 3.0], items=float),
+        "propensity_covariates": Key((list,), "frame variables of the response-propensity model",
+                                     default=list(AUXILIARY), items=str, choices=AUXILIARY),
+        "trim_ratio": Key((float,), "cap of trimmed weights, as a multiple of the mean weight", default=3.5),
+    },
+    "estimation": {
+        "confidence_level": Key((float,), "level of every confidence interval", default=0.95),
+        "delta_grid": Key((list,), "odds ratios of 'yes' between non-respondents and respondents for the "
+                                   "non-ignorable sensitivity curve", default=[0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 4.0],
+                          items=float),
     },
     "run": {
         "cell_timeout_seconds": Key((int,), "longest a notebook cell may run", default=600),
@@ -95,7 +120,7 @@ def _iso_dates(value: Any) -> Any:
 
 def _type_names(types: tuple[type, ...]) -> str:
     names = {int: "an integer", float: "a number", bool: "true or false", str: "a string",
-             dt.date: "a date (YYYY-MM-DD)"}
+             dt.date: "a date (YYYY-MM-DD)", list: "a list"}
     return " or ".join(names.get(t, t.__name__) for t in types)
 
 
@@ -127,8 +152,25 @@ def _validate(spec: dict[str, Any], schema: dict[str, Any], path: Path, prefix: 
         if not isinstance(value, rule.types) or wrong_bool or wrong_datetime:
             raise InputError(path, f"key {key!r} is {value!r}; expected {_type_names(rule.types)} "
                                    f"({rule.help})", column=key)
+        if rule.items is not None:
+            value = _validate_items(value, rule, path, key)
+        if rule.choices is not None:
+            outside = [v for v in (value if isinstance(value, list) else [value]) if v not in rule.choices]
+            if outside:
+                raise InputError(path, f"key {key!r} holds {outside[0]!r}; expected one of {list(rule.choices)}",
+                                 column=key)
         settings[name] = value
     return settings
+
+
+def _validate_items(value: list, rule: Key, path: Path, key: str) -> list:
+    items = [float(v) if rule.items is float and isinstance(v, int) and not isinstance(v, bool) else v
+             for v in value]
+    wrong = [v for v in items if not isinstance(v, rule.items) or isinstance(v, bool)]
+    if wrong or not items:
+        raise InputError(path, f"key {key!r} is {value!r}; expected a non-empty list of "
+                               f"{_type_names((rule.items,))} values ({rule.help})", column=key)
+    return items
 
 
 def wave_path(year: int) -> Path:
@@ -178,6 +220,10 @@ def load_wave(year: int, config_path: str | Path | None = None, raw_dir: str | P
     if not 0 < cleaning["partial_threshold"] <= cleaning["complete_threshold"] <= 1:
         raise InputError(path, "expected 0 < partial_threshold <= complete_threshold <= 1",
                          column="cleaning")
+    bounds = settings["weighting"]["logit_bounds"]
+    if len(bounds) != 2 or not 0 < bounds[0] < 1 < bounds[1]:
+        raise InputError(path, f"logit_bounds {bounds}; expected [lower, upper] with 0 < lower < 1 < upper",
+                         column="weighting.logit_bounds")
     wave = Wave(path, settings)
     if check_inputs:
         for name, input_path in wave.input_paths(paths.raw_dir(year, raw_dir)).items():

@@ -1,0 +1,134 @@
+"""Non-response weighting of a wave: every method the wave's configuration names, as designs.
+
+Variance model. The invitation is a census of the frame; the respondents are
+treated as a second-phase sample: within each weighting cell (``cells`` of
+the configuration, by default the type of authority) they are taken as a
+simple random sample of the cell's eligible units, with the finite
+population correction ``1 - n_h/N_h``. Calibrated methods (post-stratification,
+raking, linear and logit calibration) start from that design and their
+standard errors use the calibration residuals, as R ``survey`` does after
+``postStratify``, ``rake`` and ``calibrate``. Propensity and trimmed weights
+are treated as fixed in the variance (their estimation is ignored), which
+understates their standard errors a little.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from helpers import weighting
+from helpers.estimation import Design
+
+METHODS = ("unweighted", "cell", "poststratification", "raking", "linear", "logit", "propensity", "trimmed")
+CALIBRATED = ("poststratification", "raking", "linear", "logit")
+CELL = "_cell"
+
+
+@dataclass(frozen=True)
+class Weighting:
+    """The designs of every weighting method and their diagnostics.
+
+    Attributes
+    ----------
+    designs
+        Method -> design over the respondents (see the module docstring).
+    weights
+        Respondents x methods: each method's final weight.
+    diagnostics
+        One row per method: weight summary, Kish design effect, effective
+        number of respondents, and the largest relative gap between a
+        weighted margin count and its frame count.
+    """
+
+    designs: dict[str, Design]
+    weights: pd.DataFrame
+    diagnostics: pd.DataFrame
+
+
+def population_counts(population: pd.DataFrame, variables: list[str]) -> dict[str, pd.Series]:
+    """Frame count of each category of each variable."""
+    return {variable: population[variable].value_counts().sort_index() for variable in variables}
+
+
+def _cell_labels(data: pd.DataFrame, variables: list[str]) -> pd.Series:
+    return data[variables].astype(str).agg(" | ".join, axis=1)
+
+
+def _margin_gap(design: Design, population: pd.DataFrame, margins: list[str]) -> float:
+    gaps = []
+    for variable, counts in population_counts(population, margins).items():
+        achieved = pd.Series(design.weights, index=design.data.index).groupby(design.data[variable]).sum()
+        gaps.append((achieved.reindex(counts.index, fill_value=0) - counts).abs().div(counts).max())
+    return float(max(gaps))
+
+
+def build_weighting(population: pd.DataFrame, respondents: pd.DataFrame, settings: dict) -> Weighting:
+    """Build every weighting method's design.
+
+    Parameters
+    ----------
+    population
+        The eligible frame units, with the auxiliary variables
+        (:func:`helpers.auxvars.add_auxiliary`) and a boolean ``respondent``.
+    respondents
+        The responding units' data (auxiliary variables and the analysis
+        variables), indexed like ``population``.
+    settings
+        The ``weighting`` section of the wave configuration.
+
+    Returns
+    -------
+    Weighting
+
+    Raises
+    ------
+    ValueError
+        If a weighting cell or a margin category has no respondent (naming
+        it), or a calibrated weighting misses its frame totals by more than
+        1e-8 relative.
+    """
+    data = respondents.copy()
+    population = population.copy()
+    population[CELL] = _cell_labels(population, settings["cells"])
+    data[CELL] = _cell_labels(data, settings["cells"])
+    size = float(len(population))
+    cell_size = population[CELL].value_counts()
+    # Raises, naming the cell, when a weighting cell has no respondent.
+    weighting.cell_adjustment(np.ones(len(population)), population["respondent"].to_numpy(), population[CELL])
+    data["_cell_population"] = data[CELL].map(cell_size).astype(float)
+    data["_cell_weight"] = data["_cell_population"] / data[CELL].map(data[CELL].value_counts())
+    data["_population"] = size
+
+    designs: dict[str, Design] = {
+        "unweighted": Design(data, np.full(len(data), size / len(data)), fpc="_population"),
+    }
+    base = Design(data, "_cell_weight", strata=CELL, fpc="_cell_population")
+    designs["cell"] = base
+    poststrata = settings["poststrata"]
+    post_counts = population.groupby(poststrata).size()
+    designs["poststratification"] = base.poststratify(poststrata if len(poststrata) > 1 else poststrata[0],
+                                                      post_counts)
+    margins = settings["margins"]
+    margin_counts = population_counts(population, margins)
+    designs["raking"] = base.rake(margin_counts)
+    model, totals = weighting.calibration_matrix(data, margin_counts)
+    designs["linear"] = base.calibrate(model, totals, method="linear")
+    designs["logit"] = base.calibrate(model, totals, method="logit", bounds=tuple(settings["logit_bounds"]))
+    for method in CALIBRATED[1:]:
+        weighting.check_calibration(model, designs[method].weights, totals)
+
+    propensities = weighting.response_propensities(population, "respondent", settings["propensity_covariates"])
+    inverse = 1.0 / pd.Series(propensities, index=population.index).loc[data.index].to_numpy()
+    designs["propensity"] = Design(data, inverse, strata=CELL, fpc="_cell_population")
+    primary = designs[settings["primary"]] if settings["primary"] != "trimmed" else designs["raking"]
+    cap = settings["trim_ratio"] * primary.weights.mean()
+    designs["trimmed"] = Design(data, weighting.trim_weights(primary.weights, cap), strata=CELL,
+                                fpc="_cell_population")
+
+    weights = pd.DataFrame({method: design.weights for method, design in designs.items()}, index=data.index)
+    diagnostics = pd.DataFrame({method: weighting.weight_summary(weights[method]) for method in METHODS}).T
+    diagnostics["max_margin_gap"] = [_margin_gap(designs[m], population, margins) for m in METHODS]
+    return Weighting(designs, weights, diagnostics.rename_axis("method"))

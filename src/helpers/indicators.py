@@ -1,0 +1,116 @@
+"""Indicators: shares of respondents answering given codes, from the codebook's definitions.
+
+An indicator's value for a respondent is 1 when the answer is one of the
+indicator's codes (or its option is ticked), 0 for any other valid answer,
+and missing when the question was not asked, not answered, answered "ne sait
+pas" or not applicable: a share is always a share of valid answers, and
+its number of respondents says how many.
+
+Intervals are Korn and Graubard's (1998) for a proportion from a complex
+survey, as R's ``svyciprop(method = "beta")``: a Clopper-Pearson interval at
+the effective sample size ``p (1 - p) / SE^2`` (adjusted for the design's
+degrees of freedom). Unlike Wald intervals they stay within [0, 1] and do not
+collapse to a point when a small domain's share is 0 or 1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from helpers.codebook import Codebook
+from helpers.estimation import Design
+
+
+def indicator_values(answers: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """One column per indicator: 1.0, 0.0 or NaN for each row of ``answers``."""
+    columns = {}
+    for indicator in codebook.indicators.values():
+        values = answers[indicator.column].astype("Float64")
+        columns[indicator.id] = values.isin(indicator.codes).astype("float64").where(values.notna(), np.nan)
+    return pd.DataFrame(columns, index=answers.index)
+
+
+def korn_graubard(share: float, se: float, n_design: int, df: int, level: float = 0.95) -> tuple[float, float]:
+    """Korn-Graubard confidence interval of a proportion (R ``svyciprop(method="beta")``).
+
+    Parameters
+    ----------
+    share, se
+        The estimated proportion and its design-based standard error.
+    n_design
+        Number of units in the whole design (R's ``nrow(design)``).
+    df
+        Design degrees of freedom.
+    level
+        Confidence level.
+
+    Returns
+    -------
+    (low, high)
+    """
+    alpha = 1 - level
+    n_eff = share * (1 - share) / se**2 if se > 0 else float(n_design)
+    n_eff *= (stats.t.ppf(alpha / 2, n_design - 1) / stats.t.ppf(alpha / 2, df)) ** 2
+    low = 0.0 if share <= 0 else float(stats.beta.ppf(alpha / 2, n_eff * share, n_eff * (1 - share) + 1))
+    high = 1.0 if share >= 1 else float(stats.beta.ppf(1 - alpha / 2, n_eff * share + 1, n_eff * (1 - share)))
+    return low, high
+
+
+def _share(design: Design, indicator: str, level: float, domain: pd.Series | None = None) -> dict:
+    estimate = design.mean(indicator, domain=domain, level=level)
+    low, high = korn_graubard(estimate.estimate, estimate.se, len(design.data), design.degrees_of_freedom, level)
+    return {"estimate": estimate.estimate, "se": estimate.se, "ci_low": low, "ci_high": high, "n": estimate.n}
+
+
+def estimate_shares(design: Design, indicators: list[str], level: float = 0.95) -> pd.DataFrame:
+    """Estimate each indicator's share with its standard error, interval and respondents.
+
+    Parameters
+    ----------
+    design
+        A design whose data hold the indicator columns.
+    indicators
+        Indicator identifiers (columns of the design's data).
+    level
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by indicator: ``estimate, se, ci_low, ci_high, n``; an
+        indicator nobody answered gets missing values and ``n = 0``.
+    """
+    rows = {}
+    for indicator in indicators:
+        if design.data[indicator].notna().sum() == 0:
+            rows[indicator] = {"estimate": np.nan, "se": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n": 0}
+            continue
+        rows[indicator] = _share(design, indicator, level)
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table["n"] = table["n"].astype(int)
+    return table.rename_axis("indicator")
+
+
+def estimate_by_domain(design: Design, indicators: list[str], domain: str, level: float = 0.95) -> pd.DataFrame:
+    """Domain estimates of each indicator, the full design kept (as R's ``svyby``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (indicator, domain): ``estimate, se, ci_low, ci_high, n``.
+    """
+    parts = {}
+    for indicator in indicators:
+        rows = {}
+        for value in sorted(design.data[domain].unique()):
+            mask = (design.data[domain] == value).to_numpy()
+            if design.data.loc[mask, indicator].notna().sum() == 0:
+                rows[value] = {"estimate": np.nan, "se": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n": 0}
+            else:
+                rows[value] = _share(design, indicator, level, pd.Series(mask))
+        parts[indicator] = pd.DataFrame.from_dict(rows, orient="index")
+    table = pd.concat(parts, names=["indicator", domain])
+    table["n"] = table["n"].astype(int)
+    return table

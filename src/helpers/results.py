@@ -1,0 +1,68 @@
+"""The results file: the numbers the report states, written by the analysis steps.
+
+Each step writes its own section of ``results.json``; the report reads them
+and never retypes a number.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+RESULTS_NAME = "results.json"
+
+
+def to_plain(value: Any) -> Any:
+    """Convert numpy, pandas and nested values to JSON-ready Python values (NaN becomes ``None``)."""
+    if isinstance(value, dict):
+        return {str(key): to_plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_plain(item) for item in value]
+    if isinstance(value, pd.DataFrame):
+        return {str(index): to_plain(row) for index, row in value.to_dict("index").items()}
+    if isinstance(value, pd.Series):
+        return to_plain(value.to_dict())
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) else float(value)
+    if value is pd.NA or value is None:
+        return None
+    return value
+
+
+def read_results(folder: Path) -> dict[str, Any]:
+    """Every section written so far (an empty dict before the first step)."""
+    path = Path(folder) / RESULTS_NAME
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def write_section(folder: Path, section: str, payload: dict[str, Any]) -> Path:
+    """Write (or replace) one section of the results file, atomically.
+
+    Parameters
+    ----------
+    folder
+        The wave's reports folder.
+    section
+        The step's name, e.g. ``response_bias``.
+    payload
+        Its numbers, as nested dicts, lists, scalars, Series or DataFrames.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    results = read_results(folder)
+    results[section] = to_plain(payload)
+    path = folder / RESULTS_NAME
+    partial = path.with_suffix(".json.partial")
+    partial.write_text(json.dumps(results, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(partial, path)
+    return path

@@ -1,0 +1,58 @@
+"""Indicator values and shares with Korn-Graubard intervals."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from helpers.estimation import Design
+from helpers.indicators import estimate_by_domain, estimate_shares, indicator_values, korn_graubard
+from minidata import mini_codebook
+
+
+def test_indicator_values_are_shares_of_valid_answers(tmp_path):
+    codebook = mini_codebook(tmp_path)
+    answers = pd.DataFrame({"savings": pd.array([1, 0, pd.NA, 1], dtype="Int64")})
+    values = indicator_values(answers, codebook)
+    assert values["savings"].tolist()[:2] == [1.0, 0.0]
+    assert np.isnan(values["savings"][2]) and values["savings"][3] == 1.0
+
+
+def test_korn_graubard_is_clopper_pearson_at_the_effective_size():
+    # Simple random sampling without fpc: SE^2 = p (1 - p) / (n - 1), so n_eff = n - 1 and
+    # the degrees-of-freedom factor is 1: Clopper-Pearson with x = n_eff p out of n_eff.
+    n, p = 41, 0.25
+    se = np.sqrt(p * (1 - p) / (n - 1))
+    low, high = korn_graubard(p, se, n, n - 1)
+    n_eff = n - 1
+    assert low == pytest.approx(stats.beta.ppf(0.025, n_eff * p, n_eff * (1 - p) + 1), rel=1e-12)
+    assert high == pytest.approx(stats.beta.ppf(0.975, n_eff * p + 1, n_eff * (1 - p)), rel=1e-12)
+    exact = stats.binomtest(10, 40).proportion_ci(method="exact")
+    assert (low, high) == pytest.approx((exact.low, exact.high), rel=1e-9)
+
+
+def test_korn_graubard_at_the_edges_stays_in_the_unit_interval():
+    low, high = korn_graubard(0.0, 0.0, 20, 19)
+    assert low == 0.0 and 0 < high < 0.2
+    assert high == pytest.approx(1 - 0.025 ** (1 / 20), rel=1e-9)
+    low, high = korn_graubard(1.0, 0.0, 20, 19)
+    assert high == 1.0 and 0.8 < low < 1
+
+
+def test_estimate_shares_and_domains():
+    data = pd.DataFrame({"x": [1.0, 0.0, 1.0, np.nan, 0.0, 0.0], "g": list("aaabbb"), "w": 2.0})
+    design = Design(data, "w")
+    table = estimate_shares(design, ["x"])
+    assert table.at["x", "estimate"] == pytest.approx(0.4)
+    assert table.at["x", "n"] == 5
+    assert 0 <= table.at["x", "ci_low"] < 0.4 < table.at["x", "ci_high"] <= 1
+    domains = estimate_by_domain(design, ["x"], "g")
+    assert domains.loc[("x", "a"), "estimate"] == pytest.approx(2 / 3)
+    assert domains.loc[("x", "b"), "estimate"] == 0.0
+    assert domains.loc[("x", "b"), "ci_low"] == 0.0 and domains.loc[("x", "b"), "ci_high"] > 0
+
+
+def test_indicator_nobody_answered_is_reported_not_an_error():
+    data = pd.DataFrame({"x": [np.nan, np.nan], "w": 1.0})
+    table = estimate_shares(Design(data, "w"), ["x"])
+    assert table.at["x", "n"] == 0 and np.isnan(table.at["x", "estimate"])
