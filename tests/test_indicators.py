@@ -6,7 +6,8 @@ import pytest
 from scipy import stats
 
 from helpers.estimation import Design
-from helpers.indicators import estimate_by_domain, estimate_shares, indicator_values, korn_graubard
+from helpers.indicators import (estimate_by_domain, estimate_shares, indicator_values, korn_graubard,
+                                over_population)
 from minidata import mini_codebook
 
 
@@ -56,3 +57,14 @@ def test_indicator_nobody_answered_is_reported_not_an_error():
     data = pd.DataFrame({"x": [np.nan, np.nan], "w": 1.0})
     table = estimate_shares(Design(data, "w"), ["x"])
     assert table.at["x", "n"] == 0 and np.isnan(table.at["x", "estimate"])
+
+
+def test_over_population_keeps_unknowns_and_drops_out_of_scope_units():
+    values = pd.Series([1.0, np.nan, np.nan, 0.0], index=["r1", "r2", "r3", "r4"])
+    reasons = pd.Series([pd.NA, "dont_know", "not_asked", pd.NA], index=values.index, dtype="string")
+    population = pd.Index(["r1", "r2", "r3", "r4", "n1", "n2"])
+    known = over_population(values, reasons, population)
+    assert known.index.tolist() == ["n1", "n2", "r1", "r2", "r4"]
+    assert known.isna().tolist() == [True, True, False, True, False]
+    cells = pd.Series(["a", "a", "a", "a", "a", "b"], index=population)
+    assert over_population(values, reasons, population, cells).index.tolist() == ["n1", "r1", "r2", "r4"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib as mpl
@@ -36,7 +37,8 @@ def finish(fig: plt.Figure, ax: plt.Axes, *, title: str, xlabel: str, ylabel: st
     source
         Where the data come from, printed under the figure.
     """
-    ax.set_title(title, loc="left")
+    title_lines = textwrap.wrap(title, width=int(fig.get_figwidth() * 10))
+    fig.suptitle("\n".join(title_lines), x=0.01, ha="left", fontweight="bold", fontsize=12)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     fig.text(0.01, 0.005, f"Source: {source}", fontsize=8, color="0.35", ha="left", va="bottom")

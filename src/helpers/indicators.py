@@ -114,3 +114,35 @@ def estimate_by_domain(design: Design, indicators: list[str], domain: str, level
     table = pd.concat(parts, names=["indicator", domain])
     table["n"] = table["n"].astype(int)
     return table
+
+
+def over_population(values: pd.Series, reasons: pd.Series, population: pd.Index,
+                    cells: pd.Series | None = None) -> pd.Series:
+    """An indicator's values over every eligible unit, for non-response sensitivity analyses.
+
+    Parameters
+    ----------
+    values
+        The indicator for the respondents (1, 0 or NaN), indexed by unit.
+    reasons
+        The question's missing reasons for the respondents.
+    population
+        Every eligible unit.
+    cells
+        Weighting cell of every eligible unit; when given, the units of a cell
+        where no respondent is within the question's scope (library
+        reservations in régions, say) are taken as out of scope too.
+
+    Returns
+    -------
+    pandas.Series
+        1 or 0 where known, NaN for non-respondents and for respondents who
+        did not answer or did not know; respondents outside the question's
+        scope (not asked, not applicable) are left out.
+    """
+    outside = reasons.isin(["not_asked", "not_applicable"]).fillna(False).astype(bool)
+    in_scope = population.difference(values.index[outside.reindex(values.index, fill_value=False)])
+    known = values.reindex(in_scope)
+    if cells is not None:
+        known = known[known.notna().groupby(cells.loc[known.index]).transform("any")]
+    return known
