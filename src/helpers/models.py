@@ -1,0 +1,822 @@
+"""Models for "do authorities led by elected officials more often report savings?".
+
+Four complementary analyses of a binary outcome and a binary exposure, all
+returning odds ratios with their intervals, the number of units and the
+number of events:
+
+* :func:`fisher_exact_or` -- the unadjusted 2x2 table: two-sided Fisher exact
+  p-value, conditional maximum-likelihood odds ratio and its exact interval
+  (R ``fisher.test``).
+* :func:`survey_logit` -- design-based (survey-weighted) logistic regression
+  (R ``svyglm(family=quasibinomial)``). Coefficients solve the weighted score
+  equations (statsmodels GLM with ``var_weights``); the covariance is the
+  sandwich ``A^-1 V(U) A^-1`` where ``A = sum w mu (1 - mu) x x'`` and ``V(U)``
+  is the design variance of the total of the scores ``w (y - mu) x``, computed
+  by :class:`helpers.estimation.Design` (strata, clusters, finite population
+  correction and calibration residuals as R ``svyrecvar``). Units with a
+  missing value are dropped as a domain (zero influence, full design kept),
+  as R does for ``svyglm`` on a design. R's ``glm.fit`` stops one IRLS step
+  short and ``svyglm`` builds its sandwich from that step's working
+  weights, so its printed SEs differ from the converged sandwich by about
+  1e-5 (relative); ``engine="r"`` replays R's iterations and reproduces them.
+* :func:`firth_logit` -- Firth's penalised likelihood (R ``logistf``) via the
+  ``firthmodels`` package, with profile penalised-likelihood intervals and
+  penalised likelihood-ratio tests; robust to (quasi-)separation in a sample
+  of about 127 respondents with about 27 events.
+* :func:`bootstrap_odds_ratio` -- a percentile interval from the rescaled
+  (Rao-Wu) bootstrap within strata that re-runs the weighting on every
+  replicate.
+
+Degrees of freedom (checked against the ``survey`` sources): ``summary`` of a
+quasibinomial ``svyglm`` computes p-values from Student's t with
+``df.residual = degf(design) + 1 - p`` (design df = PSUs minus strata, ``p``
+coefficients), but ``confint.svyglm`` defaults to ``ddf = Inf``, i.e. normal
+quantiles. Here both the p-values and the intervals use t with
+``df.residual`` by default (consistent and slightly conservative with about
+120 respondents); ``ddf=numpy.inf`` reproduces R's ``confint``.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from firthmodels import FirthLogisticRegression
+from scipy import stats
+from scipy.stats.contingency import odds_ratio as _scipy_odds_ratio
+from sklearn.exceptions import ConvergenceWarning
+
+from helpers.estimation import Design, Estimate
+
+INTERCEPT = "(Intercept)"
+FIRTH_TOLERANCE = 1e-6  # logistf's printed digits need tighter convergence than firthmodels' 1e-4 default
+
+
+# --- 2x2 table ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FisherResult:
+    """Fisher exact test of a 2x2 table.
+
+    Attributes
+    ----------
+    odds_ratio
+        Conditional maximum-likelihood odds ratio (not the sample cross-product).
+    ci_low, ci_high
+        Exact confidence interval of the odds ratio.
+    p_value
+        Two-sided p-value (sum of the probabilities of the tables no more
+        likely than the observed one, as R ``fisher.test``).
+    n, events
+        Total count and count of the first column (the outcome "yes").
+    """
+
+    odds_ratio: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    n: int
+    events: int
+
+
+def fisher_exact_or(table: Sequence[Sequence[int]] | np.ndarray, *, level: float = 0.95) -> FisherResult:
+    """Fisher exact test with the conditional MLE odds ratio and its exact interval.
+
+    Parameters
+    ----------
+    table
+        2x2 counts, rows exposure (exposed first), columns outcome (yes first).
+    level
+        Confidence level of the exact interval.
+
+    Returns
+    -------
+    FisherResult
+
+    Raises
+    ------
+    ValueError
+        If ``table`` is not a 2x2 array of non-negative integers.
+    """
+    counts = np.asarray(table)
+    if counts.shape != (2, 2) or not np.issubdtype(counts.dtype, np.number):
+        raise ValueError(f"table: expected a 2x2 array of counts, got shape {counts.shape}")
+    if (counts < 0).any() or (counts != np.round(counts)).any():
+        raise ValueError(f"table: expected non-negative integer counts, got {counts.tolist()}")
+    counts = counts.astype(np.int64)
+    p_value = stats.fisher_exact(counts, alternative="two-sided").pvalue
+    result = _scipy_odds_ratio(counts, kind="conditional")
+    ci = result.confidence_interval(confidence_level=level)
+    return FisherResult(float(result.statistic), float(ci.low), float(ci.high), float(p_value),
+                        int(counts.sum()), int(counts[:, 0].sum()))
+
+
+# --- model matrices -------------------------------------------------------------------
+
+def model_matrix(data: pd.DataFrame, terms: Sequence[str], *,
+                 reference: dict[str, object] | None = None) -> pd.DataFrame:
+    """Design matrix with an intercept, numeric terms and dummy-coded categorical terms.
+
+    Parameters
+    ----------
+    data
+        One row per unit.
+    terms
+        Column names. Numeric and boolean columns enter as they are; other
+        columns give one indicator ``"name[level]"`` per level except the
+        reference.
+    reference
+        Reference level per categorical term; the first sorted level otherwise.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Float columns, ``"(Intercept)"`` first, index of ``data``; a missing
+        value leaves the row's columns for that term missing (NaN).
+
+    Raises
+    ------
+    ValueError
+        If a term is not a column or a reference level does not occur.
+    """
+    reference = reference or {}
+    columns: dict[str, pd.Series] = {INTERCEPT: pd.Series(1.0, index=data.index)}
+    for term in terms:
+        if term not in data.columns:
+            raise ValueError(f"terms: no column {term!r} in the data; expected one of {list(data.columns)}")
+        column = data[term]
+        if pd.api.types.is_bool_dtype(column) or pd.api.types.is_numeric_dtype(column):
+            columns[term] = column.astype(float)
+            continue
+        levels = sorted(column.dropna().unique(), key=str)
+        base = reference.get(term, levels[0] if levels else None)
+        if base not in levels:
+            raise ValueError(f"reference: level {base!r} of {term!r} does not occur; expected one of {levels}")
+        for level in levels:
+            if level != base:
+                columns[f"{term}[{level}]"] = (column == level).astype(float).where(column.notna())
+    return pd.DataFrame(columns, index=data.index)
+
+
+def _prepare(y: object, x: pd.DataFrame | np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
+    """Outcome, design matrix (intercept first), term names and the complete-case mask."""
+    if isinstance(x, pd.DataFrame):
+        names = [str(c) for c in x.columns]
+        matrix = x.to_numpy(dtype=float)
+    else:
+        matrix = np.asarray(x, dtype=float)
+        if matrix.ndim == 1:
+            matrix = matrix[:, None]
+        names = [f"x{j}" for j in range(matrix.shape[1])]
+    if INTERCEPT not in names:
+        matrix = np.column_stack([np.ones(matrix.shape[0]), matrix])
+        names = [INTERCEPT, *names]
+    outcome = np.asarray(pd.Series(y).astype("Float64").to_numpy(dtype=float, na_value=np.nan))
+    if outcome.shape[0] != matrix.shape[0]:
+        raise ValueError(f"y: {outcome.shape[0]} values for {matrix.shape[0]} rows of X; expected one per row")
+    complete = np.isfinite(outcome) & np.isfinite(matrix).all(axis=1)
+    if not np.isin(outcome[complete], (0.0, 1.0)).all():
+        raise ValueError("y: expected a binary outcome coded 0/1 (or boolean), with NaN for missing")
+    if complete.sum() <= matrix.shape[1]:
+        raise ValueError(f"X: {int(complete.sum())} complete rows for {matrix.shape[1]} coefficients; "
+                         f"expected more rows than coefficients")
+    return outcome, matrix, names, complete
+
+
+# --- results --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Fit:
+    """What the marginal-effect computation needs from a fitted model."""
+
+    x: np.ndarray            # full-length design matrix (rows outside the fit may hold NaN)
+    keep: np.ndarray         # units used in the fit
+    weights: np.ndarray      # analysis weights (full length)
+    beta: np.ndarray
+    vcov: np.ndarray
+    influence: np.ndarray | None = None  # full-length coefficient influence values (design-based fits)
+    design: Design | None = None
+
+
+@dataclass(frozen=True)
+class LogitResult:
+    """A fitted logistic regression.
+
+    Attributes
+    ----------
+    table
+        One row per term: ``coef, se, ci_low, ci_high`` (log-odds scale),
+        ``odds_ratio, or_low, or_high`` and ``p_value``.
+    vcov
+        Covariance matrix of the coefficients.
+    n
+        Units in the fit (complete cases with a positive weight).
+    events
+        Units in the fit with outcome 1.
+    df
+        Degrees of freedom of the reference t distribution (``inf`` for normal
+        or chi-square based inference).
+    method
+        ``"survey"`` (design-based sandwich) or ``"firth"``.
+    level
+        Confidence level of the intervals.
+    global_lr
+        Firth only: ``(statistic, df, p)`` of the penalised likelihood-ratio
+        test of all terms but the intercept (logistf's "Likelihood ratio test").
+    """
+
+    table: pd.DataFrame
+    vcov: pd.DataFrame
+    n: int
+    events: int
+    df: float
+    method: str
+    level: float
+    global_lr: tuple[float, int, float] | None = None
+    _fit: _Fit | None = field(default=None, repr=False, compare=False)
+
+    def odds_ratio(self, term: str) -> Estimate:
+        """Odds ratio of ``term`` with its interval (``se`` is that of the log odds ratio)."""
+        if term not in self.table.index:
+            raise ValueError(f"term: {term!r} is not in the model; expected one of {list(self.table.index)}")
+        row = self.table.loc[term]
+        return Estimate(float(row["odds_ratio"]), float(row["se"]), float(row["or_low"]),
+                        float(row["or_high"]), self.n)
+
+
+def _table(names: list[str], beta: np.ndarray, se: np.ndarray, low: np.ndarray, high: np.ndarray,
+           p_value: np.ndarray) -> pd.DataFrame:
+    table = pd.DataFrame({"coef": beta, "se": se, "ci_low": low, "ci_high": high}, index=pd.Index(names, name="term"))
+    table["odds_ratio"] = np.exp(beta)
+    table["or_low"] = np.exp(low)
+    table["or_high"] = np.exp(high)
+    table["p_value"] = p_value
+    return table
+
+
+# --- survey-weighted logistic regression ------------------------------------------------
+
+def design_covariance(design: Design, z: np.ndarray) -> np.ndarray:
+    """Design-based covariance matrix of the totals of the columns of ``z``.
+
+    :meth:`Design._variance` returns the variance of each column; as it is a
+    quadratic form, the covariances follow by polarisation,
+    ``cov(a, b) = (V(a + b) - V(a) - V(b)) / 2``.
+
+    Parameters
+    ----------
+    design
+        The survey design (rows aligned with ``z``).
+    z
+        n x k influence values (zero outside the analysed domain).
+
+    Returns
+    -------
+    numpy.ndarray
+        k x k covariance matrix.
+    """
+    k = z.shape[1]
+    variances = design._variance(z)
+    cov = np.diag(variances)
+    pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
+    if pairs:
+        sums = design._variance(np.column_stack([z[:, i] + z[:, j] for i, j in pairs]))
+        for (i, j), total in zip(pairs, sums):
+            cov[i, j] = cov[j, i] = (total - variances[i] - variances[j]) / 2
+    return cov
+
+
+def _r_irls(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """R ``glm.fit``'s IRLS for the logit link, with its start values and stopping rule.
+
+    Returns the final coefficients, the score weights ``w mu (1 - mu)`` and the
+    information weights. R stops when the relative deviance change is below
+    1e-8 and keeps the working weights of the *last iteration's start*, one
+    step behind the coefficients; ``svyglm`` builds its sandwich from those,
+    which moves its standard errors by about 1e-5 (relative) from the
+    converged sandwich.
+    """
+    def deviance(mu: np.ndarray) -> float:
+        return float(-2 * np.sum(w * (y * np.log(mu) + (1 - y) * np.log1p(-mu))))
+
+    mu = (w * y + 0.5) / (w + 1)
+    eta = np.log(mu / (1 - mu))
+    old = deviance(mu)
+    for _ in range(25):
+        info_weights = w * mu * (1 - mu)
+        z = eta + (y - mu) / (mu * (1 - mu))
+        beta = np.linalg.solve(x.T @ (x * info_weights[:, None]), x.T @ (info_weights * z))
+        eta = x @ beta
+        mu = 1 / (1 + np.exp(-eta))
+        new = deviance(mu)
+        if abs(new - old) / (abs(new) + 0.1) < 1e-8:
+            break
+        old = new
+    # R's estfun: working residual (y - mu) / (mu (1 - mu)) at the final fit times the lagged weights.
+    return beta, info_weights * (y - mu) / (mu * (1 - mu)), info_weights
+
+
+def survey_logit(y: object, x: pd.DataFrame | np.ndarray, design: Design | None = None, *,
+                 ddf: float | None = None, level: float = 0.95, engine: str = "statsmodels") -> LogitResult:
+    """Survey-weighted logistic regression with a design-based sandwich covariance.
+
+    Parameters
+    ----------
+    y
+        Binary outcome (0/1 or boolean, NaN for missing), one per row of ``x``.
+    x
+        Design matrix (see :func:`model_matrix`); an intercept is added when
+        no ``"(Intercept)"`` column is present.
+    design
+        The survey design over the same rows (weights, strata, clusters, fpc,
+        calibration). ``None``: equal weights, one stratum, no fpc -- the
+        sandwich then equals HC0 times ``n / (n - 1)``.
+    ddf
+        Degrees of freedom of the t reference for p-values and intervals;
+        default ``design df + 1 - p`` (R ``svyglm``'s ``df.residual``); pass
+        ``numpy.inf`` for normal quantiles (R ``confint.svyglm``'s default).
+    level
+        Confidence level.
+    engine
+        ``"statsmodels"``: GLM with ``var_weights`` iterated to convergence,
+        sandwich at the solution. ``"r"``: R ``glm.fit``'s iterations and
+        stopping rule with its one-step-lagged working weights, which
+        reproduces ``svyglm``'s printed standard errors to all digits (they
+        differ from the converged ones by about 1e-5, relative).
+
+    Returns
+    -------
+    LogitResult
+
+    Raises
+    ------
+    ValueError
+        For a non-binary outcome, rows of ``x`` and ``design`` that differ,
+        fewer complete rows than coefficients, or an unknown ``engine``.
+    """
+    outcome, matrix, names, complete = _prepare(y, x)
+    n = matrix.shape[0]
+    design = design if design is not None else Design(pd.DataFrame(index=range(n)), np.ones(n))
+    if len(design.data) != n:
+        raise ValueError(f"design: {len(design.data)} units for {n} rows of X; expected the same rows")
+    w = design.weights
+    keep = complete & (w > 0)
+    xk, yk, wk = matrix[keep], outcome[keep], w[keep]
+    # Weights rescaled to mean 1 (as svyglm) change neither estimate nor sandwich and keep IRLS well scaled.
+    scaled = wk / wk.mean()
+    if engine == "statsmodels":
+        fit = sm.GLM(yk, xk, family=sm.families.Binomial(), var_weights=scaled).fit(tol=1e-12)
+        beta = np.asarray(fit.params)
+        mu = np.asarray(fit.fittedvalues)
+        score_weights, info_weights = scaled * (yk - mu), scaled * mu * (1 - mu)
+    elif engine == "r":
+        beta, score_weights, info_weights = _r_irls(xk, yk, scaled)
+    else:
+        raise ValueError(f"engine: {engine!r}; expected 'statsmodels' or 'r'")
+    bread = np.linalg.inv(xk.T @ (xk * info_weights[:, None]))
+    influence = np.zeros((n, len(names)))
+    influence[keep] = (xk * score_weights[:, None]) @ bread
+    vcov = design_covariance(design, influence)
+    df = float(design.degrees_of_freedom + 1 - len(names)) if ddf is None else float(ddf)
+    if df <= 0:
+        raise ValueError(f"ddf: {df:g} degrees of freedom; the design has too few PSUs for {len(names)} "
+                         f"coefficients")
+    se = np.sqrt(np.diag(vcov))
+    q = stats.t.ppf(0.5 + level / 2, df)
+    p_value = 2 * stats.t.sf(np.abs(beta / se), df)
+    table = _table(names, beta, se, beta - q * se, beta + q * se, p_value)
+    return LogitResult(table, pd.DataFrame(vcov, index=names, columns=names), int(keep.sum()),
+                       int(yk.sum()), df, "survey", level,
+                       _fit=_Fit(matrix, keep, w, beta, vcov, influence, design))
+
+
+# --- Firth ------------------------------------------------------------------------------
+
+def _firth_null_loglik(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
+    """Penalised log-likelihood with every slope fixed at 0, penalty from the full design (as logistf).
+
+    With all slopes 0 the fitted probability ``p`` is common, ``log det(X'WX)``
+    is ``k log(p(1-p)) + log det(X' diag(w) X)``, and the penalised score
+    ``sum w (y - p) + (k/2)(1 - 2p) = 0`` gives ``p`` in closed form.
+    """
+    k = x.shape[1]
+    p = (w @ y + k / 2) / (w.sum() + k)
+    logdet = np.linalg.slogdet(x.T @ (x * w[:, None]))[1]
+    return float(w @ (y * np.log(p) + (1 - y) * np.log1p(-p)) + 0.5 * (k * np.log(p * (1 - p)) + logdet))
+
+
+def firth_logit(y: object, x: pd.DataFrame | np.ndarray, *, weights: object | None = None,
+                level: float = 0.95, profile: Sequence[str] | None = None,
+                lr_tests: Sequence[str] | None = None) -> LogitResult:
+    """Firth penalised logistic regression (R ``logistf``) via ``firthmodels``.
+
+    Parameters
+    ----------
+    y
+        Binary outcome (0/1 or boolean, NaN for missing).
+    x
+        Design matrix (see :func:`model_matrix`); intercept added if absent.
+    weights
+        Case weights (R ``logistf(weights=)``): they multiply each unit's
+        log-likelihood contribution. Survey weights here give
+        pseudo-likelihood point estimates, but the intervals stay model-based;
+        use :func:`survey_logit` or :func:`bootstrap_odds_ratio` for
+        design-based inference.
+    level
+        Confidence level.
+    profile
+        Terms that get profile penalised-likelihood intervals (default: all);
+        other terms get Wald intervals.
+    lr_tests
+        Terms whose p-value is the penalised likelihood-ratio test (default:
+        all); other terms get Wald p-values. A failed constrained fit leaves
+        the Wald p-value and a warning.
+
+    Returns
+    -------
+    LogitResult
+        With ``global_lr``, ``df = inf``; ``table`` has a ``ci_method`` and a
+        ``p_method`` column.
+
+    Raises
+    ------
+    ValueError
+        For a non-binary outcome, a term not in the model, or an outcome
+        without both values.
+    """
+    outcome, matrix, names, complete = _prepare(y, x)
+    w = np.ones(matrix.shape[0]) if weights is None else np.asarray(weights, dtype=float)
+    if w.shape != outcome.shape or not (np.isfinite(w) & (w >= 0)).all():
+        raise ValueError("weights: expected one finite weight >= 0 per row of X")
+    keep = complete & (w > 0)
+    xk, yk, wk = matrix[keep], outcome[keep], w[keep]
+    if yk.min() == yk.max():
+        raise ValueError("y: every complete case has the same outcome; expected both 0 and 1")
+    slopes = [j for j, name in enumerate(names) if name != INTERCEPT]
+    fitted = _fit_firth(xk[:, slopes], yk, wk)
+    # firthmodels orders [slopes..., intercept]; map back to the order of ``names``.
+    order = np.empty(len(names), dtype=int)
+    order[slopes] = np.arange(len(slopes))
+    order[names.index(INTERCEPT)] = len(slopes)
+    beta = np.append(fitted.coef_, fitted.intercept_)[order]
+    se = np.asarray(fitted.bse_)[order]
+    z = stats.norm.ppf(0.5 + level / 2)
+    low, high = beta - z * se, beta + z * se
+    ci_method = np.full(len(names), "wald", dtype=object)
+    for term in _check_terms(profile, names, "profile"):
+        j = names.index(term)
+        bounds = fitted.conf_int(alpha=1 - level, method="pl", features=int(order[j]), tol=FIRTH_TOLERANCE,
+                                 max_iter=100)[order[j]]
+        if np.isfinite(bounds).all():
+            low[j], high[j] = bounds
+            ci_method[j] = "profile"
+    p_value = 2 * stats.norm.sf(np.abs(beta / se))
+    p_method = np.full(len(names), "wald", dtype=object)
+    tested = _check_terms(lr_tests, names, "lr_tests")
+    if tested:
+        fitted.lrt([int(order[names.index(t)]) for t in tested])
+        for term in tested:
+            j = names.index(term)
+            if np.isfinite(fitted.lrt_pvalues_[order[j]]):
+                p_value[j] = fitted.lrt_pvalues_[order[j]]
+                p_method[j] = "lr"
+    design = np.column_stack([xk[:, slopes], np.ones(len(yk))])
+    statistic = max(0.0, 2 * (fitted.loglik_ - _firth_null_loglik(design, yk, wk)))
+    table = _table(names, beta, se, low, high, p_value).assign(ci_method=ci_method, p_method=p_method)
+    # firthmodels keeps the inverse penalised information privately (None when singular).
+    cov = fitted._cov if fitted._cov is not None else np.full((len(names), len(names)), np.nan)
+    vcov = np.asarray(cov)[np.ix_(order, order)]
+    return LogitResult(table, pd.DataFrame(vcov, index=names, columns=names), int(keep.sum()), int(yk.sum()),
+                       math.inf, "firth", level,
+                       global_lr=(statistic, len(slopes), float(stats.chi2.sf(statistic, len(slopes)))),
+                       _fit=_Fit(matrix, keep, w, beta, vcov))
+
+
+def _fit_firth(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> FirthLogisticRegression:
+    """Fit at FIRTH_TOLERANCE; if step-halving stalls there (rounding noise near the optimum), refit at 1e-4."""
+    for tolerance in (FIRTH_TOLERANCE, 1e-4):
+        fitted = FirthLogisticRegression(gtol=tolerance, xtol=tolerance, max_iter=200)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            fitted.fit(x, y, sample_weight=w)
+        if fitted.converged_:
+            return fitted
+    warnings.warn("firth_logit: the penalised likelihood did not converge; estimates are unreliable",
+                  ConvergenceWarning, stacklevel=3)
+    return fitted
+
+
+def _check_terms(terms: Sequence[str] | None, names: list[str], what: str) -> list[str]:
+    if terms is None:
+        return list(names)
+    unknown = [t for t in terms if t not in names]
+    if unknown:
+        raise ValueError(f"{what}: terms {unknown} are not in the model; expected some of {names}")
+    return list(terms)
+
+
+# --- average marginal effect ------------------------------------------------------------
+
+def average_marginal_effect(result: LogitResult, exposure: str, *, level: float | None = None) -> Estimate:
+    """Average marginal effect (risk difference) of a binary exposure.
+
+    The weighted mean over the fitted units of ``P(y=1 | x, exposure=1) -
+    P(y=1 | x, exposure=0)``: the difference in the share reporting savings if
+    every authority were led by elected officials versus none, standardised to
+    the (weighted) covariate distribution.
+
+    For a :func:`survey_logit` fit the standard error is design-based: the
+    influence value of each unit is ``w_i (d_i - AME) / sum(w) + g' z_i`` with
+    ``d_i`` its predicted difference, ``g`` the gradient of the AME in the
+    coefficients and ``z_i`` the coefficient influence values, and its design
+    variance is computed like any other. For a Firth fit it is the delta method
+    ``g' V g`` with the model-based covariance, conditional on the covariates.
+
+    Parameters
+    ----------
+    result
+        A fit from :func:`survey_logit` or :func:`firth_logit`.
+    exposure
+        Name of the 0/1 exposure term.
+    level
+        Confidence level; that of the fit by default.
+
+    Returns
+    -------
+    Estimate
+        Risk difference, its standard error and interval (t with the fit's
+        degrees of freedom, normal for Firth), and the number of units.
+
+    Raises
+    ------
+    ValueError
+        If ``exposure`` is not a term or not coded 0/1.
+    """
+    fit = result._fit
+    names = list(result.table.index)
+    if fit is None or exposure not in names:
+        raise ValueError(f"exposure: {exposure!r} is not a term of this fit; expected one of {names}")
+    j = names.index(exposure)
+    x = fit.x[fit.keep]
+    if not np.isin(x[:, j], (0.0, 1.0)).all():
+        raise ValueError(f"exposure: {exposure!r} must be coded 0/1")
+    x1, x0 = x.copy(), x.copy()
+    x1[:, j], x0[:, j] = 1.0, 0.0
+    p1, p0 = 1 / (1 + np.exp(-x1 @ fit.beta)), 1 / (1 + np.exp(-x0 @ fit.beta))
+    w = fit.weights[fit.keep]
+    total = w.sum()
+    diff = p1 - p0
+    ame = float(w @ diff / total)
+    gradient = ((x1 * (w * p1 * (1 - p1))[:, None]) - (x0 * (w * p0 * (1 - p0))[:, None])).sum(axis=0) / total
+    if fit.design is not None:
+        z = fit.influence @ gradient
+        z[fit.keep] += w * (diff - ame) / total
+        variance = float(fit.design._variance(z[:, None])[0])
+    else:
+        variance = float(gradient @ fit.vcov @ gradient)
+    se = math.sqrt(variance)
+    level = result.level if level is None else level
+    q = stats.t.ppf(0.5 + level / 2, result.df)
+    return Estimate(ame, se, float(ame - q * se), float(ame + q * se), result.n)
+
+
+# --- bootstrap --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BootstrapResult:
+    """Bootstrap percentile interval of an odds ratio.
+
+    Attributes
+    ----------
+    odds_ratio
+        Full-sample estimate.
+    ci_low, ci_high
+        Percentile interval of the replicate odds ratios.
+    se_log
+        Standard deviation of the finite replicate log odds ratios.
+    replicates
+        Replicate log odds ratios (``+-inf`` where the replicate sample is
+        separated in the exposure).
+    failed
+        Replicates whose fit did not converge or was separated.
+    n
+        Units in the full-sample fit.
+    """
+
+    odds_ratio: float
+    ci_low: float
+    ci_high: float
+    se_log: float
+    replicates: np.ndarray = field(repr=False)
+    failed: int
+    n: int
+
+
+def rao_wu_weights(weights: object, strata: object | None = None, clusters: object | None = None, *,
+                   n_replicates: int = 1000, seed: int = 0) -> np.ndarray:
+    """Rao-Wu rescaled bootstrap replicate weights (R ``as.svrepdesign(type="subbootstrap")``).
+
+    In each stratum with ``n_h`` PSUs, ``n_h - 1`` PSUs are drawn with
+    replacement and a PSU drawn ``m`` times has its units' weights multiplied
+    by ``m n_h / (n_h - 1)``; this choice of resample size makes the bootstrap
+    variance of a linear statistic equal the with-replacement design variance.
+    The finite population correction is ignored (conservative).
+
+    Parameters
+    ----------
+    weights
+        Base weights of every sampled unit (respondents and non-respondents
+        when the weighting is to be redone per replicate).
+    strata, clusters
+        Stratum and PSU labels per unit; ``None`` for one stratum / units as PSUs.
+    n_replicates
+        Number of replicates.
+    seed
+        Seed of ``numpy.random.default_rng``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n_replicates x n`` replicate weights.
+
+    Raises
+    ------
+    ValueError
+        If a stratum has a single PSU or labels are missing.
+    """
+    w = np.asarray(weights, dtype=float)
+    n = w.size
+    stratum = _codes(strata, n, "strata")
+    psu = pd.factorize(pd.MultiIndex.from_arrays([stratum, _codes(clusters, n, "clusters")
+                                                  if clusters is not None else np.arange(n)]))[0]
+    psu_stratum = np.zeros(psu.max() + 1, dtype=int)
+    psu_stratum[psu] = stratum
+    rng = np.random.default_rng(seed)
+    factors = np.zeros((n_replicates, psu_stratum.size))
+    for h in range(stratum.max() + 1):
+        members = np.flatnonzero(psu_stratum == h)
+        size = members.size
+        if size < 2:
+            raise ValueError(f"strata: stratum {h} has a single PSU; collapse strata before bootstrapping")
+        draws = rng.integers(0, size, size=(n_replicates, size - 1))
+        counts = np.apply_along_axis(np.bincount, 1, draws, minlength=size)
+        factors[:, members] = counts * size / (size - 1)
+    return factors[:, psu] * w[None, :]
+
+
+def _codes(labels: object | None, n: int, what: str) -> np.ndarray:
+    if labels is None:
+        return np.zeros(n, dtype=int)
+    values = pd.Series(np.asarray(labels))
+    if len(values) != n or values.isna().any():
+        raise ValueError(f"{what}: expected one non-missing label per unit ({n})")
+    return pd.factorize(values, sort=True)[0]
+
+
+def batched_logit(y: np.ndarray, x: np.ndarray, weights: np.ndarray, *, max_iter: int = 50,
+                  tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted logistic regressions of one outcome under many weight vectors (Newton-Raphson).
+
+    Parameters
+    ----------
+    y
+        n outcomes (0/1).
+    x
+        n x p design matrix.
+    weights
+        R x n weight vectors.
+    max_iter, tol
+        Iteration limit and convergence tolerance on the largest step.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        R x p coefficients and a boolean array of length R, True where the
+        fit converged to finite coefficients (separated replicates diverge).
+    """
+    beta = np.zeros((weights.shape[0], x.shape[1]))
+    converged = np.zeros(weights.shape[0], dtype=bool)
+    active = np.ones(weights.shape[0], dtype=bool)
+    ridge = 1e-12 * np.eye(x.shape[1])
+    for _ in range(max_iter):
+        idx = np.flatnonzero(active)
+        if idx.size == 0:
+            break
+        eta = beta[idx] @ x.T
+        mu = 1 / (1 + np.exp(-eta))
+        w = weights[idx]
+        score = (w * (y - mu)) @ x
+        info = np.einsum("rn,np,nq->rpq", w * mu * (1 - mu), x, x) + ridge
+        step = np.linalg.solve(info, score[..., None])[..., 0]
+        step = np.clip(step, -5.0, 5.0)  # damp early overshoot, as logistf/firthmodels' max_step
+        beta[idx] += step
+        done = np.abs(step).max(axis=1) < tol
+        converged[idx[done]] = True
+        active[idx[done]] = False
+    converged &= np.abs(beta).max(axis=1) < 25  # |log OR| > 25: the replicate is separated
+    return beta, converged
+
+
+def bootstrap_odds_ratio(y: object, x: pd.DataFrame, exposure: str, weights: object, *,
+                         strata: object | None = None, clusters: object | None = None,
+                         reweight: Callable[[np.ndarray], np.ndarray] | None = None,
+                         n_replicates: int = 1000, seed: int = 0, level: float = 0.95) -> BootstrapResult:
+    """Percentile bootstrap interval of an odds ratio, redoing the weighting on every replicate.
+
+    Units are resampled within strata by the Rao-Wu rescaled bootstrap
+    (:func:`rao_wu_weights`). When ``reweight`` is given, the replicate base
+    weights of *all* sampled units (respondents and non-respondents) are passed
+    to it and it returns the final weights (0 for non-respondents), so the
+    non-response adjustment or calibration is re-estimated in each replicate;
+    otherwise the replicate weights are used directly. Each replicate fits the
+    weighted logistic regression of ``y`` on ``x`` (complete cases with a
+    positive weight) by batched Newton-Raphson.
+
+    Parameters
+    ----------
+    y
+        Outcome (0/1, NaN for non-respondents and item non-response), one per
+        sampled unit.
+    x
+        Design matrix over the same units (NaN allowed where ``y`` is unused).
+    exposure
+        Column of ``x`` whose odds ratio is bootstrapped.
+    weights
+        Base weights (input of ``reweight``) or final weights (without it).
+    strata, clusters
+        Stratum and PSU labels per unit.
+    reweight
+        Function from base weights (array of length n) to final weights.
+    n_replicates, seed, level
+        Number of replicates, seed and confidence level.
+
+    Returns
+    -------
+    BootstrapResult
+
+    Raises
+    ------
+    ValueError
+        If ``exposure`` is not a column of ``x``, or inputs are misaligned.
+    """
+    if exposure not in x.columns:
+        raise ValueError(f"exposure: no column {exposure!r} in x; expected one of {list(x.columns)}")
+    outcome, matrix, names, complete = _prepare(y, x)
+    base = np.asarray(weights, dtype=float)
+    if base.shape != outcome.shape:
+        raise ValueError(f"weights: {base.size} values for {outcome.size} units; expected one per unit")
+    final = reweight(base) if reweight is not None else base
+    replicate = rao_wu_weights(base, strata, clusters, n_replicates=n_replicates, seed=seed)
+    if reweight is not None:
+        replicate = np.vstack([reweight(r) for r in replicate])
+    j = names.index(exposure)
+    keep = complete & (final > 0)
+    full, ok = batched_logit(outcome[keep], matrix[keep], final[keep][None, :])
+    if not ok[0]:
+        raise ValueError(f"{exposure}: the full-sample fit is separated; use firth_logit")
+    beta, ok = batched_logit(outcome[keep], matrix[keep], replicate[:, keep])
+    log_or = np.where(ok, beta[:, j], np.sign(beta[:, j]) * np.inf)
+    alpha = (1 - level) / 2
+    low, high = np.quantile(log_or, [alpha, 1 - alpha])
+    return BootstrapResult(float(np.exp(full[0, j])), float(np.exp(low)), float(np.exp(high)),
+                           float(np.std(log_or[ok], ddof=1)), log_or, int((~ok).sum()), int(keep.sum()))
+
+
+# --- events per parameter ---------------------------------------------------------------
+
+def events_per_parameter(y: object, n_parameters: int) -> float:
+    """Events per candidate parameter: ``min(events, non-events) / parameters``.
+
+    Peduzzi et al. (1996) flag logistic models below about 10; with about 27
+    events and 4 slopes (elected, two type-group indicators, log population)
+    the barometer sits near 7, which is why Firth and exact analyses are run
+    beside the weighted model.
+
+    Parameters
+    ----------
+    y
+        Binary outcome; missing values are ignored.
+    n_parameters
+        Number of estimated coefficients excluding the intercept.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If ``n_parameters`` is below 1 or ``y`` is not binary.
+    """
+    if n_parameters < 1:
+        raise ValueError(f"n_parameters: {n_parameters}; expected at least 1 (slopes, not the intercept)")
+    values = pd.Series(y).dropna().astype(float)
+    if not values.isin([0.0, 1.0]).all():
+        raise ValueError("y: expected a binary outcome coded 0/1")
+    events = float(values.sum())
+    return min(events, len(values) - events) / n_parameters
