@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from helpers.codebook import load_codebook
+from helpers.frame import FRAME_COLUMNS
 from helpers.paths import CODEBOOK_PATH
 
 QUESTIONS = [
@@ -45,8 +46,6 @@ FRAME_ROWS = [
      "ineligible"),
     ("210000007", "97411", "Saint-Pierre", "commune", "0", "La Réunion", "04", "", "", "unknown", "invited"),
 ]
-FRAME_HEADER = ["unit_id", "insee_code", "name", "type", "prefecture", "region", "region_code", "population",
-                "nuance", "political_group", "invitation"]
 
 
 def write_codebook(folder: Path) -> Path:
@@ -75,7 +74,7 @@ def write_frame(folder: Path, rows=FRAME_ROWS) -> Path:
     """The small frame, UTF-8, comma-separated."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(FRAME_HEADER)
+    writer.writerow(FRAME_COLUMNS)
     writer.writerows(rows)
     path = folder / "frame.csv"
     path.write_text(buffer.getvalue(), encoding="utf-8")

@@ -11,6 +11,7 @@ import pytest
 
 from helpers import demo
 from helpers.codebook import load_codebook
+from helpers.frame import FRAME_COLUMNS, UNIT_TYPES
 from helpers.paths import DEMO_TRUTH_DIR, raw_dir
 
 # Unweighted shares among 2012 complete respondents may differ from the published figures
@@ -79,14 +80,14 @@ def test_2013_replays_the_2012_population(wave_2012):
 
 def test_frame_columns_and_vocabularies(wave):
     frame = pd.read_csv(io.BytesIO(wave.frame_bytes), dtype=str, keep_default_na=False)
-    assert tuple(frame.columns) == demo.FRAME_COLUMNS
+    assert tuple(frame.columns) == FRAME_COLUMNS
     assert frame["unit_id"].str.fullmatch(r"\d{9}").all() and frame["unit_id"].is_unique
-    assert set(frame["type"]) == set(demo.TYPE_ORDER)
+    assert set(frame["type"]) == set(UNIT_TYPES)
     assert set(frame["political_group"]) <= {"left", "right", "centre", "other", "unknown"}
     assert set(frame["invitation"]) == {"invited", "bounced", "declined", "ineligible"}
     assert frame["prefecture"].isin(["0", "1"]).all()
     assert ((frame["nuance"] == "") == (frame["political_group"] == "unknown")).all()
-    order = frame["type"].map({t: k for k, t in enumerate(demo.TYPE_ORDER)})
+    order = frame["type"].map({t: k for k, t in enumerate(UNIT_TYPES)})
     assert frame.assign(order=order).sort_values(["order", "unit_id"]).index.equals(frame.index)
     communes = frame[frame["type"] == "commune"]
     assert communes["insee_code"].str.fullmatch(r"[0-9][0-9AB]\d{3}").all()

@@ -12,14 +12,13 @@ import pytest
 from helpers import __main__ as cli
 from helpers import framebuild
 from helpers.errors import InputError
-from helpers.framebuild import FRAME_COLUMNS, build_frame, derived_unit_id, political_group
+from helpers.frame import FRAME_COLUMNS, UNIT_TYPES
+from helpers.framebuild import build_frame, derived_unit_id, political_group
+from officialfiles import (RNE_DEPARTEMENT_COUNCIL_HEADER, RNE_EPCI_MEMBER_HEADER, RNE_MAYOR_HEADER,
+                           RNE_REGION_COUNCIL_HEADER, write_lines)
 
 JAN = date(2012, 1, 1)
 OCT = date(2012, 10, 1)
-
-
-def write_lines(path: Path, lines: list[str], *, encoding: str = "utf-8", newline: str = "\n") -> None:
-    path.write_bytes((newline.join(lines) + newline).encode(encoding))
 
 
 def geohisto(kind: str, code: str, name: str, chef_lieu: str, parents: str = "",
@@ -92,13 +91,7 @@ def write_sources(folder: Path, *, vintages: tuple[str, ...] = ("PMUN13", "PMUN0
                 + [f"{s};{n};{nat};FPU;{nb};{p};{p};{code.lstrip('0')};{m};{pc};{pc}"
                    for s, n, nat, nb, p, code, m, pc in members])
 
-    mayor_header = rne("Code du département (Maire)", "Libellé de département (Maires)",
-                       "Code Insee de la commune", "Libellé de la commune", "Population de la commune",
-                       "Nom de l'élu", "Prénom de l'élu", "Date de naissance", "Code sexe", "Code profession",
-                       "Libellé de la profession", "Libellé de mandat", "Date de début du mandat",
-                       "Date de fin du mandat", "Motif de fin de mandat", "Libellé de fonction",
-                       "Date de début de la fonction", "Date de fin de la fonction", "Motif de fin de fonction",
-                       "Nuance politique (C. Mun.)", "N° Identification d'un élu")
+    mayor_header = rne(*RNE_MAYOR_HEADER)
 
     def mayor(dep: str, code: str, name: str, last: str, nuance: str, start: str = "21/3/2008",
               end: str = "22/3/2014") -> str:
@@ -118,13 +111,7 @@ def write_sources(folder: Path, *, vintages: tuple[str, ...] = ("PMUN13", "PMUN0
         mayor("ZM", "511", "Mamoudzou", "ABDOU", "UMP"),
     ], encoding="cp1252", newline="\r\n")
 
-    epci_header = rne("Code département EPCI", "Code département commune rattachée", "Code de la commune",
-                      "Libellé commune rattachée", "N° SIREN", "Libellé de l'EPCI", "Nom de l'élu",
-                      "Prénom de l'élu", "Code sexe", "Date de naissance", "Code profession",
-                      "Libellé de la profession", "Date de début du mandat", "Date de fin du mandat",
-                      "Motif de fin de mandat", "Libellé de fonction", "Date de début de la fonction",
-                      "Date de fin de la fonction", "Motif de fin de fonction", "Nuance mandat",
-                      "N° Identification d'un élu")
+    epci_header = rne(*RNE_EPCI_MEMBER_HEADER)
 
     def president(siren: str, last: str, nuance: str, mandate: tuple[str, str], function: tuple[str, str],
                   label: str = "Président") -> str:
@@ -143,12 +130,7 @@ def write_sources(folder: Path, *, vintages: tuple[str, ...] = ("PMUN13", "PMUN0
         president("249700000", "CHALUS", "DVG", ("1/4/2008", "22/3/2014"), ("1/4/2008", "22/3/2014")),
     ], newline="\r\n")
 
-    cg_header = rne("Code du département", "Libellé du département", "Nom de l'élu", "Prénom de l'élu",
-                    "Code sexe", "Code du canton", "Libellé du canton", "Nuance politique (C. Gén.)",
-                    "Libellé de fonction", "Code profession", "Libellé de la profession", "Date de naissance",
-                    "N° Identification d'un élu", "Date de début du mandat", "Date de début de la fonction",
-                    "Libellé de mandat", "Date de fin du mandat", "Motif de fin de mandat",
-                    "Date de fin de la fonction", "Motif de fin de fonction")
+    cg_header = rne(*RNE_DEPARTEMENT_COUNCIL_HEADER)
 
     def cg(dep: str, last: str, nuance: str, function: str = "Président du conseil général") -> str:
         return rne(dep, "X", last, "A", "M", "01", "X", nuance, function, "1", "x", "1/1/1950", last,
@@ -161,12 +143,7 @@ def write_sources(folder: Path, *, vintages: tuple[str, ...] = ("PMUN13", "PMUN0
         cg("ZA", "GILLOT", "DVG"), cg("ZM", "ZAIDANI", "DVG"),
     ], newline="\r\n")
 
-    cr_header = rne("Code région", "Libellé de la région", "Code du département", "Libellé de département",
-                    "Nom de l'élu", "Prénom de l'élu", "Code sexe", "Date de naissance", "Code profession",
-                    "Libellé de la profession", "Libellé de mandat", "Date de début du mandat",
-                    "Date de fin du mandat", "Motif de fin de mandat", "Libellé de fonction",
-                    "Date de début de la fonction", "Date de fin de la fonction", "Motif de fin de fonction",
-                    "Nuance mandat", "N° Identification d'un élu")
+    cr_header = rne(*RNE_REGION_COUNCIL_HEADER)
     write_lines(folder / "rne_conseillers_regionaux.txt", ["Titre du rapport", cr_header,
         rne("21", "CHAMPAGNE", "08", "ARDENNES", "BACHY", "J", "M", "1/1/1950", "1", "x", "Conseiller Régional",
             "21/3/2010", "31/12/2015", "FM", "Président du conseil régional", "26/3/2010", "31/12/2015", "FM",
@@ -207,7 +184,7 @@ def test_frame_columns_types_and_order(built):
     assert tuple(frame.columns) == FRAME_COLUMNS
     assert built.counts().to_dict() == {"region": 5, "departement": 7, "metropole": 1, "communaute_urbaine": 1,
                                         "communaute_agglomeration": 4, "commune": 11}
-    order = frame["type"].map({kind: i for i, kind in enumerate(framebuild.TYPE_ORDER)})
+    order = frame["type"].map({kind: i for i, kind in enumerate(UNIT_TYPES)})
     assert list(zip(order, frame["unit_id"])) == sorted(zip(order, frame["unit_id"]))
     assert frame["unit_id"].str.fullmatch(r"\d{9}").all() and frame["unit_id"].is_unique
     assert (frame["invitation"] == "invited").all()

@@ -61,24 +61,15 @@ def test_missing_file_is_an_error(tmp_path):
         read_table(tmp_path / "absent.csv")
 
 
-def test_truncated_file_is_an_error(tmp_path):
+@pytest.mark.parametrize("text, message", [
+    ('a;b\n1;"open quote\n', "truncated"),
+    ("a;b\n1;2\n1;2;3\n", r"line 3: 3 fields where the header has 2"),
+    ("a;a\n1;2\n", "appear twice"),
+], ids=["truncated-file", "record-with-too-many-fields", "duplicated-header"])
+def test_malformed_file_is_an_error(tmp_path, text, message):
     path = tmp_path / "export.csv"
-    path.write_text('a;b\n1;"open quote\n', encoding="utf-8")
-    with pytest.raises(InputError, match="truncated"):
-        read_table(path)
-
-
-def test_record_with_too_many_fields_names_its_line(tmp_path):
-    path = tmp_path / "export.csv"
-    path.write_text("a;b\n1;2\n1;2;3\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"line 3: 3 fields where the header has 2"):
-        read_table(path)
-
-
-def test_duplicated_header_is_an_error(tmp_path):
-    path = tmp_path / "export.csv"
-    path.write_text("a;a\n1;2\n", encoding="utf-8")
-    with pytest.raises(InputError, match="appear twice"):
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
         read_table(path)
 
 

@@ -3,35 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from helpers import official
 from helpers.errors import InputError
-
-MAYOR_HEADER = [
-    "Code du département (Maire)", "Libellé de département (Maires)", "Code Insee de la commune",
-    "Libellé de la commune", "Population de la commune", "Nom de l'élu", "Prénom de l'élu", "Date de naissance",
-    "Code sexe", "Code profession", "Libellé de la profession", "Libellé de mandat", "Date de début du mandat",
-    "Date de fin du mandat", "Motif de fin de mandat", "Libellé de fonction", "Date de début de la fonction",
-    "Date de fin de la fonction", "Motif de fin de fonction", "Nuance politique (C. Mun.)",
-    "N° Identification d'un élu",
-]
-EPCI_MEMBER_HEADER = [
-    "Code département EPCI", "Code département commune rattachée", "Code de la commune",
-    "Libellé commune rattachée", "N° SIREN", "Libellé de l'EPCI", "Nom de l'élu", "Prénom de l'élu", "Code sexe",
-    "Date de naissance", "Code profession", "Libellé de la profession", "Date de début du mandat",
-    "Date de fin du mandat", "Motif de fin de mandat", "Libellé de fonction", "Date de début de la fonction",
-    "Date de fin de la fonction", "Motif de fin de fonction", "Nuance mandat", "N° Identification d'un élu",
-]
-
-
-def write_text(path: Path, lines: list[str], *, encoding: str = "utf-8", newline: str = "\n") -> Path:
-    """Write ``lines`` joined by ``newline`` with a final line end, in ``encoding``."""
-    path.write_bytes((newline.join(lines) + newline).encode(encoding))
-    return path
+from officialfiles import RNE_DEPARTEMENT_COUNCIL_HEADER, RNE_EPCI_MEMBER_HEADER, RNE_MAYOR_HEADER, write_lines
 
 
 def mayor_row(dep: str, code: str, name: str, population: str, last: str, start: str, end: str,
@@ -43,9 +21,9 @@ def mayor_row(dep: str, code: str, name: str, population: str, last: str, start:
 
 
 def test_rne_mayors_read_from_windows_1252_tab_file_with_title_and_decimal_commas(tmp_path):
-    path = write_text(tmp_path / "rne_maires.txt", [
+    path = write_lines(tmp_path / "rne_maires.txt", [
         "Titre du rapport",
-        "\t".join(MAYOR_HEADER),
+        "\t".join(RNE_MAYOR_HEADER),
         mayor_row("01", "004", "Ambérieu-en-Bugey", "13 839,00", "EXPOSITO", "16/3/2008", "22/3/2014", "SOC"),
         mayor_row("1", "5", "Ambérieux-en-Dombes", "1600", "RAVOIRE", "9/3/2008", "22/3/2014", "DVD"),
         mayor_row("2A", "004", "Ajaccio", "65 153,00", "RENUCCI", "9/3/2008", "22/3/2014", "DVG"),
@@ -76,7 +54,7 @@ def test_rne_mayors_read_from_windows_1252_tab_file_with_title_and_decimal_comma
 
 
 def test_population_files_utf8_bom_semicolons_pad_codes_and_map_overseas_departements(tmp_path):
-    metro = write_text(tmp_path / "insee_population_metropole.csv", [
+    metro = write_lines(tmp_path / "insee_population_metropole.csv", [
         "\ufeffDEPCOM;REG;DEP;DEPARR;DEPPCT;LIBMIN;PMUN13;PMUN08",
         "7121;82;07;071;0701;Saint-Étienne-de-Lugdarès;500;480",
         "2A004;94;2A;2A1;2A01;Ajaccio;67507;65153",
@@ -85,7 +63,7 @@ def test_population_files_utf8_bom_semicolons_pad_codes_and_map_overseas_departe
         "75056;11;75;;75;Paris;2229621;2211297",
         "69123;82;01;;69;Lyon;500715;474946,5",
     ], newline="\r\n")
-    dom = write_text(tmp_path / "insee_population_dom.csv", [
+    dom = write_lines(tmp_path / "insee_population_dom.csv", [
         "DEPCOM;REG;ZE94;DEP;ARR;CAN;LIBMIN;PMUN13;PMUN08;PSDC99",
         "97101;01;971;01;2;93;Les Abymes;57960;59270;63054",
         "97411;04;974;974;1;01;Saint-Denis;142442;144238;131557",
@@ -112,7 +90,7 @@ def test_population_files_utf8_bom_semicolons_pad_codes_and_map_overseas_departe
 
 
 def test_geohisto_comma_file_keeps_units_valid_on_the_date_and_dated_references(tmp_path):
-    path = write_text(tmp_path / "departements.csv", [
+    path = write_lines(tmp_path / "departements.csv", [
         "id,insee_code,start_datetime,end_datetime,name,successors,ancestors,chef_lieu,parents",
         "fr:departement:20@1860-07-01,20,1860-07-01 00:00:00,1975-12-31 23:59:59,Corse,,,"
         "fr:commune:20004@1942-01-01,fr:region:94@1970-01-09",
@@ -137,7 +115,7 @@ def test_geohisto_comma_file_keeps_units_valid_on_the_date_and_dated_references(
 
 
 def test_dgcl_list_normalises_natures_and_reports_bad_rows(tmp_path):
-    path = write_text(tmp_path / "dgcl_epci_2012.csv", [
+    path = write_lines(tmp_path / "dgcl_epci_2012.csv", [
         "siren;nom;nature;fiscalite;nb_com;ptot;pmun;insee;nom_com;ptot_com;pmun_com",
         "200030195;Métropole Nice Côte d'Azur;Métropole;FPU;2;536378;530016;6088;Nice;348721;340735",
         "200030195;Métropole Nice Côte d'Azur;Métropole;FPU;2;536378;530016;06004;Antibes;1;189281",
@@ -161,9 +139,9 @@ def test_rne_epci_presidents_effective_dates_and_functions(tmp_path):
         return "\t".join(["44", "44", "109", "Nantes", siren, "CU NANTES", last, "Jean", "M", "1/1/1950", "01", "x",
                           *mandate, "FM", function, *dates, "FM", "SOC", last])
 
-    path = write_text(tmp_path / "rne_membres_epci.txt", [
+    path = write_lines(tmp_path / "rne_membres_epci.txt", [
         "Titre du rapport",
-        "\t".join(EPCI_MEMBER_HEADER),
+        "\t".join(RNE_EPCI_MEMBER_HEADER),
         row("244400404", "AYRAULT", ("20/4/2001", "6/7/2012"), "Président", ("20/4/2001", "22/3/2014")),
         row("244400404", "RETIERE", ("6/7/2012", "22/3/2014"), "Président", ("6/7/2012", "")),
         row("244400404", "ADJOINT", ("6/7/2012", "22/3/2014"), "Vice-président d'EPCI", ("6/7/2012", "")),
@@ -178,16 +156,11 @@ def test_rne_epci_presidents_effective_dates_and_functions(tmp_path):
 
 
 def test_rne_departement_presidents_map_overseas_letter_codes(tmp_path):
-    header = ["Code du département", "Libellé du département", "Nom de l'élu", "Prénom de l'élu", "Code sexe",
-              "Code du canton", "Libellé du canton", "Nuance politique (C. Gén.)", "Libellé de fonction",
-              "Code profession", "Libellé de la profession", "Date de naissance", "N° Identification d'un élu",
-              "Date de début du mandat", "Date de début de la fonction", "Libellé de mandat",
-              "Date de fin du mandat", "Motif de fin de mandat", "Date de fin de la fonction",
-              "Motif de fin de fonction"]
     row = ["ZM", "MAYOTTE", "ZAIDANI", "Daniel", "M", "01", "X", "DVG", "Président du conseil général", "1", "x",
            "1/1/1960", "9", "27/3/2011", "3/4/2011", "Conseiller", "1/4/2015", "FM", "1/4/2015", "FM"]
-    path = write_text(tmp_path / "rne_conseillers_generaux.txt",
-                      ["Titre du rapport", "\t".join(header), "\t".join(row)], encoding="cp1252")
+    path = write_lines(tmp_path / "rne_conseillers_generaux.txt",
+                       ["Titre du rapport", "\t".join(RNE_DEPARTEMENT_COUNCIL_HEADER), "\t".join(row)],
+                       encoding="cp1252")
 
     data = official.read_rne_departement_presidents(path).data
 
@@ -210,14 +183,14 @@ def test_value_parsers():
 
 
 def test_file_without_expected_header_is_an_input_error(tmp_path):
-    path = write_text(tmp_path / "insee_population_metropole.csv", ["Titre", "CODE;NOM;POP", "01001;A;1"])
+    path = write_lines(tmp_path / "insee_population_metropole.csv", ["Titre", "CODE;NOM;POP", "01001;A;1"])
     with pytest.raises(InputError, match="no header line") as error:
         official.read_population(path)
     assert error.value.path == path
 
 
 def test_population_file_without_vintage_is_an_input_error(tmp_path):
-    path = write_text(tmp_path / "insee_population_metropole.csv", ["DEPCOM;REG;DEP;LIBMIN", "01001;82;01;A"])
+    path = write_lines(tmp_path / "insee_population_metropole.csv", ["DEPCOM;REG;DEP;LIBMIN", "01001;82;01;A"])
     with pytest.raises(InputError, match="PMUNyy") as error:
         official.read_population(path)
     assert error.value.row == 1

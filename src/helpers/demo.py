@@ -76,6 +76,7 @@ import statsmodels.api as sm
 
 from helpers.codebook import Codebook, Question, load_codebook
 from helpers.errors import InputError
+from helpers.frame import FRAME_COLUMNS, UNIT_TYPES, read_frame, sort_units
 from helpers.paths import DEMO_TRUTH_DIR, display, raw_dir, resolve
 
 LOG = logging.getLogger(__name__)
@@ -87,10 +88,6 @@ LINE_ENDINGS = {2012: "\r\n", 2013: "\n"}
 FIELDWORK = {2012: (datetime(2012, 9, 17), 68), 2013: (datetime(2013, 9, 16), 68)}  # start, days
 SYNTHETIC_MARKER = "SYNTHETIC DEMO DATA"
 
-TYPE_ORDER = ("region", "departement", "metropole", "communaute_urbaine",
-              "communaute_agglomeration", "commune")
-FRAME_COLUMNS = ("unit_id", "insee_code", "name", "type", "prefecture", "region", "region_code",
-                 "population", "nuance", "political_group", "invitation")
 TYPE_GROUPS = {"region": "region_departement", "departement": "region_departement",
                "metropole": "intercommunal", "communaute_urbaine": "intercommunal",
                "communaute_agglomeration": "intercommunal", "commune": "commune"}
@@ -134,9 +131,9 @@ PAYMENT_TARGETS = {"school_catering": (0.55, 0.3), "early_childhood": (0.30, 0.3
 # main aim: sequential choices (share among those not taking an earlier category)
 MAIN_AIM_STEPS = ((1, 0.51, -0.1), (2, 0.30 / 0.49, 0.3), (3, 0.14 / 0.19, 0.0))
 # (P(>= partially), P(fully), slope, probability that the service concerns each type)
-_ALL = dict.fromkeys(TYPE_ORDER, 1.0)
+_ALL = dict.fromkeys(UNIT_TYPES, 1.0)
 ORDINAL_TARGETS = {
-    "demat_civil_status": (0.95, 0.30, 0.8, {**dict.fromkeys(TYPE_ORDER, 0.0), "commune": 1.0}),
+    "demat_civil_status": (0.95, 0.30, 0.8, {**dict.fromkeys(UNIT_TYPES, 0.0), "commune": 1.0}),
     "demat_library": (0.77, 0.55, 0.8, {"region": 0.0, "departement": 0.9, "metropole": 0.6,
                                         "communaute_urbaine": 0.6, "communaute_agglomeration": 0.7,
                                         "commune": 1.0}),
@@ -544,8 +541,8 @@ def synthetic_frame(seed: int = DEFAULT_SEED) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per unit, columns :data:`FRAME_COLUMNS` minus ``invitation``,
-        sorted by type order then ``unit_id``.
+        One row per unit, columns :data:`helpers.frame.FRAME_COLUMNS` minus
+        ``invitation``, sorted by :func:`helpers.frame.sort_units`.
     """
     rng = _rng(seed, 1)
     deps = _departement_table()
@@ -556,50 +553,32 @@ def synthetic_frame(seed: int = DEFAULT_SEED) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     frame["population"] = frame["population"].astype("Int64")
     frame["political_group"] = frame["nuance"].map(POLITICAL_GROUPS)
-    return _sort_frame(frame)
-
-
-def _sort_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    rank = frame["type"].map({t: k for k, t in enumerate(TYPE_ORDER)})
-    frame = frame.assign(_rank=rank).sort_values(["_rank", "unit_id"], kind="stable")
-    return frame.drop(columns="_rank").reset_index(drop=True)
+    return sort_units(frame)
 
 
 def read_frame_csv(path: str | Path) -> pd.DataFrame:
-    """Read a frame in the frame format (e.g. built from the official files).
+    """Read a frame in the frame format (e.g. built from the official files) for the generator.
 
     Parameters
     ----------
     path
-        UTF-8 CSV with columns :data:`FRAME_COLUMNS`; ``invitation`` may be
-        absent, in which case the generator draws it.
+        A frame file, validated by :func:`helpers.frame.read_frame`;
+        ``invitation`` may be absent or blank, in which case the generator
+        draws it.
 
     Returns
     -------
     pandas.DataFrame
-        The frame, sorted by type order then ``unit_id``.
+        The columns :data:`helpers.frame.FRAME_COLUMNS`, ``prefecture`` as
+        0/1, sorted by :func:`helpers.frame.sort_units`.
 
     Raises
     ------
     InputError
-        If a column is missing or a type is outside the vocabulary.
+        As :func:`helpers.frame.read_frame`.
     """
-    path = Path(path)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
-        raise InputError(path, f"cannot read the frame: {error}") from error
-    missing = [c for c in FRAME_COLUMNS if c not in frame.columns and c != "invitation"]
-    if missing:
-        raise InputError(path, f"missing column(s) {missing}; a frame has {list(FRAME_COLUMNS)}")
-    bad = ~frame["type"].isin(TYPE_ORDER)
-    if bad.any():
-        row = int(np.argmax(bad.to_numpy()))
-        raise InputError(path, f"type {frame['type'].iloc[row]!r} is not one of {list(TYPE_ORDER)}",
-                         row=row + 2, column="type")
-    frame["prefecture"] = frame["prefecture"].replace("", "0").astype(int)
-    frame["population"] = pd.to_numeric(frame["population"].replace("", None)).astype("Int64")
-    return _sort_frame(frame)
+    frame = read_frame(path, invitation_required=False).reset_index()
+    return sort_units(frame[list(FRAME_COLUMNS)].astype({"prefecture": "int64"}))
 
 
 def _draw_invitations(rng: np.random.Generator, frame: pd.DataFrame, ineligible: np.ndarray) -> np.ndarray:
@@ -1239,7 +1218,7 @@ def generate_wave(year: int, seed: int = DEFAULT_SEED, frame: pd.DataFrame | Non
     if year not in YEARS:
         raise ValueError(f"year must be one of {YEARS}, not {year!r}")
     codebook = codebook or load_codebook()
-    base = synthetic_frame(seed) if frame is None else _sort_frame(frame.copy())
+    base = synthetic_frame(seed) if frame is None else sort_units(frame)
     pop = _draw_population(seed, base, _noise_names())
     merged = _merged_units(_rng(seed, 3), base)
     invitations = {y: _draw_invitations(_rng(seed, 3, y), base, merged) for y in YEARS}
@@ -1265,6 +1244,42 @@ def generate_wave(year: int, seed: int = DEFAULT_SEED, frame: pd.DataFrame | Non
     frame_out = base[list(FRAME_COLUMNS)]
     return DemoWave(year, seed, frame_out, export, _export_bytes(export, year), _frame_bytes(frame_out),
                     units, truth, _readme(year, seed, truth))
+
+
+def redraw_response(wave: DemoWave, seed: int) -> np.ndarray:
+    """Redraw who completes the questionnaire, keeping the wave's frame and truth fixed.
+
+    The frame, the invitation outcomes, the latent maturity and every true
+    answer (``wave.units``) stay as generated; only the fieldwork draw (who
+    starts, who completes) is repeated with the response model of the module
+    docstring and the stream of ``seed``. Repeated calls with different seeds
+    give the sampling distribution of respondent-based estimates of the
+    wave's fixed truth (e.g. ``wave.truth["census_odds_ratio"]``);
+    ``seed=wave.seed`` reproduces ``wave.units["outcome"]``.
+
+    Parameters
+    ----------
+    wave
+        A 2012 wave from :func:`generate_wave` (the 2013 response model
+        depends on the 2012 draw, so it is not redrawn on its own).
+    seed
+        Seed of the response stream.
+
+    Returns
+    -------
+    numpy.ndarray
+        Outcome per frame unit: "complete", "partial" or "none".
+
+    Raises
+    ------
+    ValueError
+        If ``wave`` is not a 2012 wave.
+    """
+    if wave.year != 2012:
+        raise ValueError(f"wave: year {wave.year}; only the 2012 response draw can be redrawn on its own")
+    pop = _Population(wave.units["maturity"].to_numpy(float), _log_population(wave.frame), {}, {})
+    outcome, _ = _draw_response(_rng(seed, 4, 2012), wave.frame, pop, wave.frame["invitation"].to_numpy(), None)
+    return outcome
 
 
 def _savings_cutoff(frame: pd.DataFrame, pop: _Population, cutoffs: dict, calib: np.ndarray,

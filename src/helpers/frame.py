@@ -12,6 +12,7 @@ from helpers.ingest import LINE_COLUMN, parse_decimal, read_table
 
 UNIT_TYPES = ("region", "departement", "metropole", "communaute_urbaine",
               "communaute_agglomeration", "commune")
+"""The unit types, in the order frames list them."""
 POLITICAL_GROUPS = ("left", "right", "centre", "other", "unknown")
 INVITATION_OUTCOMES = ("invited", "bounced", "declined", "ineligible")
 FRAME_COLUMNS = ("unit_id", "insee_code", "name", "type", "prefecture", "region", "region_code",
@@ -28,7 +29,7 @@ def _check_vocabulary(frame: pd.DataFrame, column: str, allowed: tuple[str, ...]
                          row=int(frame.at[first, LINE_COLUMN]), column=column)
 
 
-def read_frame(path: str | Path) -> pd.DataFrame:
+def read_frame(path: str | Path, *, invitation_required: bool = True) -> pd.DataFrame:
     """Read and validate a sampling frame.
 
     Parameters
@@ -36,6 +37,10 @@ def read_frame(path: str | Path) -> pd.DataFrame:
     path
         CSV file in the frame format (see ``FRAME_COLUMNS``), in any encoding
         and separator that :func:`helpers.ingest.read_table` supports.
+    invitation_required
+        When false, the ``invitation`` column may be absent (it is then added)
+        or blank: the outcomes are not known yet, as in a frame given to the
+        demo generator, which draws them.
 
     Returns
     -------
@@ -52,6 +57,8 @@ def read_frame(path: str | Path) -> pd.DataFrame:
     """
     table = read_table(path)
     frame, path = table.data, table.path
+    if not invitation_required and "invitation" not in frame.columns:
+        frame["invitation"] = ""
     missing = [column for column in FRAME_COLUMNS if column not in frame.columns]
     if missing:
         raise InputError(path, f"missing column(s) {missing}; a frame has {list(FRAME_COLUMNS)}")
@@ -73,7 +80,8 @@ def read_frame(path: str | Path) -> pd.DataFrame:
                          column="unit_id")
     _check_vocabulary(frame, "type", UNIT_TYPES, path)
     _check_vocabulary(frame, "political_group", POLITICAL_GROUPS, path)
-    _check_vocabulary(frame, "invitation", INVITATION_OUTCOMES, path)
+    outcomes = INVITATION_OUTCOMES if invitation_required else ("", *INVITATION_OUTCOMES)
+    _check_vocabulary(frame, "invitation", outcomes, path)
     _check_vocabulary(frame, "prefecture", ("0", "1"), path)
 
     population = parse_decimal(frame["population"], path, "population", frame[LINE_COLUMN])
@@ -86,6 +94,13 @@ def read_frame(path: str | Path) -> pd.DataFrame:
     frame["prefecture"] = frame["prefecture"] == "1"
     frame["size_class"] = size_class(frame["population"])
     return frame.drop(columns=LINE_COLUMN).set_index("unit_id")
+
+
+def sort_units(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame sorted by type (in :data:`UNIT_TYPES` order) then ``unit_id``, with a fresh index."""
+    rank = frame["type"].map({kind: k for k, kind in enumerate(UNIT_TYPES)})
+    frame = frame.assign(_rank=rank).sort_values(["_rank", "unit_id"], kind="stable")
+    return frame.drop(columns="_rank").reset_index(drop=True)
 
 
 def size_class(population: pd.Series) -> pd.Series:

@@ -105,14 +105,12 @@ import pandas as pd
 
 from helpers import official
 from helpers.errors import InputError
+from helpers.frame import FRAME_COLUMNS, UNIT_TYPES, sort_units
 from helpers.official import Issue, Table
 from helpers.paths import ROOT, display, resolve
 
 log = logging.getLogger(__name__)
 
-TYPE_ORDER = ("region", "departement", "metropole", "communaute_urbaine", "communaute_agglomeration", "commune")
-FRAME_COLUMNS = ("unit_id", "insee_code", "name", "type", "prefecture", "region", "region_code", "population",
-                 "nuance", "political_group", "invitation")
 EPCI_TYPES = {"MET": "metropole", "CU": "communaute_urbaine", "CA": "communaute_agglomeration"}
 ID_PREFIXES = {"region": "001", "departement": "002", "commune": "003"}
 POPULATION_THRESHOLD = 50_000
@@ -192,8 +190,8 @@ class FrameBuild:
     issues: list[Issue] = field(default_factory=list)
 
     def counts(self) -> pd.Series:
-        """Number of units by type, in :data:`TYPE_ORDER`."""
-        return self.frame["type"].value_counts().reindex(TYPE_ORDER, fill_value=0)
+        """Number of units by type, in :data:`helpers.frame.UNIT_TYPES` order."""
+        return self.frame["type"].value_counts().reindex(UNIT_TYPES, fill_value=0)
 
     def report(self) -> str:
         """The build report as plain text: inputs, counts, rules applied and issues."""
@@ -641,10 +639,7 @@ def build_frame(sources: Path, reference_date: date, *,
     frame["prefecture"] = frame["prefecture"].fillna(0).astype("int64")
     frame = _executives(frame, registers, build)
     frame["invitation"] = "invited"
-    frame["type"] = pd.Categorical(frame["type"], categories=TYPE_ORDER, ordered=True)
-    frame = frame.sort_values(["type", "unit_id"]).reset_index(drop=True)
-    frame["type"] = frame["type"].astype("str")
-    frame = frame[list(FRAME_COLUMNS)].astype({"population": "Int64"})
+    frame = sort_units(frame)[list(FRAME_COLUMNS)].astype({"population": "Int64"})
     read_issues = [issue for table in tables for issue in table.issues]
     return FrameBuild(frame, reference_date, [t.describe() for t in tables], build.rules,
                       read_issues + build.issues)

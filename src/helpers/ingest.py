@@ -4,6 +4,11 @@ Exports arrive in UTF-8, UTF-8 with a byte-order mark or Windows-1252, with
 ``;``, ``,`` or tab separators, quoted fields spanning several lines and
 decimal commas. Everything is read as text; typing happens in the modules that
 know what each column means.
+
+:func:`read_table` reads a survey export or a frame strictly. Official files
+(:mod:`helpers.official`) have report titles above a header whose column
+names vary in case and accents: :func:`find_header` locates it, and
+:func:`split_records` and :func:`parse_numbers` serve both kinds of file.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ import codecs
 import csv
 import io
 import re
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +30,7 @@ from helpers.errors import InputError
 ENCODINGS = ("utf-8-sig", "utf-8", "cp1252")
 SEPARATORS = (";", ",", "\t")
 LINE_COLUMN = "_line"
+HEADER_SEARCH_LINES = 10
 
 
 @dataclass(frozen=True)
@@ -118,49 +126,133 @@ def read_table(path: str | Path, *, skip_title_lines: int = 0) -> RawTable:
     if not raw.strip():
         raise InputError(path, "the file is empty: expected a header line and records")
     text, encoding = decode(path, raw)
-    lines = text.splitlines(keepends=True)[skip_title_lines:]
+    lines = io.StringIO(text, newline="").readlines()[skip_title_lines:]
     if not lines:
         raise InputError(path, "no header line after the title lines")
     separator = sniff_separator(path, lines[0])
-    reader = csv.reader(io.StringIO("".join(lines), newline=""), delimiter=separator, strict=True)
-    try:
-        header = [name.strip() for name in next(reader)]
-        records, starts = [], []
-        line_before = reader.line_num
-        for record in reader:
-            start = line_before + 1 + skip_title_lines
-            line_before = reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) > len(header):
-                raise InputError(path, f"{len(record)} fields where the header has {len(header)}",
-                                 row=start)
-            records.append(record + [""] * (len(header) - len(record)))
-            starts.append(start)
-    except csv.Error as error:
-        raise InputError(path, f"malformed or truncated record ({error}); is the file complete?",
-                         row=reader.line_num + skip_title_lines) from error
+    records = split_records(path, lines, separator, first_line=1 + skip_title_lines)
+    header = [name.strip() for name in next(records)[1]]
+    rows, starts = [], []
+    for start, record in records:
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) > len(header):
+            raise InputError(path, f"{len(record)} fields where the header has {len(header)}", row=start)
+        rows.append(record + [""] * (len(header) - len(record)))
+        starts.append(start)
     duplicated = sorted({name for name in header if header.count(name) > 1})
     if duplicated:
         raise InputError(path, f"column header(s) appear twice: {duplicated}", row=1 + skip_title_lines)
-    data = pd.DataFrame(records, columns=header, dtype=object)
+    data = pd.DataFrame(rows, columns=header, dtype=object)
     data[LINE_COLUMN] = np.asarray(starts, dtype=np.int64)
     return RawTable(path, encoding, separator, data)
+
+
+def split_records(path: Path, lines: Sequence[str], separator: str, *, first_line: int = 1,
+                  quoting: int = csv.QUOTE_MINIMAL, strict: bool = True) -> Iterator[tuple[int, list[str]]]:
+    """The records of ``lines``, each with the file line where it starts.
+
+    Parameters
+    ----------
+    path
+        The file the lines come from, for messages.
+    lines
+        Consecutive physical lines of the file, with their line ends.
+    separator
+        The field separator.
+    first_line
+        File line number of ``lines[0]``.
+    quoting, strict
+        As for :func:`csv.reader`; a quoted field may span several lines.
+
+    Yields
+    ------
+    (line, record)
+        The file line where the record starts and its fields (an empty list
+        for an empty line).
+
+    Raises
+    ------
+    InputError
+        If a record is malformed or a quoted field is left open at the end (a
+        truncated file), naming the line where reading stopped.
+    """
+    reader = csv.reader(io.StringIO("".join(lines), newline=""), delimiter=separator, quoting=quoting,
+                        strict=strict)
+    line_before = 0
+    try:
+        for record in reader:
+            yield line_before + first_line, record
+            line_before = reader.line_num
+    except csv.Error as error:
+        raise InputError(path, f"malformed or truncated record ({error}); is the file complete?",
+                         row=reader.line_num + first_line - 1) from error
+
+
+def column_key(name: str) -> str:
+    """Case-, accent- and spacing-insensitive form of a column name."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return " ".join(ascii_name.casefold().split())
+
+
+def find_header(path: Path, lines: Sequence[str], wanted: Mapping[str, Sequence[str]], *,
+                quoting: Mapping[str, int] | None = None) -> tuple[int, str, list[str], dict[str, str]]:
+    """Find the header line among the first lines of a file, below any title lines.
+
+    The header is the first of the first :data:`HEADER_SEARCH_LINES` lines
+    that, split on one of the :data:`SEPARATORS` (tried in that order), holds
+    every wanted column.
+
+    Parameters
+    ----------
+    path
+        The file, for messages.
+    lines
+        The physical lines of the file (line ends are ignored).
+    wanted
+        Short name -> accepted column names, compared with :func:`column_key`
+        (case-, accent- and spacing-insensitively); the first name found wins.
+    quoting
+        Separator -> :mod:`csv` quoting constant, where it is not
+        ``csv.QUOTE_MINIMAL``.
+
+    Returns
+    -------
+    (index, separator, fields, found)
+        The 0-based index of the header line in ``lines``, its separator, its
+        stripped fields, and short name -> column name as written in the file.
+
+    Raises
+    ------
+    InputError
+        If no such line is found.
+    """
+    quoting = quoting or {}
+    for index, line in enumerate(lines[:HEADER_SEARCH_LINES]):
+        for separator in SEPARATORS:
+            split = csv.reader([line.rstrip("\r\n")], delimiter=separator,
+                               quoting=quoting.get(separator, csv.QUOTE_MINIMAL))
+            fields = [name.strip().lstrip("\ufeff") for name in next(split, [])]
+            by_key = {column_key(name): name for name in fields}
+            found = {short: next((by_key[column_key(a)] for a in aliases if column_key(a) in by_key), None)
+                     for short, aliases in wanted.items()}
+            if all(found.values()):
+                return index, separator, fields, found  # type: ignore[return-value]
+    expected = ", ".join(repr(aliases[0]) for aliases in wanted.values())
+    raise InputError(path, f"no header line found in the first {HEADER_SEARCH_LINES} lines: expected the "
+                           f"columns {expected} separated by tabs, ';' or ','")
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
-def parse_decimal(values: pd.Series, path: Path, column: str, lines: pd.Series) -> pd.Series:
-    """Parse numbers written with a decimal comma or point.
+def parse_numbers(values: pd.Series) -> pd.Series:
+    """Numbers written with a decimal comma or point, as floats (NaN when empty or unreadable).
 
-    Spaces (including non-breaking ones) are thousands separators; when both
-    ``.`` and ``,`` occur, the last one is the decimal mark.
-
-    Raises
-    ------
-    InputError
-        Naming the line, the column and the value that is not a number.
+    ``"13 839,00"``, ``"13839"``, ``"1.234,5"``, ``"1,234.5"`` and
+    ``"12.5"`` are all read: spaces (including non-breaking ones) are
+    thousands separators and, when both ``.`` and ``,`` occur, the last one
+    is the decimal mark.
     """
     text = values.fillna("").astype(str).str.replace(_SPACES, "", regex=True)
     both = text.str.contains(",", regex=False) & text.str.contains(".", regex=False)
@@ -168,10 +260,21 @@ def parse_decimal(values: pd.Series, path: Path, column: str, lines: pd.Series) 
     text = text.where(~(both & comma_last), text.str.replace(".", "", regex=False))
     text = text.where(~(both & ~comma_last), text.str.replace(",", "", regex=False))
     text = text.str.replace(",", ".", regex=False)
-    numbers = pd.to_numeric(text.replace("", np.nan), errors="coerce")
-    bad = numbers.isna() & (text != "")
+    return pd.to_numeric(text.replace("", np.nan), errors="coerce").astype("float64")
+
+
+def parse_decimal(values: pd.Series, path: Path, column: str, lines: pd.Series) -> pd.Series:
+    """Parse numbers written with a decimal comma or point, as :func:`parse_numbers` does.
+
+    Raises
+    ------
+    InputError
+        Naming the line, the column and the value that is not a number.
+    """
+    numbers = parse_numbers(values)
+    bad = numbers.isna() & (values.fillna("").astype(str).str.replace(_SPACES, "", regex=True) != "")
     if bad.any():
         first = bad.idxmax()
         raise InputError(path, f"{values[first]!r} is not a number (expected e.g. 12,5)",
                          row=int(lines[first]), column=column)
-    return numbers.astype("float64")
+    return numbers

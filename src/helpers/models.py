@@ -679,7 +679,7 @@ def _codes(labels: object | None, n: int, what: str) -> np.ndarray:
 
 
 def batched_logit(y: np.ndarray, x: np.ndarray, weights: np.ndarray, *, max_iter: int = 50,
-                  tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
+                  tol: float = 1e-8) -> tuple[np.ndarray, np.ndarray]:
     """Weighted logistic regressions of one outcome under many weight vectors (Newton-Raphson).
 
     Parameters
@@ -691,7 +691,9 @@ def batched_logit(y: np.ndarray, x: np.ndarray, weights: np.ndarray, *, max_iter
     weights
         R x n weight vectors.
     max_iter, tol
-        Iteration limit and convergence tolerance on the largest step.
+        Iteration limit and convergence tolerance on the largest step, relative to
+        ``1 + |coefficient|`` (an absolute tolerance is never met by rounding noise
+        when a covariate such as log population is far from 0).
 
     Returns
     -------
@@ -699,6 +701,11 @@ def batched_logit(y: np.ndarray, x: np.ndarray, weights: np.ndarray, *, max_iter
         R x p coefficients and a boolean array of length R, True where the
         fit converged to finite coefficients (separated replicates diverge).
     """
+    # Columns scaled to at most 1 in absolute value, so that a clipped Newton step cannot throw the
+    # linear predictor far (log population is about 12); coefficients are scaled back at the end.
+    scale = np.abs(x).max(axis=0)
+    scale[scale == 0] = 1.0
+    x = x / scale
     beta = np.zeros((weights.shape[0], x.shape[1]))
     converged = np.zeros(weights.shape[0], dtype=bool)
     active = np.ones(weights.shape[0], dtype=bool)
@@ -715,9 +722,10 @@ def batched_logit(y: np.ndarray, x: np.ndarray, weights: np.ndarray, *, max_iter
         step = np.linalg.solve(info, score[..., None])[..., 0]
         step = np.clip(step, -5.0, 5.0)  # damp early overshoot, as logistf/firthmodels' max_step
         beta[idx] += step
-        done = np.abs(step).max(axis=1) < tol
+        done = (np.abs(step) / (1 + np.abs(beta[idx]))).max(axis=1) < tol
         converged[idx[done]] = True
         active[idx[done]] = False
+    beta /= scale
     converged &= np.abs(beta).max(axis=1) < 25  # |log OR| > 25: the replicate is separated
     return beta, converged
 
@@ -782,7 +790,8 @@ def bootstrap_odds_ratio(y: object, x: pd.DataFrame, exposure: str, weights: obj
     beta, ok = batched_logit(outcome[keep], matrix[keep], replicate[:, keep])
     log_or = np.where(ok, beta[:, j], np.sign(beta[:, j]) * np.inf)
     alpha = (1 - level) / 2
-    low, high = np.quantile(log_or, [alpha, 1 - alpha])
+    # inverted_cdf never interpolates between an infinite (separated) replicate and a finite one.
+    low, high = np.quantile(log_or, [alpha, 1 - alpha], method="inverted_cdf")
     return BootstrapResult(float(np.exp(full[0, j])), float(np.exp(low)), float(np.exp(high)),
                            float(np.std(log_or[ok], ddof=1)), log_or, int((~ok).sum()), int(keep.sum()))
 

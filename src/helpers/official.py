@@ -4,14 +4,15 @@ The files are those listed in ``../shared/official/README.md`` (INSEE
 municipal populations, the DGCL list of intercommunal groupings, the etalab
 geohisto exports of régions and départements, and the Répertoire national des
 élus). Each reader copes with the redistributed copies *and* with the formats
-of the original downloads:
+of the original downloads (the generic reading is :mod:`helpers.ingest`'s):
 
 - encoding: UTF-8 (with or without byte-order mark) or Windows-1252, detected;
 - separator: tab, ``;`` or ``,``, detected from the header line;
 - a report title (or any other lines) before the header: the header is the
   first of the first lines that holds every expected column, in any case and
-  with or without accents;
-- CRLF, LF or CR line ends;
+  with or without accents (:func:`helpers.ingest.find_header`);
+- CRLF, LF or CR line ends; tab-separated files are not quoted (a ``"`` is
+  text);
 - numbers with a decimal comma and spaces as thousands separators
   (``"13 839,00"``);
 - dates written d/m/yyyy;
@@ -30,10 +31,9 @@ title line when there is one.
 
 from __future__ import annotations
 
-import codecs
 import csv
+import io
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,11 +43,12 @@ import numpy as np
 import pandas as pd
 
 from helpers.errors import InputError
+from helpers.ingest import column_key, decode, find_header, parse_numbers, split_records
 from helpers.paths import display
 
-SEPARATORS = ("\t", ";", ",")
 SEPARATOR_NAMES = {"\t": "tab", ";": "';'", ",": "','"}
-HEADER_SEARCH_LINES = 10
+# The Répertoire national des élus writes tab-separated files without quoting.
+QUOTING = {"\t": csv.QUOTE_NONE}
 PLAUSIBLE_YEARS = (1900, 2100)
 
 COMMUNE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
@@ -136,47 +137,6 @@ class Table:
 
 # --------------------------------------------------------------------------- generic reading
 
-def column_key(name: str) -> str:
-    """Case-, accent- and spacing-insensitive form of a column name."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return " ".join(ascii_name.casefold().split())
-
-
-def _decode(path: Path, raw: bytes) -> tuple[str, str]:
-    """Text and encoding: UTF-8 with a byte-order mark, else UTF-8, else Windows-1252."""
-    # A byte-order mark commits to UTF-8; without one, bytes that are not
-    # valid UTF-8 are read as Windows-1252, the encoding of older downloads.
-    encodings = ("utf-8-sig",) if raw.startswith(codecs.BOM_UTF8) else ("utf-8", "cp1252")
-    for encoding in encodings:
-        try:
-            return raw.decode(encoding), encoding
-        except UnicodeDecodeError as error:
-            offset = error.start
-    raise InputError(path, f"cannot decode byte 0x{raw[offset]:02x} at offset {offset}: expected UTF-8 "
-                           "or Windows-1252 text", row=raw[:offset].count(b"\n") + 1)
-
-
-def _split_fields(line: str, separator: str) -> list[str]:
-    quoting = csv.QUOTE_NONE if separator == "\t" else csv.QUOTE_MINIMAL
-    return next(csv.reader([line], delimiter=separator, quoting=quoting), [])
-
-
-def _find_header(path: Path, lines: list[str],
-                 wanted: Mapping[str, Sequence[str]]) -> tuple[int, str, list[str], dict[str, str]]:
-    """Index of the header line, the separator, the header fields and short name -> source name."""
-    for index, line in enumerate(lines[:HEADER_SEARCH_LINES]):
-        for separator in SEPARATORS:
-            fields = [f.strip().lstrip("\ufeff") for f in _split_fields(line, separator)]
-            by_key = {column_key(f): f for f in fields}
-            found = {short: next((by_key[column_key(a)] for a in aliases if column_key(a) in by_key), None)
-                     for short, aliases in wanted.items()}
-            if all(found.values()):
-                return index, separator, fields, found  # type: ignore[return-value]
-    expected = ", ".join(repr(aliases[0]) for aliases in wanted.values())
-    raise InputError(path, f"no header line found in the first {HEADER_SEARCH_LINES} lines: expected the "
-                           f"columns {expected} separated by tabs, ';' or ','")
-
-
 def read_table(path: str | Path, columns: Mapping[str, Sequence[str]], *,
                extra: re.Pattern[str] | None = None) -> Table:
     """Read a delimited text file whose layout is detected.
@@ -187,8 +147,8 @@ def read_table(path: str | Path, columns: Mapping[str, Sequence[str]], *,
         The file.
     columns
         Short name -> accepted source column names (compared case-, accent-
-        and spacing-insensitively). Every short name must be found in the
-        header.
+        and spacing-insensitively, see :func:`helpers.ingest.find_header`).
+        Every short name must be found in the header.
     extra
         Further source columns to keep under their own name (for instance
         ``PMUN\\d\\d``), matched against the stripped source name.
@@ -208,27 +168,28 @@ def read_table(path: str | Path, columns: Mapping[str, Sequence[str]], *,
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "file not found")
-    text, encoding = _decode(path, path.read_bytes())
-    lines = re.split(r"\r\n|\r|\n", text)
-    header_index, separator, header, found = _find_header(path, lines, columns)
-    quoting = csv.QUOTE_NONE if separator == "\t" else csv.QUOTE_MINIMAL
+    try:
+        text, encoding = decode(path, path.read_bytes())
+    except InputError as error:
+        raise InputError(path, f"cannot decode the file: {error.problem}", row=error.row) from error
+    lines = io.StringIO(text, newline="").readlines()
+    header_index, separator, header, found = find_header(path, lines, columns, quoting=QUOTING)
     width = len(header)
     issues: list[Issue] = []
     rows: list[list[str]] = []
     numbers: list[int] = []
-    first_line = header_index + 2
-    for offset, row in enumerate(csv.reader(lines[header_index + 1:], delimiter=separator, quoting=quoting)):
+    for number, row in split_records(path, lines[header_index + 1:], separator, first_line=header_index + 2,
+                                     quoting=QUOTING.get(separator, csv.QUOTE_MINIMAL), strict=False):
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
         if len(row) > width and not any(cell.strip() for cell in row[width:]):
             row = row[:width]
         if len(row) != width:
-            number = first_line + offset
-            issues.append(Issue(path, number, None, lines[number - 1][:200],
+            issues.append(Issue(path, number, None, lines[number - 1].rstrip("\r\n")[:200],
                                 f"row has {len(row)} fields, the header has {width}; row left out"))
             continue
         rows.append(row)
-        numbers.append(first_line + offset)
+        numbers.append(number)
     raw = pd.DataFrame(rows, columns=range(width), dtype="str") if rows else \
         pd.DataFrame({i: pd.Series(dtype="str") for i in range(width)})
     keep = {header.index(source): short for short, source in found.items()}
@@ -249,21 +210,9 @@ def _report(table: Table, mask: pd.Series, column: str, problem: str) -> None:
 
 # --------------------------------------------------------------------------- value parsers
 
-def parse_numbers(values: pd.Series) -> pd.Series:
-    """Numbers written the French or the English way, as floats (NaN when unreadable or empty).
-
-    ``"13 839,00"``, ``"13839"``, ``"13.839,5"`` and ``"13839.5"`` are all
-    read; spaces (including non-breaking ones) are thousands separators, and a
-    comma, when present, is the decimal mark.
-    """
-    text = values.astype("str").str.replace(r"[\s\u00a0\u202f]", "", regex=True)
-    has_comma = text.str.contains(",", regex=False)
-    text = text.where(~has_comma, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
-    return pd.to_numeric(text, errors="coerce").astype("float64")
-
-
 def _whole_numbers(table: Table, column: str) -> pd.Series:
-    """Column parsed as nullable integers; unreadable or fractional values become issues and NA."""
+    """Column parsed as nullable integers (:func:`helpers.ingest.parse_numbers`); unreadable or
+    fractional values become issues and NA."""
     values = parse_numbers(table.data[column])
     present = table.data[column] != ""
     _report(table, present & values.isna(), column, "not a number")
