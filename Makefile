@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-from-lock
 UV_VERSION := 0.13.9
 
-.PHONY: setup report test lab demo lock clean-venv
+.PHONY: setup report test lab demo lock clean-venv pdf-deps
 
 setup: $(STAMP)
 
@@ -28,6 +28,11 @@ lab: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python -m helpers demo --year $(YEAR)
+
+# Debian's Chromium prints report.pdf from report.html (about 400 MB; needs root and the package index).
+# Without it the run writes no PDF, says so in its log, and succeeds.
+pdf-deps:
+	@command -v chromium >/dev/null || { apt-get update && apt-get install -y chromium; }
 
 # Re-pin every dependency after editing pyproject.toml (needs network access to the package index).
 lock: $(STAMP)

@@ -3,6 +3,7 @@
 import ast
 import re
 import tomllib
+from pathlib import Path
 
 import nbformat
 import papermill
@@ -85,3 +86,14 @@ def test_runner_parameters_are_declared_by_the_notebook(step, tmp_path):
     layout = pipeline.RunLayout(raw=tmp_path, processed=tmp_path, reports=tmp_path, stage=tmp_path)
     passed = set(pipeline.notebook_parameters(2012, layout, tmp_path / "w.yaml"))
     assert passed <= declared
+
+
+def test_lab_kernel_python3_is_the_project_environment():
+    """``make lab`` and papermill run kernel ``python3``: it must start this environment's interpreter."""
+    import sys
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec("python3")
+    assert spec.argv[0] in ("python", sys.executable)
+    assert Path(spec.resource_dir).resolve().is_relative_to(Path(sys.prefix).resolve())

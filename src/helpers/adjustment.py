@@ -14,6 +14,7 @@ understates their standard errors a little.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,7 +55,11 @@ def population_counts(population: pd.DataFrame, variables: list[str]) -> dict[st
 
 
 def _cell_labels(data: pd.DataFrame, variables: list[str]) -> pd.Series:
-    return data[variables].astype(str).agg(" | ".join, axis=1)
+    # Column-wise concatenation: a row-wise join costs about 50 microseconds a unit (2 s at 35,000 units).
+    labels = data[variables[0]].astype(str)
+    for variable in variables[1:]:
+        labels = labels + " | " + data[variable].astype(str)
+    return labels.rename(None)
 
 
 def _margin_gap(design: Design, population: pd.DataFrame, margins: list[str]) -> float:
@@ -97,7 +102,8 @@ def build_weighting(population: pd.DataFrame, respondents: pd.DataFrame, setting
     size = float(len(population))
     cell_size = population[CELL].value_counts()
     # Raises, naming the cell, when a weighting cell has no respondent.
-    weighting.cell_adjustment(np.ones(len(population)), population["respondent"].to_numpy(), population[CELL])
+    weighting.cell_adjustment(np.ones(len(population)), population["respondent"].to_numpy(),
+                              population[CELL].rename(f"weighting cells ({', '.join(settings['cells'])})"))
     data["_cell_population"] = data[CELL].map(cell_size).astype(float)
     data["_cell_weight"] = data["_cell_population"] / data[CELL].map(data[CELL].value_counts())
     data["_population"] = size
@@ -132,3 +138,59 @@ def build_weighting(population: pd.DataFrame, respondents: pd.DataFrame, setting
     diagnostics = pd.DataFrame({method: weighting.weight_summary(weights[method]) for method in METHODS}).T
     diagnostics["max_margin_gap"] = [_margin_gap(designs[m], population, margins) for m in METHODS]
     return Weighting(designs, weights, diagnostics.rename_axis("method"))
+
+
+def reweighter(population: pd.DataFrame, settings: dict) -> Callable[[np.ndarray], np.ndarray]:
+    """The primary weighting as a function of the base weights of every eligible unit.
+
+    Replicate methods (the bootstrap) perturb the base weights of all
+    eligible units, respondents and non-respondents, and redo the weighting
+    on each replicate: cell adjustment within ``cells``, then the primary
+    method's calibration to the frame's counts.
+
+    Parameters
+    ----------
+    population
+        The eligible frame units, with the auxiliary variables and a boolean
+        ``respondent``.
+    settings
+        The ``weighting`` section of the wave configuration.
+
+    Returns
+    -------
+    callable
+        Base weights (one per unit of ``population``) -> final weights (0 for
+        non-respondents).
+
+    Raises
+    ------
+    ValueError
+        If the primary method is not one that reweights from base weights
+        (``propensity`` and ``trimmed`` are not supported).
+    """
+    primary = settings["primary"]
+    if primary not in ("cell", *CALIBRATED):
+        raise ValueError(f"weighting.primary: {primary!r} cannot be redone on replicates; expected one of "
+                         f"{['cell', *CALIBRATED]}")
+    respondent = population["respondent"].to_numpy(dtype=bool)
+    cells = _cell_labels(population, settings["cells"]).rename(CELL)
+    data = population[respondent]
+    margins = settings["margins"] if primary != "poststratification" else settings["poststrata"]
+    counts = population_counts(population, margins)
+    model, totals = weighting.calibration_matrix(data, counts)
+
+    def final_weights(base: np.ndarray) -> np.ndarray:
+        adjusted = weighting.cell_adjustment(base, respondent, cells)[respondent]
+        if primary == "raking":
+            adjusted = weighting.rake(adjusted, data[margins], counts)
+        elif primary == "poststratification":
+            adjusted = weighting.poststratify(adjusted, data[margins] if len(margins) > 1 else data[margins[0]],
+                                              population.groupby(margins).size())
+        elif primary in ("linear", "logit"):
+            bounds = tuple(settings["logit_bounds"]) if primary == "logit" else None
+            adjusted = weighting.calibrate(model, adjusted, totals, method=primary, bounds=bounds)
+        out = np.zeros(len(population))
+        out[respondent] = adjusted
+        return out
+
+    return final_weights

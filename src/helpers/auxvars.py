@@ -13,6 +13,9 @@ import pandas as pd
 TYPE_GROUPS = {"region": "region", "departement": "departement", "metropole": "cu_metropole",
                "communaute_urbaine": "cu_metropole", "communaute_agglomeration": "communaute_agglomeration",
                "commune": "commune"}
+# Three tiers of local government; the models' covariate, coarse enough for about 20 events.
+TIERS = {"region": "region_departement", "departement": "region_departement", "metropole": "intercommunal",
+         "communaute_urbaine": "intercommunal", "communaute_agglomeration": "intercommunal", "commune": "commune"}
 SIZE_BANDS = ((0, "<100k"), (100_000, "100k-500k"), (500_000, ">=500k"))
 POLITICAL_BLOCS = {"left": "left", "right": "right", "centre": "centre_other", "other": "centre_other",
                    "unknown": "centre_other"}
@@ -35,6 +38,7 @@ def add_auxiliary(frame: pd.DataFrame) -> pd.DataFrame:
     """Add the auxiliary groupings to a frame (as read by :func:`helpers.frame.read_frame`).
 
     Adds ``type_group`` (the métropole joins the communautés urbaines),
+    ``tier`` (régions and départements, intercommunal groupings, communes),
     ``size_band`` (a unit of unknown population, Mamoudzou in 2012, goes to
     the smallest band: it is a préfecture, and préfectures outside the
     50,000+ communes are small), ``political_bloc`` (centre, other and
@@ -47,6 +51,7 @@ def add_auxiliary(frame: pd.DataFrame) -> pd.DataFrame:
     """
     out = frame.copy()
     out["type_group"] = out["type"].map(TYPE_GROUPS)
+    out["tier"] = out["type"].map(TIERS)
     out["region_group"] = out["region_code"].map(REGION_GROUPS)
     for column, source in (("type_group", "type"), ("region_group", "region_code")):
         unknown = sorted(out.loc[out[column].isna(), source].unique())

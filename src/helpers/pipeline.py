@@ -19,6 +19,7 @@ import logging
 import os
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,11 +28,11 @@ import papermill
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 
-from helpers import paths
+from helpers import paths, report
 from helpers.waves import load_wave
 
 LOG = logging.getLogger("helpers.pipeline")
-STEPS = ("01_clean", "02_response_bias")
+STEPS = ("01_clean", "02_response_bias", "03_leadership_savings", "03_year_on_year", "04_report")
 KERNEL = "python3"
 INJECTED_CELL_ID = "injected-parameters"
 
@@ -89,6 +90,21 @@ def notebook_parameters(year: int, layout: RunLayout, wave_config: Path) -> dict
     }
 
 
+def step_parameters(year: int, out_root: Path) -> dict[str, dict[str, object]]:
+    """Parameters some steps take on top of :func:`notebook_parameters`.
+
+    The year-on-year step reads the previous wave's outputs under the same output root (the report step's
+    ``lang`` is set by :func:`run_report_step`).
+    """
+    previous = year - 1
+    return {
+        "03_year_on_year": {
+            "previous_processed_dir": paths.display(out_root / "data" / "processed" / str(previous)),
+            "previous_reports_dir": paths.display(out_root / "reports" / str(previous)),
+        },
+    }
+
+
 def normalise_notebook(path: Path, replacements: dict[str, str]) -> None:
     """Strip what changes between identical runs from an executed notebook, in place.
 
@@ -122,8 +138,11 @@ def _failure_message(step: str, output: Path, error: Exception) -> str:
     return f"step {step}: the kernel died ({error})\n  partial executed notebook {where}"
 
 
-def run_step(step: str, parameters: dict[str, object], layout: RunLayout, timeout: int) -> float:
+def run_step(step: str, parameters: dict[str, object], layout: RunLayout, timeout: int,
+             output_name: str | None = None) -> float:
     """Execute one step notebook into the staging folder; return its duration in seconds.
+
+    The executed notebook is ``<step>.ipynb`` unless ``output_name`` names it otherwise.
 
     Raises
     ------
@@ -131,7 +150,7 @@ def run_step(step: str, parameters: dict[str, object], layout: RunLayout, timeou
         On a cell error, a cell timeout or a dead kernel.
     """
     source = paths.NOTEBOOKS_DIR / f"{step}.ipynb"
-    output = layout.staged_reports / f"{step}.ipynb"
+    output = layout.staged_reports / (output_name or f"{step}.ipynb")
     started = time.perf_counter()
     try:
         papermill.execute_notebook(
@@ -141,6 +160,31 @@ def run_step(step: str, parameters: dict[str, object], layout: RunLayout, timeou
     except (PapermillExecutionError, CellTimeoutError, DeadKernelError) as error:
         raise StepFailed(_failure_message(step, output, error)) from error
     return time.perf_counter() - started
+
+
+def run_report_step(parameters: dict[str, object], layout: RunLayout, primary_lang: str, timeout: int) -> float:
+    """Execute the report notebook in every language at once, two kernels side by side; return the duration.
+
+    Raises
+    ------
+    StepFailed
+        If the report notebook fails in one language.
+    """
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=len(report.LANGUAGES)) as pool:
+        runs = [pool.submit(run_step, report.REPORT_NOTEBOOK, {**parameters, "lang": lang}, layout, timeout,
+                            report.report_notebook_name(lang, primary_lang)) for lang in report.LANGUAGES]
+        for finished in runs:
+            finished.result()
+    return time.perf_counter() - started
+
+
+def render_report(layout: RunLayout, primary_lang: str) -> None:
+    """Render the staged report notebooks to self-contained HTML, and to PDF where Chromium is present."""
+    started = time.perf_counter()
+    written = report.render_wave(layout.staged_reports, primary_lang)
+    LOG.info("report: %s rendered in %.1f s", ", ".join(path.name for path in written),
+             time.perf_counter() - started)
 
 
 def _swap_in(staged: Path, final: Path, stage: Path) -> None:
@@ -192,12 +236,21 @@ def run(year: int, raw_dir: str | None = None, out_dir: str | None = None, only:
     layout.staged_processed.mkdir(parents=True, exist_ok=True)
     layout.staged_reports.mkdir(parents=True, exist_ok=True)
     parameters = notebook_parameters(year, layout, wave.path)
+    primary_lang = wave.section("report")["lang"]
+    extra = step_parameters(year, out_root)
     timeout = wave.section("run")["cell_timeout_seconds"]
     total = time.perf_counter()
     for step in steps:
         LOG.info("step %s: running", step)
-        duration = run_step(step, parameters, layout, timeout)
+        if step == report.REPORT_NOTEBOOK:
+            duration = run_report_step(parameters, layout, primary_lang, timeout)
+        else:
+            duration = run_step(step, {**parameters, **extra.get(step, {})}, layout, timeout)
         LOG.info("step %s: done in %.1f s", step, duration)
+    if report.REPORT_NOTEBOOK in steps:
+        render_report(layout, primary_lang)
+    else:
+        LOG.info("report: not re-rendered (step %s not run)", report.REPORT_NOTEBOOK)
 
     replacements = {str(layout.staged_processed): paths.display(layout.processed),
                     str(layout.staged_reports): paths.display(layout.reports)}
@@ -206,6 +259,7 @@ def run(year: int, raw_dir: str | None = None, out_dir: str | None = None, only:
     _swap_in(layout.staged_processed, layout.processed, layout.stage)
     _swap_in(layout.staged_reports, layout.reports, layout.stage)
     shutil.rmtree(layout.stage)
+    report.write_index(layout.reports.parent)
     LOG.info("wave %s: %d step(s) in %.1f s; outputs in %s and %s", year, len(steps), time.perf_counter() - total,
              paths.display(layout.processed), paths.display(layout.reports))
 

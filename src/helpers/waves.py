@@ -73,6 +73,20 @@ SCHEMA: dict[str, Any] = {
                                    "non-ignorable sensitivity curve", default=[0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 4.0],
                           items=float),
     },
+    "models": {
+        "bootstrap_replicates": Key((int,), "replicates of the stratified bootstrap of the odds ratio",
+                                    default=500),
+        "imputations": Key((int,), "imputed data sets of the multiple imputation", default=20),
+        "seed": Key((int,), "seed of the bootstrap and the imputation", default=2012),
+        "power_odds_ratios": Key((list,), "odds ratios at which the power of the analysis is shown",
+                                 default=[1.5, 2.0, 3.0], items=float),
+    },
+    "report": {
+        "small_cell_threshold": Key((int,), "smallest number of respondents a table cell of the report may rest "
+                                            "on; smaller cells are not shown", default=5),
+        "lang": Key((str,), "language of report.html and report.pdf; the other language goes to "
+                            "report.<lang>.html", default="fr", choices=("fr", "en")),
+    },
     "run": {
         "cell_timeout_seconds": Key((int,), "longest a notebook cell may run", default=600),
     },
@@ -224,6 +238,8 @@ def load_wave(year: int, config_path: str | Path | None = None, raw_dir: str | P
     if len(bounds) != 2 or not 0 < bounds[0] < 1 < bounds[1]:
         raise InputError(path, f"logit_bounds {bounds}; expected [lower, upper] with 0 < lower < 1 < upper",
                          column="weighting.logit_bounds")
+    if settings["report"]["small_cell_threshold"] < 1:
+        raise InputError(path, "small_cell_threshold must be at least 1", column="report.small_cell_threshold")
     wave = Wave(path, settings)
     if check_inputs:
         for name, input_path in wave.input_paths(paths.raw_dir(year, raw_dir)).items():

@@ -1,0 +1,142 @@
+"""Year on year: compare two waves' estimates, allowing for the authorities that answered both.
+
+Each wave invites (nearly) the same population, so the two waves' respondents
+overlap: an authority that answered in both years contributes to both
+estimates, which are then positively correlated. Treating the waves as
+independent samples overstates the variance of their difference. Following
+the classical approximation for partially overlapping samples (Kish 1965,
+section 12.4), the covariance of the two estimates is taken as
+
+    Cov = rho * SE_1 * SE_2 * m / sqrt(n_1 * n_2)
+
+where ``SE_1``, ``SE_2`` are the waves' design-based standard errors, ``n_1``,
+``n_2`` their numbers of respondents with a valid answer, ``m`` the number of
+authorities with a valid answer in both waves and ``rho`` the correlation of
+their answers between the waves. The repeat respondents also give a paired,
+descriptive comparison: how many started or stopped doing something.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+
+def _z(level: float) -> float:
+    return float(stats.norm.ppf(0.5 + level / 2))
+
+
+def overlap_correlation(previous: pd.Series, current: pd.Series) -> tuple[float, int]:
+    """Correlation of one indicator's values between two waves among the units valid in both.
+
+    Parameters
+    ----------
+    previous, current
+        The indicator's 0/1 values (NaN: no valid answer), indexed by ``unit_id``.
+
+    Returns
+    -------
+    (rho, m)
+        The Pearson (phi) correlation, 0 when it is undefined (fewer than two units or a constant answer),
+        and the number of units valid in both waves.
+    """
+    both = pd.concat([previous.rename("previous"), current.rename("current")], axis=1, join="inner").dropna()
+    if len(both) < 2 or both["previous"].nunique() < 2 or both["current"].nunique() < 2:
+        return 0.0, len(both)
+    return float(np.corrcoef(both["previous"], both["current"])[0, 1]), len(both)
+
+
+def wave_difference(previous: Mapping[str, float], current: Mapping[str, float], rho: float, m: int,
+                    level: float = 0.95) -> dict[str, float]:
+    """Difference of two waves' estimates with intervals, independent and overlap-adjusted.
+
+    Parameters
+    ----------
+    previous, current
+        Each wave's estimate: ``estimate``, ``se`` and ``n`` (respondents with a valid answer).
+    rho, m
+        Correlation of the answers between waves and number of units valid in both.
+    level
+        Confidence level.
+
+    Returns
+    -------
+    dict
+        ``difference``; ``se_independent``, ``ci_low_independent``, ``ci_high_independent``; ``covariance``,
+        ``se``, ``ci_low``, ``ci_high`` (overlap-adjusted; the variance is floored at 0).
+    """
+    difference = current["estimate"] - previous["estimate"]
+    variance_independent = previous["se"] ** 2 + current["se"] ** 2
+    covariance = rho * previous["se"] * current["se"] * m / math.sqrt(previous["n"] * current["n"])
+    se_independent = math.sqrt(variance_independent)
+    se = math.sqrt(max(variance_independent - 2 * covariance, 0.0))
+    z = _z(level)
+    return {"difference": difference, "se_independent": se_independent,
+            "ci_low_independent": difference - z * se_independent,
+            "ci_high_independent": difference + z * se_independent,
+            "covariance": covariance, "se": se, "ci_low": difference - z * se, "ci_high": difference + z * se}
+
+
+def paired_change(previous: pd.Series, current: pd.Series, level: float = 0.95) -> dict[str, float]:
+    """What the units valid in both waves changed: a paired comparison of a 0/1 indicator.
+
+    The difference of shares is ``(gained - lost) / pairs`` with its Wald interval for paired proportions;
+    the p-value is McNemar's exact test (binomial on the discordant pairs).
+
+    Parameters
+    ----------
+    previous, current
+        The indicator's 0/1 values (NaN: no valid answer), indexed by ``unit_id``.
+    level
+        Confidence level.
+    """
+    both = pd.concat([previous.rename("previous"), current.rename("current")], axis=1, join="inner").dropna()
+    pairs = len(both)
+    gained = int(((both["previous"] == 0) & (both["current"] == 1)).sum())
+    lost = int(((both["previous"] == 1) & (both["current"] == 0)).sum())
+    row = {"pairs": pairs, "both_yes": int(((both["previous"] == 1) & (both["current"] == 1)).sum()),
+           "gained": gained, "lost": lost,
+           "both_no": int(((both["previous"] == 0) & (both["current"] == 0)).sum())}
+    if pairs == 0:
+        return {**row, "share_previous": None, "share_current": None, "difference": None, "ci_low": None,
+                "ci_high": None, "p_value": None}
+    difference = (gained - lost) / pairs
+    se = math.sqrt(max(gained + lost - (gained - lost) ** 2 / pairs, 0.0)) / pairs
+    z = _z(level)
+    p_value = float(stats.binomtest(gained, gained + lost, 0.5).pvalue) if gained + lost else 1.0
+    return {**row, "share_previous": float(both["previous"].mean()), "share_current": float(both["current"].mean()),
+            "difference": difference, "ci_low": difference - z * se, "ci_high": difference + z * se,
+            "p_value": p_value}
+
+
+def compare_waves(previous: Mapping[str, Any], current: Mapping[str, Any], previous_values: pd.DataFrame,
+                  current_values: pd.DataFrame, indicators: Sequence[str], level: float = 0.95) -> pd.DataFrame:
+    """Each indicator's weighted estimate in both waves and their difference.
+
+    Parameters
+    ----------
+    previous, current
+        Each wave's weighted estimates (``response_bias.estimates.weighted`` of its results): indicator ->
+        ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``.
+    previous_values, current_values
+        The respondents' 0/1 indicator values of each wave, indexed by ``unit_id``.
+    indicators
+        The indicators compared (present in both waves).
+    level
+        Confidence level.
+    """
+    rows = {}
+    for indicator in indicators:
+        rho, m = overlap_correlation(previous_values[indicator], current_values[indicator])
+        row = {"previous": previous[indicator]["estimate"], "previous_ci_low": previous[indicator]["ci_low"],
+               "previous_ci_high": previous[indicator]["ci_high"], "previous_n": previous[indicator]["n"],
+               "current": current[indicator]["estimate"], "current_ci_low": current[indicator]["ci_low"],
+               "current_ci_high": current[indicator]["ci_high"], "current_n": current[indicator]["n"],
+               "correlation": rho, "overlap_n": m}
+        rows[indicator] = {**row, **wave_difference(previous[indicator], current[indicator], rho, m, level)}
+    return pd.DataFrame.from_dict(rows, orient="index")
