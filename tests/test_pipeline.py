@@ -184,11 +184,13 @@ def test_no_personal_data_in_outputs(out_root):
             assert not leaked, f"{path.name} holds personal data: {leaked[:3]}"
 
 
-def test_nbval_reproduces_the_executed_notebook(out_root):
-    notebook = out_root / "reports" / str(YEAR) / "01_clean.ipynb"
+def test_nbval_reproduces_the_executed_notebooks(out_root):
+    """Every executed notebook of the run, re-executed by nbval, gives the same outputs."""
+    notebooks = sorted((out_root / "reports" / str(YEAR)).glob("*.ipynb"))
+    assert [path.stem for path in notebooks if path.stem in pipeline.STEPS] == list(pipeline.STEPS)
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval", "--nbval-kernel-name", "python3",
          "--nbval-sanitize-with", str(paths.ROOT / "tests" / "nbval_sanitize.cfg"),
-         "-p", "no:cacheprovider", "-q", str(notebook)],
-        capture_output=True, text=True, cwd=str(paths.ROOT), timeout=600)
+         "-p", "no:cacheprovider", "-q", *map(str, notebooks)],
+        capture_output=True, text=True, cwd=str(paths.ROOT), timeout=900)
     assert result.returncode == 0, result.stdout[-3000:]
