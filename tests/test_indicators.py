@@ -68,3 +68,12 @@ def test_over_population_keeps_unknowns_and_drops_out_of_scope_units():
     assert known.isna().tolist() == [True, True, False, True, False]
     cells = pd.Series(["a", "a", "a", "a", "a", "b"], index=population)
     assert over_population(values, reasons, population, cells).index.tolist() == ["n1", "r1", "r2", "r4"]
+
+
+def test_a_share_of_zero_in_a_small_domain_gets_the_exact_interval_of_that_domain():
+    data = pd.DataFrame({"x": [0.0, 0.0, 0.0] + [1.0, 0.0] * 50, "g": ["small"] * 3 + ["big"] * 100, "w": 1.0})
+    domains = estimate_by_domain(Design(data, "w"), ["x"], "g")
+    small = domains.loc[("x", "small")]
+    assert small["estimate"] == 0.0 and small["n"] == 3
+    assert small["ci_low"] == 0.0
+    assert small["ci_high"] == pytest.approx(1 - 0.025 ** (1 / 3), rel=1e-9)  # Clopper-Pearson, 0 of 3: 0.708

@@ -80,12 +80,14 @@ def minimal_results(rr2: float = 0.25, r_value: float = 0.75, deff: float = 1.2,
                               "fieldwork": {"start": "2012-09-10", "end": "2012-11-16"},
                               "estimation": {"confidence_level": 0.95}}},
         "response_bias": {
-            "rates": {"RR2": {"rate": rr2, "wilson_low": rr2 - 0.03, "wilson_high": rr2 + 0.04}},
+            "rates": {"RR2": {"rate": rr2, "wilson_low": rr2 - 0.03, "wilson_high": rr2 + 0.04, "numerator": 127,
+                              "denominator": 512}},
             "r_indicator": {"r": r_value, "cv": 0.5, "b_max": 0.5}, "propensity_auc": 0.68,
             "weighting": {"primary": "raking", "diagnostics": {"raking": {"kish_deff": deff}}},
             "estimates": {"weighted": {"savings": {**estimate, "n": smallest}},
                           "unweighted": {"savings": {**estimate, "estimate": 0.25}}},
             "headline": ["savings"],
+            "by_method": {"savings": {"unweighted": 0.25, "raking": 0.2, "propensity": 0.21}},
             "nonignorable": {"delta_curves": {"savings": {"0.5": 0.12, "1.0": 0.19, "2.0": 0.29}}},
         },
     }
@@ -104,6 +106,8 @@ def test_caveats_are_rated_from_the_results():
     assert table["Effet probable"].map(order).is_monotonic_increasing, "most consequential first"
     assert "RR2 = 25,0\u00a0%" in table.loc[table["Hypothèse ou limite"].str.startswith("Non-réponse"),
                                              "Éléments"].item()
+    assert "d'au plus +5,0\u00a0points d'une méthode à l'autre (savings)" in table.loc[
+        table["Hypothèse ou limite"].str.startswith("Les variables"), "Traitement"].item()
 
     english = report.caveat_table(report.caveats(
         minimal_results(rr2=0.6, r_value=0.9, deff=1.8, smallest=80, demo=False), threshold=5), "en")
@@ -125,7 +129,8 @@ def test_leadership_section_absent_present_or_incomplete():
         "firth": {"odds_ratio": 2.03, "ci_low": 0.68, "ci_high": 7.16},
         "bootstrap": {"odds_ratio": 2.27, "ci_low": 0.58, "ci_high": None},
         "multiple_imputation": {"odds_ratio": 2.31, "ci_low": 0.66, "ci_high": 8.09},
-        "risk_difference": {"estimate": 0.099}, "minimum_detectable_odds_ratio": 6.2, "e_value": {"point": 2.38}}
+        "risk_difference": {"estimate": 0.099}, "minimum_detectable_odds_ratio": 6.2, "e_value": {"point": 2.38},
+        "level": 0.95}
     text = report.leadership_markdown(results, "fr")
     assert "**2,27** (IC à 95\u00a0% [0,65\u00a0; 7,93])" in text and "95 répondants dont 18" in text
     assert "méthode : régression logistique pondérée (plan de sondage)" in text
@@ -145,7 +150,7 @@ def test_summary_findings_state_results_with_intervals():
     results = minimal_results()
     findings = report.summary_findings(results, {"savings": "Économies"}, "fr")
     texts = [finding.text(results, "fr") for finding in findings]
-    assert texts[0].startswith("Sur 514 collectivités de la base de sondage, 127 ont répondu")
+    assert texts[0].startswith("Sur 512 collectivités éligibles ou d'éligibilité inconnue, 127 ont répondu")
     assert "Économies : 20,0\u00a0% après pondération (IC à 95\u00a0% [14,0\u00a0%\u00a0; 27,0\u00a0%], 32 " \
            "répondants), 25,0\u00a0% sans pondération." in texts
     assert "entre 12,0\u00a0% et 29,0\u00a0% (contre 19,0\u00a0%" in texts[-1]

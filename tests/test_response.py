@@ -84,7 +84,7 @@ def test_by_group():
     assert table.loc[("region", "RR2"), "rate"] == pytest.approx(3 / 4)
     assert table.loc[("region", "COOP1"), "rate"] == pytest.approx(2 / 4)
     overall = count_dispositions(data, "disposition")
-    assert overall.complete == 3 and overall.unknown_household == 1
+    assert overall.complete == 3 and overall.unknown_other == 1
 
 
 def test_unexpected_disposition_is_named():

@@ -84,3 +84,15 @@ def test_missing_raw_input_names_the_path(tmp_path, spec):
 def test_missing_configuration_file(tmp_path):
     with pytest.raises(InputError, match="no configuration for wave 1999"):
         load_wave(1999)
+
+
+def test_delta_grid_must_hold_the_values_the_report_states(tmp_path, spec):
+    spec["estimation"]["delta_grid"] = [0.5, 2.0]
+    with pytest.raises(InputError, match=r"column 'estimation.delta_grid': .*including 0.5, 1.0 and 2.0"):
+        load_wave(2012, _write(tmp_path, spec))
+
+
+def test_primary_method_must_be_one_the_bootstrap_can_redo(tmp_path, spec):
+    spec["weighting"]["primary"] = "propensity"
+    with pytest.raises(InputError, match=r"'weighting.primary' holds 'propensity'; expected one of"):
+        load_wave(2012, _write(tmp_path, spec))

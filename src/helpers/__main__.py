@@ -1,4 +1,4 @@
-"""Command line: ``python -m helpers {run,demo,frame} ...``.
+"""Command line: ``python -m helpers {run,demo,frame,validate} ...``.
 
 Each sub-command lives in the module of its concern, which provides
 ``configure_parser(parser)`` and ``main(args) -> int``; modules are imported
@@ -18,6 +18,8 @@ COMMANDS = {
     "run": ("helpers.pipeline", "run the yearly pipeline for one wave"),
     "demo": ("helpers.demo", "generate a synthetic demo wave under data/raw/<year>/"),
     "frame": ("helpers.framebuild", "build the sampling frame from the official public files"),
+    "validate": ("helpers.validation", "method validation: bias, RMSE and interval coverage of the estimators "
+                                       "over repeated demo response draws (reports/validation/)"),
 }
 
 

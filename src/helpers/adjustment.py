@@ -4,7 +4,8 @@ Variance model. The invitation is a census of the frame; the respondents are
 treated as a second-phase sample: within each weighting cell (``cells`` of
 the configuration, by default the type of authority) they are taken as a
 simple random sample of the cell's eligible units, with the finite
-population correction ``1 - n_h/N_h``. Calibrated methods (post-stratification,
+population correction ``1 - n_h/N_h`` (a cell with one respondent is handled as R's
+``survey.lonely.psu = "adjust"``). Calibrated methods (post-stratification,
 raking, linear and logit calibration) start from that design and their
 standard errors use the calibration residuals, as R ``survey`` does after
 ``postStratify``, ``rake`` and ``calibrate``. Propensity and trimmed weights
@@ -24,6 +25,9 @@ from helpers import weighting
 from helpers.estimation import Design
 
 METHODS = ("unweighted", "cell", "poststratification", "raking", "linear", "logit", "propensity", "trimmed")
+# A weighting cell with a single respondent contributes its deviation from the overall mean (R's
+# survey.lonely.psu = "adjust") rather than stopping the run.
+LONELY = "adjust"
 CALIBRATED = ("poststratification", "raking", "linear", "logit")
 CELL = "_cell"
 
@@ -42,11 +46,16 @@ class Weighting:
         One row per method: weight summary, Kish design effect, effective
         number of respondents, and the largest relative gap between a
         weighted margin count and its frame count.
+    unavailable
+        Secondary methods that could not be built on this response (a
+        negative linear-calibration weight, a logit calibration that cannot
+        meet its bounds, a post-stratum without respondent) -> why.
     """
 
     designs: dict[str, Design]
     weights: pd.DataFrame
     diagnostics: pd.DataFrame
+    unavailable: dict[str, str]
 
 
 def population_counts(population: pd.DataFrame, variables: list[str]) -> dict[str, pd.Series]:
@@ -92,8 +101,9 @@ def build_weighting(population: pd.DataFrame, respondents: pd.DataFrame, setting
     ------
     ValueError
         If a weighting cell or a margin category has no respondent (naming
-        it), or a calibrated weighting misses its frame totals by more than
-        1e-8 relative.
+        it), or the primary method fails, for instance a calibrated weighting
+        that misses its frame totals by more than 1e-8 relative. A secondary
+        method that fails is listed in ``Weighting.unavailable`` instead.
     """
     data = respondents.copy()
     population = population.copy()
@@ -107,37 +117,54 @@ def build_weighting(population: pd.DataFrame, respondents: pd.DataFrame, setting
     data["_cell_population"] = data[CELL].map(cell_size).astype(float)
     data["_cell_weight"] = data["_cell_population"] / data[CELL].map(data[CELL].value_counts())
     data["_population"] = size
-
-    designs: dict[str, Design] = {
-        "unweighted": Design(data, np.full(len(data), size / len(data)), fpc="_population"),
-    }
-    base = Design(data, "_cell_weight", strata=CELL, fpc="_cell_population")
-    designs["cell"] = base
-    poststrata = settings["poststrata"]
-    post_counts = population.groupby(poststrata).size()
-    designs["poststratification"] = base.poststratify(poststrata if len(poststrata) > 1 else poststrata[0],
-                                                      post_counts)
+    base = Design(data, "_cell_weight", strata=CELL, fpc="_cell_population", lonely_psu=LONELY)
     margins = settings["margins"]
     margin_counts = population_counts(population, margins)
-    designs["raking"] = base.rake(margin_counts)
     model, totals = weighting.calibration_matrix(data, margin_counts)
-    designs["linear"] = base.calibrate(model, totals, method="linear")
-    designs["logit"] = base.calibrate(model, totals, method="logit", bounds=tuple(settings["logit_bounds"]))
-    for method in CALIBRATED[1:]:
-        weighting.check_calibration(model, designs[method].weights, totals)
+    poststrata = settings["poststrata"]
 
-    propensities = weighting.response_propensities(population, "respondent", settings["propensity_covariates"])
-    inverse = 1.0 / pd.Series(propensities, index=population.index).loc[data.index].to_numpy()
-    designs["propensity"] = Design(data, inverse, strata=CELL, fpc="_cell_population")
-    primary = designs[settings["primary"]] if settings["primary"] != "trimmed" else designs["raking"]
-    cap = settings["trim_ratio"] * primary.weights.mean()
-    designs["trimmed"] = Design(data, weighting.trim_weights(primary.weights, cap), strata=CELL,
-                                fpc="_cell_population")
+    def calibrated(method: str) -> Design:
+        design = base.calibrate(model, totals, method=method,
+                                bounds=tuple(settings["logit_bounds"]) if method == "logit" else None)
+        weighting.check_calibration(model, design.weights, totals)
+        return design
+
+    def propensity() -> Design:
+        rho = weighting.response_propensities(population, "respondent", settings["propensity_covariates"])
+        inverse = 1.0 / pd.Series(rho, index=population.index).loc[data.index].to_numpy()
+        return Design(data, inverse, strata=CELL, fpc="_cell_population", lonely_psu=LONELY)
+
+    builders: dict[str, Callable[[], Design]] = {
+        "unweighted": lambda: Design(data, np.full(len(data), size / len(data)), fpc="_population"),
+        "cell": lambda: base,
+        "poststratification": lambda: base.poststratify(poststrata if len(poststrata) > 1 else poststrata[0],
+                                                        population.groupby(poststrata).size()),
+        "raking": lambda: base.rake(margin_counts),
+        "linear": lambda: calibrated("linear"),
+        "logit": lambda: calibrated("logit"),
+        "propensity": propensity,
+    }
+    primary = settings["primary"]
+    designs = {primary: builders[primary]()}
+    unavailable: dict[str, str] = {}
+    for method, build in builders.items():
+        if method == primary:
+            continue
+        try:
+            designs[method] = build()
+            weighting.weight_summary(designs[method].weights)
+        except ValueError as error:
+            designs.pop(method, None)
+            unavailable[method] = str(error)
+    cap = settings["trim_ratio"] * designs[primary].weights.mean()
+    designs["trimmed"] = Design(data, weighting.trim_weights(designs[primary].weights, cap), strata=CELL,
+                                fpc="_cell_population", lonely_psu=LONELY)
+    designs = {method: designs[method] for method in METHODS if method in designs}
 
     weights = pd.DataFrame({method: design.weights for method, design in designs.items()}, index=data.index)
-    diagnostics = pd.DataFrame({method: weighting.weight_summary(weights[method]) for method in METHODS}).T
-    diagnostics["max_margin_gap"] = [_margin_gap(designs[m], population, margins) for m in METHODS]
-    return Weighting(designs, weights, diagnostics.rename_axis("method"))
+    diagnostics = pd.DataFrame({method: weighting.weight_summary(weights[method]) for method in designs}).T
+    diagnostics["max_margin_gap"] = [_margin_gap(design, population, margins) for design in designs.values()]
+    return Weighting(designs, weights, diagnostics.rename_axis("method"), unavailable)
 
 
 def reweighter(population: pd.DataFrame, settings: dict) -> Callable[[np.ndarray], np.ndarray]:

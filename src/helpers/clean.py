@@ -34,14 +34,13 @@ from helpers.frame import read_frame
 from helpers.ingest import LINE_COLUMN, read_table
 from helpers.linkage import link_submissions
 from helpers.recode import MISSING_SUFFIX, recode_answers, value_columns
+from helpers.response import DISPOSITIONS as AAPOR_CLASSES
 from helpers.textnorm import fold
 
-# Disposition, finer detail, and AAPOR class (I complete, P partial, R refusal and
+# The dispositions this step gives, in AAPOR's classes (I complete, P partial, R refusal and
 # break-off, NC non-contact, UO unknown eligibility, IE ineligible).
-DISPOSITIONS = {
-    "complete": "I", "partial": "P", "refusal": "R", "non_contact": "NC",
-    "unknown_eligibility": "UO", "ineligible": "IE",
-}
+DISPOSITIONS = {d: AAPOR_CLASSES[d] for d in ("complete", "partial", "refusal", "non_contact",
+                                              "unknown_eligibility", "ineligible")}
 NO_SUBMISSION = {"invited": ("unknown_eligibility", "no_reply"), "bounced": ("non_contact", "email_bounced"),
                  "declined": ("refusal", "declined"), "ineligible": ("ineligible", "out_of_scope")}
 LOG_COLUMNS = ["step", "line", "response_id", "unit_id", "action", "detail"]

@@ -43,6 +43,10 @@ The model (all parameters are module constants, copied to the truth file)
     than non-respondents, partly beyond what type and size explain. In 2013 the
     propensity gains a shift for 2012 respondents, solved so that about half of
     them answer again while the overall rate stays near 20%.
+    :func:`redraw_response` repeats the 2012 draw over the same truth, with
+    this mechanism or (``mechanism="frame"``) with maturity replaced by its
+    expectation given type and size, so that response is ignorable given the
+    frame (used by :mod:`helpers.validation`).
 
     2013: populations grow slightly, ``m`` advances by 0.15 (+ N(0, 0.2)), 85% of
     units keep their 2012 answer noise (answers mostly stable) and 15% redraw it.
@@ -111,6 +115,8 @@ TRUE_ODDS_RATIO = 2.0
 SAVINGS_SLOPES = {"maturity": 0.7, "log_population": 0.2}
 DRIFT_2013 = {"maturity_shift": 0.15, "maturity_sd": 0.2, "keep_noise": 0.85, "population_growth": 0.005}
 INVITATION_RATES = {"bounced": 0.03, "declined": 0.02}
+# Response mechanisms of redraw_response: the model above, or the same through the frame only.
+RESPONSE_MECHANISMS = ("maturity", "frame")
 N_INELIGIBLE = 2
 
 # Targets: shares among the 2012 complete respondents concerned (published figures where
@@ -1246,7 +1252,7 @@ def generate_wave(year: int, seed: int = DEFAULT_SEED, frame: pd.DataFrame | Non
                     units, truth, _readme(year, seed, truth))
 
 
-def redraw_response(wave: DemoWave, seed: int) -> np.ndarray:
+def redraw_response(wave: DemoWave, seed: int, mechanism: str = "maturity") -> np.ndarray:
     """Redraw who completes the questionnaire, keeping the wave's frame and truth fixed.
 
     The frame, the invitation outcomes, the latent maturity and every true
@@ -1264,6 +1270,15 @@ def redraw_response(wave: DemoWave, seed: int) -> np.ndarray:
         depends on the 2012 draw, so it is not redrawn on its own).
     seed
         Seed of the response stream.
+    mechanism
+        ``"maturity"`` (default): the wave's own response model, where
+        starting and completing depend on each unit's latent maturity, hence
+        on its answers, beyond type and size. ``"frame"``: the same model with
+        each unit's maturity replaced by its expectation given the frame,
+        ``ALPHA_TYPE[type] + BETA_POP * lp``, so that response depends on type
+        and size only (missing at random given the frame, with about the same
+        gradients by type and size); the intercept is solved again for about
+        20% complete.
 
     Returns
     -------
@@ -1273,13 +1288,48 @@ def redraw_response(wave: DemoWave, seed: int) -> np.ndarray:
     Raises
     ------
     ValueError
-        If ``wave`` is not a 2012 wave.
+        If ``wave`` is not a 2012 wave or ``mechanism`` is unknown.
     """
     if wave.year != 2012:
         raise ValueError(f"wave: year {wave.year}; only the 2012 response draw can be redrawn on its own")
-    pop = _Population(wave.units["maturity"].to_numpy(float), _log_population(wave.frame), {}, {})
+    if mechanism not in RESPONSE_MECHANISMS:
+        raise ValueError(f"mechanism must be one of {RESPONSE_MECHANISMS}, not {mechanism!r}")
+    log_pop = _log_population(wave.frame)
+    maturity = wave.units["maturity"].to_numpy(float)
+    if mechanism == "frame":
+        maturity = wave.frame["type"].map(ALPHA_TYPE).to_numpy(float) + BETA_POP * log_pop
+    pop = _Population(maturity, log_pop, {}, {})
     outcome, _ = _draw_response(_rng(seed, 4, 2012), wave.frame, pop, wave.frame["invitation"].to_numpy(), None)
     return outcome
+
+
+def true_answers(wave: DemoWave, codebook: Codebook | None = None) -> pd.DataFrame:
+    """Every frame unit's true answers as the cleaning step would record them.
+
+    Routing is applied and the special codes (not asked, not applicable) become
+    missing, so that :func:`helpers.indicators.indicator_values` gives each
+    unit's true indicator values; their means over the eligible units are the
+    truth's ``frame_shares``.
+
+    Parameters
+    ----------
+    wave
+        A generated wave.
+    codebook
+        The codebook; ``config/codebook.yaml`` by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``unit_id``: one float column per answer column (no
+        numeric questions), NaN where the unit has no valid answer.
+    """
+    codebook = codebook or load_codebook()
+    questions = [q for q in codebook.questions.values() if q.type not in ("numeric", "text")]
+    units = wave.units.set_index("unit_id")
+    columns = [key for q in questions for key in _keys(q)]
+    routed = _route_table(units[columns], questions).astype(float)
+    return routed.where(routed >= 0)
 
 
 def _savings_cutoff(frame: pd.DataFrame, pop: _Population, cutoffs: dict, calib: np.ndarray,

@@ -32,7 +32,8 @@ def indicator_values(answers: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     return pd.DataFrame(columns, index=answers.index)
 
 
-def korn_graubard(share: float, se: float, n_design: int, df: int, level: float = 0.95) -> tuple[float, float]:
+def korn_graubard(share: float, se: float, n_design: int, df: int, level: float = 0.95,
+                  n_domain: int | None = None) -> tuple[float, float]:
     """Korn-Graubard confidence interval of a proportion (R ``svyciprop(method="beta")``).
 
     Parameters
@@ -45,14 +46,21 @@ def korn_graubard(share: float, se: float, n_design: int, df: int, level: float 
         Design degrees of freedom.
     level
         Confidence level.
+    n_domain
+        Respondents behind the share. When the share is 0 or 1 its standard
+        error is 0 and says nothing about precision: the interval is then
+        Clopper-Pearson's for 0 (or all) of ``n_domain`` (default ``n_design``).
 
     Returns
     -------
     (low, high)
     """
     alpha = 1 - level
-    n_eff = share * (1 - share) / se**2 if se > 0 else float(n_design)
-    n_eff *= (stats.t.ppf(alpha / 2, n_design - 1) / stats.t.ppf(alpha / 2, df)) ** 2
+    if se > 0:
+        n_eff = share * (1 - share) / se**2
+        n_eff *= (stats.t.ppf(alpha / 2, n_design - 1) / stats.t.ppf(alpha / 2, df)) ** 2
+    else:
+        n_eff = float(n_domain if n_domain is not None else n_design)
     low = 0.0 if share <= 0 else float(stats.beta.ppf(alpha / 2, n_eff * share, n_eff * (1 - share) + 1))
     high = 1.0 if share >= 1 else float(stats.beta.ppf(1 - alpha / 2, n_eff * share + 1, n_eff * (1 - share)))
     return low, high
@@ -60,7 +68,8 @@ def korn_graubard(share: float, se: float, n_design: int, df: int, level: float 
 
 def _share(design: Design, indicator: str, level: float, domain: pd.Series | None = None) -> dict:
     estimate = design.mean(indicator, domain=domain, level=level)
-    low, high = korn_graubard(estimate.estimate, estimate.se, len(design.data), design.degrees_of_freedom, level)
+    low, high = korn_graubard(estimate.estimate, estimate.se, len(design.data), design.degrees_of_freedom, level,
+                              estimate.n)
     return {"estimate": estimate.estimate, "se": estimate.se, "ci_low": low, "ci_high": high, "n": estimate.n}
 
 

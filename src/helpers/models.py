@@ -22,7 +22,7 @@ number of events:
 * :func:`firth_logit` -- Firth's penalised likelihood (R ``logistf``) via the
   ``firthmodels`` package, with profile penalised-likelihood intervals and
   penalised likelihood-ratio tests; robust to (quasi-)separation in a sample
-  of about 127 respondents with about 27 events.
+  of about a hundred respondents with about twenty events.
 * :func:`bootstrap_odds_ratio` -- a percentile interval from the rescaled
   (Rao-Wu) bootstrap within strata that re-runs the weighting on every
   replicate.
@@ -603,7 +603,8 @@ class BootstrapResult:
         Replicate log odds ratios (``+-inf`` where the replicate sample is
         separated in the exposure).
     failed
-        Replicates whose fit did not converge or was separated.
+        Replicates whose fit did not converge or was separated, or whose
+        reweighting failed (these last are left out of the interval).
     n
         Units in the full-sample fit.
     """
@@ -780,20 +781,37 @@ def bootstrap_odds_ratio(y: object, x: pd.DataFrame, exposure: str, weights: obj
         raise ValueError(f"weights: {base.size} values for {outcome.size} units; expected one per unit")
     final = reweight(base) if reweight is not None else base
     replicate = rao_wu_weights(base, strata, clusters, n_replicates=n_replicates, seed=seed)
+    reweighted = np.ones(n_replicates, dtype=bool)
     if reweight is not None:
-        replicate = np.vstack([reweight(r) for r in replicate])
+        replicate, reweighted = _reweight_replicates(replicate, reweight)
     j = names.index(exposure)
     keep = complete & (final > 0)
     full, ok = batched_logit(outcome[keep], matrix[keep], final[keep][None, :])
     if not ok[0]:
         raise ValueError(f"{exposure}: the full-sample fit is separated; use firth_logit")
-    beta, ok = batched_logit(outcome[keep], matrix[keep], replicate[:, keep])
+    beta, ok = batched_logit(outcome[keep], matrix[keep], replicate[reweighted][:, keep])
     log_or = np.where(ok, beta[:, j], np.sign(beta[:, j]) * np.inf)
     alpha = (1 - level) / 2
     # inverted_cdf never interpolates between an infinite (separated) replicate and a finite one.
     low, high = np.quantile(log_or, [alpha, 1 - alpha], method="inverted_cdf")
+    failed = int((~ok).sum() + (~reweighted).sum())
     return BootstrapResult(float(np.exp(full[0, j])), float(np.exp(low)), float(np.exp(high)),
-                           float(np.std(log_or[ok], ddof=1)), log_or, int((~ok).sum()), int(keep.sum()))
+                           float(np.std(log_or[ok], ddof=1)), log_or, failed, int(keep.sum()))
+
+
+def _reweight_replicates(replicate: np.ndarray, reweight: Callable[[np.ndarray], np.ndarray]
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """Redo the weighting on each replicate; a replicate the weighting rejects (say, a margin category
+    left without respondent) is flagged, not fatal, and counted as failed."""
+    rows, usable = [], []
+    for base in replicate:
+        try:
+            rows.append(reweight(base))
+            usable.append(True)
+        except ValueError:
+            rows.append(np.zeros_like(base))
+            usable.append(False)
+    return np.vstack(rows), np.array(usable)
 
 
 # --- events per parameter ---------------------------------------------------------------
@@ -801,9 +819,9 @@ def bootstrap_odds_ratio(y: object, x: pd.DataFrame, exposure: str, weights: obj
 def events_per_parameter(y: object, n_parameters: int) -> float:
     """Events per candidate parameter: ``min(events, non-events) / parameters``.
 
-    Peduzzi et al. (1996) flag logistic models below about 10; with about 27
-    events and 4 slopes (elected, two type-group indicators, log population)
-    the barometer sits near 7, which is why Firth and exact analyses are run
+    Peduzzi et al. (1996) flag logistic models below about 10; with about
+    twenty events and 4 slopes (elected, two tier indicators, log population)
+    the barometer sits near 5, which is why Firth and exact analyses are run
     beside the weighted model.
 
     Parameters

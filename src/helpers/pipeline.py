@@ -187,12 +187,24 @@ def render_report(layout: RunLayout, primary_lang: str) -> None:
              time.perf_counter() - started)
 
 
-def _swap_in(staged: Path, final: Path, stage: Path) -> None:
-    final.parent.mkdir(parents=True, exist_ok=True)
-    previous = stage / f"previous-{final.name}-{final.parent.name}"
-    if final.exists():
-        final.rename(previous)
-    staged.rename(final)
+def _swap_in(pairs: list[tuple[Path, Path]], stage: Path) -> None:
+    """Move each staged folder to its final place; on failure put every previous folder back."""
+    moved: list[tuple[Path, Path | None]] = []
+    try:
+        for staged, final in pairs:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            previous = stage / f"previous-{final.parent.name}-{final.name}"
+            if final.exists():
+                final.rename(previous)
+            moved.append((final, previous if previous.exists() else None))
+            staged.rename(final)
+    except OSError:
+        for final, previous in reversed(moved):
+            if previous is not None:
+                if final.exists():
+                    final.rename(stage / f"failed-{final.parent.name}-{final.name}")
+                previous.rename(final)
+        raise
 
 
 def run(year: int, raw_dir: str | None = None, out_dir: str | None = None, only: str | None = None,
@@ -256,8 +268,7 @@ def run(year: int, raw_dir: str | None = None, out_dir: str | None = None, only:
                     str(layout.staged_reports): paths.display(layout.reports)}
     for executed in sorted(layout.staged_reports.glob("*.ipynb")):
         normalise_notebook(executed, replacements)
-    _swap_in(layout.staged_processed, layout.processed, layout.stage)
-    _swap_in(layout.staged_reports, layout.reports, layout.stage)
+    _swap_in([(layout.staged_processed, layout.processed), (layout.staged_reports, layout.reports)], layout.stage)
     shutil.rmtree(layout.stage)
     report.write_index(layout.reports.parent)
     LOG.info("wave %s: %d step(s) in %.1f s; outputs in %s and %s", year, len(steps), time.perf_counter() - total,

@@ -70,7 +70,9 @@ def _match_labels(raw: pd.Series, lookup: dict, path: Path, column: str, lines: 
     for index in text.index[unresolved]:
         label = folded_lookup.get(fold(text[index]))
         if label is None:
-            raise InputError(path, f"answer {text[index]!r} is not a label of this question; expected one "
+            # Only the start of the value: a free-typed answer in the wrong column may hold personal data.
+            shown = text[index] if len(text[index]) <= 20 else text[index][:20] + "…"
+            raise InputError(path, f"answer {shown!r} is not a label of this question; expected one "
                                    f"of {list(lookup)} or blank", row=int(lines[index]), column=column)
         canonical[index] = label
         recoveries.append({"line": int(lines[index]), "column": column, "action": "label_recovered",

@@ -234,13 +234,13 @@ def summary_findings(results: Mapping[str, Any], labels: Mapping[str, str], lang
     rr2 = tuple((f"{rate[0]}/{key}", "percent") for key in ("rate", "wilson_low", "wilson_high"))
     ci = {"fr": "IC à {} [{} ; {}]", "en": "{} CI [{}, {}]"}[lang].replace(" ;", f"{NBSP};")
     response = {
-        "fr": "Sur {} collectivités de la base de sondage, {} ont répondu au moins en partie : taux de réponse "
-              "AAPOR RR2 de {} (" + ci + ").",
-        "en": "Of the {} authorities in the frame, {} answered at least in part: AAPOR response rate RR2 {} ("
-              + ci + ").",
+        "fr": "Sur {} collectivités éligibles ou d'éligibilité inconnue, {} ont répondu au moins en partie : taux "
+              "de réponse AAPOR RR2 de {} (" + ci + ").",
+        "en": "Of {} eligible authorities or authorities of unknown eligibility, {} answered at least in part: "
+              "AAPOR response rate RR2 {} (" + ci + ").",
     }[lang]
-    findings = [Finding(response, (("cleaning/frame_units", "count"), ("cleaning/respondents", "count"),
-                                   rr2[0], level, rr2[1], rr2[2]))]
+    findings = [Finding(response, (("response_bias/rates/RR2/denominator", "count"),
+                                   ("response_bias/rates/RR2/numerator", "count"), rr2[0], level, rr2[1], rr2[2]))]
     weighted_text = {
         "fr": "{label} : {} après pondération (" + ci + ", {} répondants), {} sans pondération.",
         "en": "{label}: {} weighted (" + ci + ", {} respondents), {} unweighted.",
@@ -277,10 +277,11 @@ def summary_findings(results: Mapping[str, Any], labels: Mapping[str, str], lang
         curve = "response_bias/nonignorable/delta_curves/savings"
         text = {"fr": "Si les non-répondants avaient deux fois moins ou deux fois plus de chances que les "
                       "répondants de déclarer des économies, la part des collectivités qui en déclarent serait "
-                      "comprise entre {} et {} (contre {} si la non-réponse est ignorable).",
+                      "comprise entre {} et {} (contre {} si la non-réponse est ignorable dans les cellules de "
+                      "pondération).",
                 "en": "If non-respondents had half or twice the respondents' odds of reporting savings, the share "
                       "of authorities reporting savings would lie between {} and {} (against {} if non-response "
-                      "is ignorable)."}[lang]
+                      "is ignorable within the weighting cells)."}[lang]
         findings.append(Finding(text, ((f"{curve}/0.5", "percent"), (f"{curve}/2.0", "percent"),
                                        (f"{curve}/1.0", "percent"))))
     return findings
@@ -406,6 +407,14 @@ def _max_shift(results: Mapping[str, Any]) -> float:
                for i in estimates["weighted"])
 
 
+def _method_spread(results: Mapping[str, Any]) -> tuple[float, str]:
+    """Largest range of a headline estimate across weighting methods, and that indicator."""
+    by_method = results["response_bias"]["by_method"]
+    spreads = {indicator: max(row.values()) - min(row.values()) for indicator, row in by_method.items()}
+    indicator = max(spreads, key=spreads.get)
+    return spreads[indicator], indicator
+
+
 def caveats(results: Mapping[str, Any], threshold: int) -> list[Caveat]:
     """The assumptions and caveats of the wave, each rated for its likely effect from the results.
 
@@ -420,6 +429,7 @@ def caveats(results: Mapping[str, Any], threshold: int) -> list[Caveat]:
     primary = bias["weighting"]["primary"]
     deff = bias["weighting"]["diagnostics"][primary]["kish_deff"]
     smallest = min(row["n"] for row in bias["estimates"]["weighted"].values())
+    spread, widest = _method_spread(results)
     log = []
     if results["cleaning"]["wave"]["demo"]:
         log.append(Caveat(
@@ -434,8 +444,10 @@ def caveats(results: Mapping[str, Any], threshold: int) -> list[Caveat]:
         {"fr": f"RR2 = {percent(rr2, 'fr')} : la plupart des collectivités n'ont pas répondu.",
          "en": f"RR2 = {percent(rr2, 'en')}: most authorities did not answer."},
         "high" if rr2 < 0.5 else "medium",
-        {"fr": "Bornes et courbes delta (section 5) ; les chiffres pondérés se lisent comme des valeurs hautes.",
-         "en": "Bounds and delta curves (section 5); weighted figures read as upper values."}))
+        {"fr": "Bornes et courbes delta (section 5) : si les répondants sont les collectivités les plus avancées, "
+               "les chiffres pondérés sont des valeurs hautes.",
+         "en": "Bounds and delta curves (section 5): if respondents are the more advanced authorities, the weighted "
+               "figures are upper values."}))
     log.append(Caveat(
         {"fr": "Les variables de la base expliquent la réponse", "en": "Frame variables explain response"},
         {"fr": f"R-indicateur {number(r_value, 'fr', 3)}, AUC du modèle de réponse "
@@ -443,8 +455,10 @@ def caveats(results: Mapping[str, Any], threshold: int) -> list[Caveat]:
          "en": f"R-indicator {number(r_value, 'en', 3)}, AUC of the response model "
                f"{number(bias['propensity_auc'], 'en', 3)}."},
         "medium" if r_value < 0.8 else "low",
-        {"fr": "Pondération par huit méthodes ; les estimations varient peu d'une méthode à l'autre.",
-         "en": "Weighting by eight methods; estimates vary little between methods."}))
+        {"fr": f"Pondération par huit méthodes ; les indicateurs principaux varient d'au plus "
+               f"{points(spread, 'fr')} d'une méthode à l'autre ({widest}).",
+         "en": f"Weighting by eight methods; the headline indicators vary by at most {points(spread, 'en')} "
+               f"between methods ({widest})."}))
     log.append(Caveat(
         {"fr": "Variabilité des poids", "en": "Variability of the weights"},
         {"fr": f"Effet de plan de Kish {number(deff, 'fr', 2)} ({primary}) ; la pondération déplace les "
@@ -509,7 +523,7 @@ def caveat_table(log: Sequence[Caveat], lang: str) -> pd.DataFrame:
 # --- leadership ------------------------------------------------------------------------------------------------
 
 LEADERSHIP_KEYS = ("odds_ratio", "ci_low", "ci_high", "method", "n", "events", "firth", "multiple_imputation",
-                   "bootstrap", "risk_difference", "minimum_detectable_odds_ratio", "e_value")
+                   "bootstrap", "risk_difference", "minimum_detectable_odds_ratio", "e_value", "level")
 
 
 def leadership_conclusion(section: Mapping[str, Any], lang: str) -> str:
@@ -520,6 +534,7 @@ def leadership_conclusion(section: Mapping[str, Any], lang: str) -> str:
     """
     check_language(lang)
     odds, low, high = section["odds_ratio"], section["ci_low"], section["ci_high"]
+    shown_level = percent(section["level"], lang, 0)
     firth, mi, boot = section["firth"], section["multiple_imputation"], section["bootstrap"]
     ratio = {key: number(value, lang, 2) for key, value in
              {"odds": odds, "low": low, "high": high, "f": firth["odds_ratio"], "fl": firth["ci_low"],
@@ -536,13 +551,13 @@ def leadership_conclusion(section: Mapping[str, Any], lang: str) -> str:
         verdict = ("Cet intervalle contient 1 : les données sont compatibles avec une absence d'association. "
                    if includes_null else "Cet intervalle exclut 1. ")
         return (f"Les collectivités dont l'e-administration est portée par les élus déclarent {direction} souvent des "
-                f"économies : à strate et taille égales, le rapport de cotes vaut {ratio['odds']} (IC à 95 % "
+                f"économies : à strate et taille égales, le rapport de cotes vaut {ratio['odds']} (IC à {shown_level} "
                 f"{ratio['low']} à {ratio['high']} ; Firth {ratio['f']}, {ratio['fl']} à {ratio['fh']}), soit un écart "
                 f"de {difference}. {verdict}Avec {n} collectivités, l'analyse n'a une puissance de 80 % que pour des "
                 f"rapports de cotes d'environ {mdor} ou plus : une association modérée ne peut être ni établie ni "
                 "exclue. Il s'agit d'une association entre déclarations, pas d'un effet du portage politique : la "
-                "maturité numérique, qui favorise le portage, les économies et la participation à l'enquête, n'est "
-                f"pas mesurée, et un facteur de confusion associé aux deux avec un rapport de risques de {e_point} "
+                "maturité numérique, qui peut favoriser à la fois le portage, les économies et la participation à "
+                f"l'enquête, n'est pas mesurée, et un facteur de confusion associé aux deux avec un rapport de risques de {e_point} "
                 f"suffirait à expliquer l'estimation. L'imputation multiple des réponses manquantes donne "
                 f"{ratio['mi']} ({ratio['mil']} à {ratio['mih']}) ; le bootstrap qui refait la pondération donne "
                 f"{boot_high}.")
@@ -550,12 +565,13 @@ def leadership_conclusion(section: Mapping[str, Any], lang: str) -> str:
     verdict = ("This interval includes 1: the data are compatible with no association. " if includes_null
                else "This interval excludes 1. ")
     return (f"Authorities whose e-administration is driven by elected officials reported savings {direction} often: "
-            f"adjusted for tier and size, the odds ratio is {ratio['odds']} (95% CI {ratio['low']} to {ratio['high']}; "
+            f"adjusted for tier and size, the odds ratio is {ratio['odds']} ({shown_level} CI {ratio['low']} to "
+            f"{ratio['high']}; "
             f"Firth {ratio['f']}, {ratio['fl']} to {ratio['fh']}), a difference of {difference}. {verdict}With {n} "
             f"authorities the analysis has 80% power only for odds ratios of about {mdor} or more, so a moderate "
             "association can neither be shown nor ruled out. This is an association between what respondents "
-            "report, not an effect of leadership: e-maturity, which drives leadership, savings and the decision to "
-            f"answer, is not measured, and a confounder associated with both by a risk ratio of {e_point} would "
+            "report, not an effect of leadership: e-maturity, which may drive leadership, savings and the decision "
+            f"to answer alike, is not measured, and a confounder associated with both by a risk ratio of {e_point} would "
             f"explain the estimate away. Multiple imputation of the missing answers gives {ratio['mi']} "
             f"({ratio['mil']} to {ratio['mih']}); the bootstrap that redoes the weighting gives {boot_high}.")
 

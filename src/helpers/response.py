@@ -35,7 +35,7 @@ from scipy import stats
 #: Disposition labels accepted in data frames and their AAPOR code.
 DISPOSITIONS: dict[str, str] = {
     "complete": "I", "partial": "P", "refusal": "R", "non_contact": "NC", "other": "O",
-    "unknown_eligibility": "UH", "ineligible": "IE",
+    "unknown_eligibility": "UO", "ineligible": "IE",
 }
 
 
@@ -94,7 +94,7 @@ def count_dispositions(data: pd.DataFrame, disposition: str) -> DispositionCount
         Column holding the labels of :data:`DISPOSITIONS` (``complete``,
         ``partial``, ``refusal``, ``non_contact``, ``other``,
         ``unknown_eligibility``, ``ineligible``); ``unknown_eligibility``
-        is counted as UH.
+        is counted as UO (an establishment survey has no households).
 
     Returns
     -------
@@ -116,7 +116,7 @@ def count_dispositions(data: pd.DataFrame, disposition: str) -> DispositionCount
     n = {label: float(observed.get(label, 0)) for label in DISPOSITIONS}
     return DispositionCounts(complete=n["complete"], partial=n["partial"], refusal=n["refusal"],
                              non_contact=n["non_contact"], other=n["other"],
-                             unknown_household=n["unknown_eligibility"], ineligible=n["ineligible"])
+                             unknown_other=n["unknown_eligibility"], ineligible=n["ineligible"])
 
 
 def _wilson(x: np.ndarray, n: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:

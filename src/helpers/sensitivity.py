@@ -11,7 +11,7 @@ E-values (VanderWeele and Ding 2017, Annals of Internal Medicine 167:268-274)
     (prevalence under about 15% at all exposure levels) and, for a common one,
     ``RR ~ sqrt(OR)`` (VanderWeele 2017, Biometrics 73:1-5; the square root
     lies between the OR and the RR for prevalences from about 20% to 80%).
-    About 21% of respondents report savings, so the square-root
+    About one respondent in five reports savings, so the square-root
     approximation is the default for odds ratios here.
 
 Non-ignorable non-response of a yes/no share

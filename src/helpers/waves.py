@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from helpers import paths
-from helpers.adjustment import METHODS
+from helpers.adjustment import CALIBRATED
 from helpers.auxvars import AUXILIARY
 from helpers.errors import InputError
 
@@ -53,8 +53,8 @@ SCHEMA: dict[str, Any] = {
                                            "frame name of the same type", default=0.9),
     },
     "weighting": {
-        "primary": Key((str,), "method of the headline weighted estimates", default="raking",
-                       choices=METHODS[1:]),
+        "primary": Key((str,), "method of the headline weighted estimates (one the bootstrap can redo)",
+                       default="raking", choices=("cell", *CALIBRATED)),
         "cells": Key((list,), "frame variables crossed into weighting classes (cell adjustment, and the strata "
                               "of the variance model)", default=["type_group"], items=str, choices=AUXILIARY),
         "poststrata": Key((list,), "frame variables crossed into post-strata", default=["size_band"], items=str,
@@ -234,6 +234,11 @@ def load_wave(year: int, config_path: str | Path | None = None, raw_dir: str | P
     if not 0 < cleaning["partial_threshold"] <= cleaning["complete_threshold"] <= 1:
         raise InputError(path, "expected 0 < partial_threshold <= complete_threshold <= 1",
                          column="cleaning")
+    grid = settings["estimation"]["delta_grid"]
+    if not {0.5, 1.0, 2.0} <= set(grid) or min(grid) <= 0:
+        raise InputError(path, f"delta_grid {grid}; expected positive odds ratios including 0.5, 1.0 and 2.0 "
+                               "(the notebooks and the report state the curve at these values)",
+                         column="estimation.delta_grid")
     bounds = settings["weighting"]["logit_bounds"]
     if len(bounds) != 2 or not 0 < bounds[0] < 1 < bounds[1]:
         raise InputError(path, f"logit_bounds {bounds}; expected [lower, upper] with 0 < lower < 1 < upper",

@@ -15,12 +15,14 @@ the special cases with one or several categorical margins.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 CalibrationMethod = Literal["linear", "raking", "logit"]
 
@@ -485,9 +487,22 @@ def response_propensities(data: pd.DataFrame, respondent: str, covariates: Seque
     x = _design_matrix(data, covariates)
     w = np.ones(len(data)) if weights is None else _as_weights(weights)
     # Rescaling to mean 1 leaves the estimates unchanged and keeps IRLS well conditioned.
-    fit = sm.GLM(y.to_numpy(dtype=float), x, family=sm.families.Binomial(),
-                 var_weights=w * (w.size / w.sum())).fit()
-    return np.asarray(fit.fittedvalues)
+    w = w * (w.size / w.sum())
+    # Units with the same covariates share a propensity, and the likelihood of the units equals that of their
+    # patterns (weighted response share, weighted count): fitting the patterns costs the number of patterns,
+    # not of units (IRLS on 35,000 units took 0.1-0.4 s and grew faster than the data with threaded BLAS).
+    pattern = pd.DataFrame(x).groupby(list(range(x.shape[1])), sort=False).ngroup().to_numpy()
+    count = np.bincount(pattern, weights=w)
+    share = np.bincount(pattern, weights=w * y.to_numpy(dtype=float)) / np.where(count > 0, count, 1.0)
+    patterns = x[np.unique(pattern, return_index=True)[1]]
+    weighed = count > 0
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+        # A saturated model reproduces the patterns' shares exactly, which statsmodels takes for perfect
+        # prediction, and leaves no residual degree of freedom for a scale the binomial family does not use.
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        fit = sm.GLM(share[weighed], patterns[weighed], family=sm.families.Binomial(),
+                     var_weights=count[weighed]).fit()
+    return np.asarray(fit.predict(patterns))[pattern]
 
 
 def _design_matrix(data: pd.DataFrame, covariates: Sequence[str]) -> np.ndarray:

@@ -1,0 +1,353 @@
+"""Method validation: bias, RMSE and interval coverage of the estimators over repeated response draws.
+
+The demo 2012 wave has a known truth: every eligible authority's answers.
+Keeping that truth fixed, :func:`helpers.demo.redraw_response` repeats the
+fieldwork (who completes) many times, under two mechanisms:
+
+``frame``
+    response depends on the type of authority and its size only; weighting on
+    the frame should remove the bias;
+``maturity``
+    the demo's own mechanism: response also depends on e-maturity, which
+    drives the answers, so part of the bias is out of the frame's reach.
+
+Each replicate estimates the headline indicators (codebook indicators with
+``headline: true``) with the unweighted, post-stratified, raked, linearly
+calibrated and propensity-weighted designs of
+:func:`helpers.adjustment.build_weighting` and the Korn-Graubard intervals
+of :func:`helpers.indicators.estimate_shares`, as notebook 02 does. The truth
+is each indicator's share of valid answers over the eligible frame units
+(the truth file's ``frame_shares``).
+
+Shortcut. The respondents are the units whose redrawn outcome is
+"complete", with their true answers as the cleaning step would record them
+(:func:`helpers.demo.true_answers`): no export is written or cleaned, so the
+demo's item non-response, partial respondents and messy rows are left out.
+
+Seeds. Replicate ``r`` uses the ``r``-th child of
+``numpy.random.SeedSequence(seed)`` for both mechanisms (common random
+numbers), so results do not depend on the number of worker processes.
+A replicate where a weighting cell or margin category has no respondent
+(the yearly run would stop) is skipped for every estimator and counted.
+
+Run it with ``python -m helpers validate``; it writes ``summary.csv`` and
+``results.json`` under ``reports/validation/`` and executes
+``notebooks/validation.ipynb`` next to them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import os
+import re
+import shutil
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers import demo, paths
+from helpers.adjustment import build_weighting
+from helpers.auxvars import add_auxiliary
+from helpers.codebook import load_codebook
+from helpers.frame import read_frame
+from helpers.indicators import estimate_shares, indicator_values
+from helpers.results import to_plain
+from helpers.waves import load_wave
+
+LOG = logging.getLogger("helpers.validation")
+ESTIMATORS = ("unweighted", "poststratification", "raking", "linear", "propensity")
+MECHANISMS = {
+    "frame": "response depends on type and size only (ignorable given the frame)",
+    "maturity": "the demo's mechanism: response also depends on e-maturity, hence on the answers",
+}
+DEFAULT_REPLICATES = 500
+DEFAULT_SEED = 20260701
+DEFAULT_OUT = paths.ROOT / "reports" / "validation"
+NOTEBOOK = paths.NOTEBOOKS_DIR / "validation.ipynb"
+RESULT_COLUMNS = ["replicate", "mechanism", "estimator", "indicator", "estimate", "se", "ci_low", "ci_high", "n"]
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What every replicate shares: the fixed frame, its truth and the weighting settings.
+
+    Attributes
+    ----------
+    wave
+        The demo 2012 wave (frame and latent truth).
+    population
+        The eligible frame units with the auxiliary variables, indexed by ``unit_id``.
+    values
+        True indicator values (1, 0 or NaN) of the eligible units, headline indicators only.
+    truth
+        Each headline indicator's share of valid answers over the eligible units.
+    settings
+        The ``weighting`` section of the 2012 wave configuration.
+    level
+        Confidence level of the intervals.
+    """
+
+    wave: demo.DemoWave
+    population: pd.DataFrame
+    values: pd.DataFrame
+    truth: pd.Series
+    settings: dict
+    level: float
+
+    @property
+    def indicators(self) -> list[str]:
+        """The headline indicators, in codebook order."""
+        return list(self.values.columns)
+
+
+def make_setup(seed: int = demo.DEFAULT_SEED) -> Setup:
+    """Generate the demo 2012 wave of ``seed`` and everything the replicates share.
+
+    Returns
+    -------
+    Setup
+    """
+    codebook = load_codebook()
+    wave = demo.generate_wave(2012, seed=seed, codebook=codebook)
+    config = load_wave(2012, check_inputs=False)
+    # Through a file, so that the frame is typed and checked exactly as the cleaning step reads it.
+    with tempfile.TemporaryDirectory() as folder:
+        frame_path = Path(folder) / "frame.csv"
+        frame_path.write_bytes(wave.frame_bytes)
+        frame = add_auxiliary(read_frame(frame_path))
+    population = frame[frame["invitation"] != "ineligible"]
+    headline = [key for key, indicator in codebook.indicators.items() if indicator.headline]
+    values = indicator_values(demo.true_answers(wave, codebook), codebook)[headline].loc[population.index]
+    return Setup(wave, population, values, values.mean().rename("truth"), config.section("weighting"),
+                 config.section("estimation")["confidence_level"])
+
+
+def replicate_seeds(seed: int, replicates: int) -> list[int]:
+    """One integer seed per replicate, from the children of ``SeedSequence(seed)``."""
+    return [int(child.generate_state(1)[0]) for child in np.random.SeedSequence(seed).spawn(replicates)]
+
+
+def run_replicate(setup: Setup, replicate: int, seed: int) -> tuple[pd.DataFrame, list[dict]]:
+    """Redraw the response under each mechanism and estimate the headline indicators.
+
+    Parameters
+    ----------
+    setup
+        The shared frame and truth.
+    replicate
+        The replicate's number, copied to the output.
+    seed
+        Seed of the replicate's response draws (the same for both mechanisms).
+
+    Returns
+    -------
+    (pandas.DataFrame, list of dict)
+        The estimates (columns :data:`RESULT_COLUMNS`), and one record per
+        mechanism whose weighting failed, or estimator that could not be
+        built on that draw (replicate, mechanism, error).
+    """
+    eligible = (setup.wave.frame["invitation"] != "ineligible").to_numpy()
+    tables, skipped = [], []
+    for mechanism in MECHANISMS:
+        outcome = demo.redraw_response(setup.wave, seed, mechanism=mechanism)[eligible]
+        population = setup.population.assign(respondent=outcome == "complete")
+        data = population[population["respondent"]].join(setup.values)
+        try:
+            weighting = build_weighting(population, data, setup.settings)
+        except ValueError as error:
+            skipped.append({"replicate": replicate, "mechanism": mechanism, "error": str(error)})
+            continue
+        for estimator in ESTIMATORS:
+            if estimator not in weighting.designs:
+                skipped.append({"replicate": replicate, "mechanism": mechanism,
+                                "error": f"{estimator}: {weighting.unavailable[estimator]}"})
+                continue
+            table = estimate_shares(weighting.designs[estimator], setup.indicators, setup.level)
+            tables.append(table.reset_index().assign(replicate=replicate, mechanism=mechanism, estimator=estimator))
+    estimates = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=RESULT_COLUMNS)
+    return estimates[RESULT_COLUMNS], skipped
+
+
+_WORKER_SETUP: Setup | None = None
+
+
+def _init_worker(setup: Setup) -> None:
+    global _WORKER_SETUP
+    _WORKER_SETUP = setup
+
+
+def _run_chunk(chunk: list[tuple[int, int]]) -> list[tuple[pd.DataFrame, list[dict]]]:
+    return [run_replicate(_WORKER_SETUP, replicate, seed) for replicate, seed in chunk]
+
+
+def simulate(setup: Setup, replicates: int, seed: int = DEFAULT_SEED,
+             workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run the replicates, in parallel over ``workers`` processes.
+
+    Parameters
+    ----------
+    setup
+        The shared frame and truth (:func:`make_setup`).
+    replicates
+        Number of response draws per mechanism.
+    seed
+        Root seed of the replicates' seeds (:func:`replicate_seeds`).
+    workers
+        Worker processes; default ``os.cpu_count()``; 1 runs in this process.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        Every replicate's estimates (columns :data:`RESULT_COLUMNS`, sorted
+        by replicate), and the skipped (replicate, mechanism) pairs with
+        their error. Neither depends on ``workers``.
+    """
+    workers = workers or os.cpu_count() or 1
+    tasks = list(enumerate(replicate_seeds(seed, replicates)))
+    if workers == 1:
+        outputs = [run_replicate(setup, replicate, task_seed) for replicate, task_seed in tasks]
+    else:
+        size = max(1, math.ceil(len(tasks) / (4 * workers)))
+        chunks = [tasks[start:start + size] for start in range(0, len(tasks), size)]
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(setup,)) as pool:
+            outputs = [output for chunk in pool.map(_run_chunk, chunks) for output in chunk]
+    estimates = pd.concat([table for table, _ in outputs], ignore_index=True)
+    skipped = pd.DataFrame([record for _, failures in outputs for record in failures],
+                           columns=["replicate", "mechanism", "error"])
+    return estimates, skipped
+
+
+def summarise(estimates: pd.DataFrame, truth: pd.Series) -> pd.DataFrame:
+    """Bias, RMSE and interval coverage of each estimator, with their Monte Carlo errors.
+
+    Parameters
+    ----------
+    estimates
+        Output of :func:`simulate`.
+    truth
+        True share of each indicator.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (estimator, mechanism, indicator): ``truth``,
+        ``mean_estimate``, ``bias`` and its Monte Carlo standard error
+        ``bias_mc_se`` (SD of the estimates over sqrt(replicates)), ``rmse``,
+        ``coverage`` of the intervals and ``coverage_mc_se``
+        (sqrt(c (1 - c) / replicates)), ``mean_ci_width``, ``mean_se``,
+        ``sd_estimate``, ``mean_n`` and ``replicates`` (replicates with an
+        estimate).
+    """
+    data = estimates.dropna(subset=["estimate"]).assign(truth=lambda d: d["indicator"].map(truth))
+    data = data.assign(error=data["estimate"] - data["truth"], width=data["ci_high"] - data["ci_low"],
+                       covered=((data["ci_low"] <= data["truth"]) & (data["truth"] <= data["ci_high"])).astype(float))
+    grouped = data.groupby(["estimator", "mechanism", "indicator"], sort=False)
+    summary = grouped.agg(truth=("truth", "first"), mean_estimate=("estimate", "mean"), bias=("error", "mean"),
+                          sd_estimate=("estimate", "std"), mean_se=("se", "mean"),
+                          rmse=("error", lambda e: float(np.sqrt(np.mean(e ** 2)))), coverage=("covered", "mean"),
+                          mean_ci_width=("width", "mean"), mean_n=("n", "mean"), replicates=("estimate", "size"))
+    summary["bias_mc_se"] = summary["sd_estimate"] / np.sqrt(summary["replicates"])
+    summary["coverage_mc_se"] = np.sqrt(summary["coverage"] * (1 - summary["coverage"]) / summary["replicates"])
+    order = ["truth", "mean_estimate", "bias", "bias_mc_se", "rmse", "coverage", "coverage_mc_se", "mean_ci_width",
+             "mean_se", "sd_estimate", "mean_n", "replicates"]
+    keys = pd.MultiIndex.from_product([ESTIMATORS, MECHANISMS, truth.index], names=summary.index.names)
+    return summary[order].reindex(keys[keys.isin(summary.index)])
+
+
+def failure_reason(message: str) -> str:
+    """An error message's first clause with its numbers masked, to count failures by kind."""
+    return re.sub(r"\d+(\.\d+)?", "#", re.split(r"[,;]", message, maxsplit=1)[0]).strip()
+
+
+def results_payload(setup: Setup, summary: pd.DataFrame, skipped: pd.DataFrame, replicates: int,
+                    seed: int) -> dict:
+    """The ``results.json`` content: settings, truth, skipped replicates and the summary."""
+    codebook = load_codebook()
+    return to_plain({
+        "description": __doc__.split("\n\n")[0],
+        "wave": {"year": setup.wave.year, "demo_seed": setup.wave.seed, "eligible_units": len(setup.population)},
+        "replicates": replicates, "seed": seed, "level": setup.level,
+        "estimators": list(ESTIMATORS), "mechanisms": MECHANISMS,
+        "weighting": setup.settings,
+        "indicators": {key: codebook.indicators[key].en for key in setup.indicators},
+        "truth": setup.truth,
+        "skipped": {mechanism: int((skipped["mechanism"] == mechanism).sum()) for mechanism in MECHANISMS},
+        "skipped_reasons": skipped["error"].map(failure_reason).value_counts().sort_index(),
+        "summary": [dict(zip(summary.index.names, key), **row) for key, row in summary.to_dict("index").items()],
+    })
+
+
+def write_outputs(folder: Path, summary: pd.DataFrame, payload: dict) -> list[Path]:
+    """Write ``summary.csv`` and ``results.json`` into ``folder``; return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    summary_path, results_path = folder / "summary.csv", folder / "results.json"
+    summary.to_csv(summary_path, lineterminator="\n", float_format="%.6f")
+    results_path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return [summary_path, results_path]
+
+
+def execute_notebook(folder: Path, final: Path) -> Path:
+    """Execute ``notebooks/validation.ipynb`` on the files in ``folder`` into ``folder/validation.ipynb``.
+
+    The executed notebook is normalised as the yearly run's are, with
+    ``folder`` shown as ``final`` (where the folder is moved afterwards).
+    """
+    import papermill
+
+    from helpers.pipeline import KERNEL, normalise_notebook
+
+    output = folder / NOTEBOOK.name
+    papermill.execute_notebook(str(NOTEBOOK), str(output), parameters={"results_dir": str(folder)},
+                               kernel_name=KERNEL, cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False)
+    normalise_notebook(output, {str(folder): paths.display(final)})
+    return output
+
+
+def _swap_in(staged: Path, final: Path) -> None:
+    previous = final.with_name(f".{final.name}-previous-{os.getpid()}")
+    if final.exists():
+        final.rename(previous)
+    staged.rename(final)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m helpers validate``."""
+    parser.add_argument("--replicates", type=int, default=DEFAULT_REPLICATES,
+                        help=f"response draws per mechanism (default {DEFAULT_REPLICATES})")
+    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: the CPU count)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"root seed (default {DEFAULT_SEED})")
+    parser.add_argument("--out", default=None, help="output folder (default reports/validation)")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the validation, write its files and executed notebook; returns the exit status."""
+    if args.replicates < 2:
+        raise SystemExit("error: --replicates must be at least 2")
+    started = time.perf_counter()
+    final = paths.resolve(args.out, DEFAULT_OUT)
+    setup = make_setup()
+    estimates, skipped = simulate(setup, args.replicates, args.seed, args.workers)
+    simulated = time.perf_counter() - started
+    LOG.info("%d replicates x %d mechanisms in %.1f s (%s workers); skipped: %s", args.replicates, len(MECHANISMS),
+             simulated, args.workers or os.cpu_count(), skipped["mechanism"].value_counts().to_dict() or "none")
+    summary = summarise(estimates, setup.truth)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staged = final.with_name(f".{final.name}-staging-{os.getpid()}")
+    staged.mkdir()
+    try:
+        write_outputs(staged, summary, results_payload(setup, summary, skipped, args.replicates, args.seed))
+        execute_notebook(staged, final)
+        _swap_in(staged, final)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    LOG.info("validation written to %s in %.1f s", paths.display(final), time.perf_counter() - started)
+    return 0
