@@ -341,3 +341,11 @@ def test_overlap_correlation_of_repeat_respondents():
 def test_printed_page_keeps_anchors_and_drops_file_links():
     page = '<a href="#summary">Summary</a> <a href="01_clean.ipynb">01_clean.ipynb</a>'
     assert report.printable(page) == '<a href="#summary">Summary</a> <a>01_clean.ipynb</a>'
+
+
+def test_every_figure_of_the_report_is_described_by_its_title(wave_reports):
+    for name in ("report.html", "report.en.html"):
+        page = (wave_reports / name).read_text(encoding="utf-8")
+        alts = re.findall(r'<img[^>]*\balt="([^"]*)"', page)
+        assert len(alts) == page.count("<img") >= 3
+        assert all(alt and "No description" not in alt and "2012" in alt for alt in alts), alts

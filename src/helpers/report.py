@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 import json
 import logging
 import mimetypes
@@ -26,7 +27,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import matplotlib.pyplot as plt
 import pandas as pd
+from IPython.display import Image, display
 
 from helpers import figures
 from helpers.errors import InputError
@@ -328,6 +331,19 @@ def finish_figure(fig: Any, ax: Any, lang: str, **labels: str) -> None:
     if lang == "fr":
         line = fig.texts[-1]
         line.set_text(line.get_text().replace("Source: ", f"Source{NBSP}: ", 1))
+
+
+def show_figure(fig: Any) -> None:
+    """Display a finished figure with its title as the image's alternative text, then close it.
+
+    The rendered report then describes every figure to screen readers, instead of nbconvert's
+    "No description has been provided for this image".
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=fig.dpi, bbox_inches="tight", metadata=figures.PNG_METADATA)
+    title = fig._suptitle.get_text().replace("\n", " ") if fig._suptitle is not None else ""
+    plt.close(fig)
+    display(Image(data=buffer.getvalue(), format="png", alt=title))
 
 
 def table_html(table: pd.DataFrame, note: str = "") -> str:
