@@ -50,6 +50,17 @@ def test_weighting_cell_without_respondent_is_named(setup):
         build_weighting(population, data, setup.settings)
 
 
+def test_the_documented_collapse_lets_the_weighting_run_again(setup):
+    population, data = _weighting_inputs(setup, ("type_group", "cu_metropole"))
+    with pytest.raises(ValueError, match=r"weighting.cells: \[tier\]"):
+        build_weighting(population, data, setup.settings)
+    collapsed = {**setup.settings, "cells": ["tier"],
+                 "margins": ["tier" if m == "type_group" else m for m in setup.settings["margins"]]}
+    weighting = build_weighting(population, data, collapsed)
+    assert weighting.diagnostics.at["raking", "max_margin_gap"] < 1e-8
+    assert weighting.diagnostics.at["raking", "sum"] == pytest.approx(len(population), rel=1e-10)
+
+
 def test_margin_category_without_respondent_is_named(setup):
     population, data = _weighting_inputs(setup, ("political_bloc", "centre_other"))
     with pytest.raises(ValueError, match=r"political_bloc: margin categories \['centre_other'\]"):

@@ -112,8 +112,12 @@ def build_weighting(population: pd.DataFrame, respondents: pd.DataFrame, setting
     size = float(len(population))
     cell_size = population[CELL].value_counts()
     # Raises, naming the cell, when a weighting cell has no respondent.
-    weighting.cell_adjustment(np.ones(len(population)), population["respondent"].to_numpy(),
-                              population[CELL].rename(f"weighting cells ({', '.join(settings['cells'])})"))
+    try:
+        weighting.cell_adjustment(np.ones(len(population)), population["respondent"].to_numpy(),
+                                  population[CELL].rename(f"weighting cells ({', '.join(settings['cells'])})"))
+    except ValueError as error:
+        raise ValueError(f"{error}; in the wave configuration, weighting.cells: [tier] (with tier in place of "
+                         "type_group in the margins) pools the types into three tiers") from error
     data["_cell_population"] = data[CELL].map(cell_size).astype(float)
     data["_cell_weight"] = data["_cell_population"] / data[CELL].map(data[CELL].value_counts())
     data["_population"] = size

@@ -16,7 +16,7 @@ import yaml
 
 from helpers import paths
 from helpers.adjustment import CALIBRATED
-from helpers.auxvars import AUXILIARY
+from helpers.auxvars import AUXILIARY, WEIGHTING_VARIABLES
 from helpers.errors import InputError
 
 
@@ -56,11 +56,13 @@ SCHEMA: dict[str, Any] = {
         "primary": Key((str,), "method of the headline weighted estimates (one the bootstrap can redo)",
                        default="raking", choices=("cell", *CALIBRATED)),
         "cells": Key((list,), "frame variables crossed into weighting classes (cell adjustment, and the strata "
-                              "of the variance model)", default=["type_group"], items=str, choices=AUXILIARY),
+                              "of the variance model); [tier] when a type group has no respondent",
+                        default=["type_group"], items=str, choices=WEIGHTING_VARIABLES),
         "poststrata": Key((list,), "frame variables crossed into post-strata", default=["size_band"], items=str,
-                          choices=AUXILIARY),
+                          choices=WEIGHTING_VARIABLES),
         "margins": Key((list,), "frame variables whose counts raking and calibration reproduce",
-                       default=["type_group", "size_band", "political_bloc"], items=str, choices=AUXILIARY),
+                       default=["type_group", "size_band", "political_bloc"], items=str,
+                       choices=WEIGHTING_VARIABLES),
         "logit_bounds": Key((list,), "lower and upper bound of the logit calibration's weight ratios",
                             default=[0.3, 3.0], items=float),
         "propensity_covariates": Key((list,), "frame variables of the response-propensity model",
