@@ -63,7 +63,8 @@ def population_counts(population: pd.DataFrame, variables: list[str]) -> dict[st
     return {variable: population[variable].value_counts().sort_index() for variable in variables}
 
 
-def _cell_labels(data: pd.DataFrame, variables: list[str]) -> pd.Series:
+def cell_labels(data: pd.DataFrame, variables: list[str]) -> pd.Series:
+    """Label of each unit's weighting cell: its values of ``variables`` joined by `` | ``."""
     # Column-wise concatenation: a row-wise join costs about 50 microseconds a unit (2 s at 35,000 units).
     labels = data[variables[0]].astype(str)
     for variable in variables[1:]:
@@ -107,8 +108,8 @@ def build_weighting(population: pd.DataFrame, respondents: pd.DataFrame, setting
     """
     data = respondents.copy()
     population = population.copy()
-    population[CELL] = _cell_labels(population, settings["cells"])
-    data[CELL] = _cell_labels(data, settings["cells"])
+    population[CELL] = cell_labels(population, settings["cells"])
+    data[CELL] = cell_labels(data, settings["cells"])
     size = float(len(population))
     cell_size = population[CELL].value_counts()
     # Raises, naming the cell, when a weighting cell has no respondent.
@@ -204,7 +205,7 @@ def reweighter(population: pd.DataFrame, settings: dict) -> Callable[[np.ndarray
         raise ValueError(f"weighting.primary: {primary!r} cannot be redone on replicates; expected one of "
                          f"{['cell', *CALIBRATED]}")
     respondent = population["respondent"].to_numpy(dtype=bool)
-    cells = _cell_labels(population, settings["cells"]).rename(CELL)
+    cells = cell_labels(population, settings["cells"]).rename(CELL)
     data = population[respondent]
     margins = settings["margins"] if primary != "poststratification" else settings["poststrata"]
     counts = population_counts(population, margins)

@@ -27,7 +27,6 @@ import pandas as pd
 
 from helpers.errors import InputError
 
-ENCODINGS = ("utf-8-sig", "utf-8", "cp1252")
 SEPARATORS = (";", ",", "\t")
 LINE_COLUMN = "_line"
 HEADER_SEARCH_LINES = 10
