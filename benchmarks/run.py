@@ -9,7 +9,7 @@ Usage::
 It prints Markdown tables and writes ``benchmarks/results.json``. Three parts:
 
 steps
-    Each step notebook of ``helpers.pipeline.STEPS`` executed with papermill
+    Each step notebook of ``helpers.run.pipeline.STEPS`` executed with papermill
     into a temporary folder, as the runner does (parameters, kernel
     ``python3``), on the demo 2012 wave. The executed notebook's per-cell
     timings (which the runner strips when it normalises notebooks) split the
@@ -46,11 +46,15 @@ import numpy as np
 import pandas as pd
 import papermill
 
-from helpers import demo, paths, pipeline, report, validation
-from helpers.adjustment import build_weighting
-from helpers.codebook import load_codebook
-from helpers.indicators import estimate_shares, indicator_values
-from helpers.waves import load_wave
+from helpers import paths
+from helpers.demo import generator as demo
+from helpers.run import pipeline
+from helpers.report import texts as report
+from helpers.demo import simulation as validation
+from helpers.steps.adjustment import build_weighting
+from helpers.inputs.codebook import load_codebook
+from helpers.steps.indicators import estimate_shares, indicator_values
+from helpers.run.waves import load_wave
 
 YEAR = 2012
 SIZES = (500, 1_500, 5_000, 15_000, 35_000)
@@ -58,7 +62,7 @@ RESPONSE_RATE = 0.2
 FLIP = 0.1
 RESULTS = Path(__file__).with_name("results.json")
 IMPORTS = ("import matplotlib.pyplot, numpy, pandas, seaborn, statsmodels.api, scipy.stats\n"
-           "import helpers.adjustment, helpers.indicators, helpers.models, helpers.report")
+           "import helpers.steps.adjustment, helpers.steps.indicators, helpers.models.logit, helpers.report.texts")
 
 
 # --- steps ------------------------------------------------------------------------------------------------
@@ -151,7 +155,7 @@ def synthetic_frame(population: pd.DataFrame, values: pd.DataFrame, n: int,
     Returns
     -------
     (population, respondents' data)
-        As :func:`helpers.adjustment.build_weighting` takes them.
+        As :func:`helpers.steps.adjustment.build_weighting` takes them.
     """
     rng = np.random.default_rng(seed)
     copies = math.ceil(n / len(population))

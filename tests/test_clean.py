@@ -5,11 +5,11 @@ import json
 import pytest
 
 from helpers import paths
-from helpers.clean import clean_wave, write_cleaned
-from helpers.codebook import load_codebook
+from helpers.cleaning.clean import clean_wave, write_cleaned
+from helpers.inputs.codebook import load_codebook
 from helpers.errors import InputError
 from helpers.paths import DEMO_TRUTH_DIR
-from helpers.waves import load_wave
+from helpers.run.waves import load_wave
 from minidata import mini_codebook, submission, write_export, write_frame
 
 SETTINGS = {"complete_threshold": 0.8, "partial_threshold": 0.5, "fuzzy_name_cutoff": 0.9}

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from helpers.comparison import association_tests, auc, compare_categorical, propensity_model
+from helpers.survey.comparison import association_tests, auc, compare_categorical, propensity_model
 
 
 @pytest.fixture

@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import demo, models, weighting
-from helpers.estimation import Design
+from helpers.demo import generator as demo
+from helpers.models import logit as models
+from helpers.survey import weighting
+from helpers.survey.estimation import Design
 
 N_DRAWS = 200
 NOMINAL = 0.95

@@ -1,4 +1,4 @@
-"""Tests of the synthetic demo waves (helpers.demo) and of the codebook they are written from."""
+"""Tests of the synthetic demo waves (helpers.demo.generator) and of the codebook they are written from."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import demo
-from helpers.codebook import load_codebook
-from helpers.frame import FRAME_COLUMNS, UNIT_TYPES
+from helpers.demo import generator as demo
+from helpers.inputs.codebook import load_codebook
+from helpers.frame.reader import FRAME_COLUMNS, UNIT_TYPES
 from helpers.paths import DEMO_TRUTH_DIR, raw_dir
 
 # Unweighted shares among 2012 complete respondents may differ from the published figures

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from helpers import weighting
-from helpers.estimation import Design, Estimate
+from helpers.survey import weighting
+from helpers.survey.estimation import Design, Estimate
 
 STYPE = {"E": 4421, "H": 755, "M": 1018}
 SCH_WIDE = {"No": 1072, "Yes": 5122}

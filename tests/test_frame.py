@@ -3,7 +3,7 @@
 import pytest
 
 from helpers.errors import InputError
-from helpers.frame import read_frame
+from helpers.frame.reader import read_frame
 from minidata import FRAME_ROWS, write_frame
 
 

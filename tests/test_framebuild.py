@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from helpers import __main__ as cli
-from helpers import framebuild
+from helpers.frame import build as framebuild
 from helpers.errors import InputError
-from helpers.frame import FRAME_COLUMNS, UNIT_TYPES
-from helpers.framebuild import build_frame, derived_unit_id, political_group
+from helpers.frame.reader import FRAME_COLUMNS, UNIT_TYPES
+from helpers.frame.build import build_frame, derived_unit_id, political_group
 from officialfiles import (RNE_DEPARTEMENT_COUNCIL_HEADER, RNE_EPCI_MEMBER_HEADER, RNE_MAYOR_HEADER,
                            RNE_REGION_COUNCIL_HEADER, write_lines)
 

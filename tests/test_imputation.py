@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import imputation, models
+from helpers.models import imputation
+from helpers.models import logit as models
 
 
 def test_pool_by_hand():

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from helpers.estimation import Design
-from helpers.indicators import (estimate_by_domain, estimate_shares, indicator_values, korn_graubard,
+from helpers.survey.estimation import Design
+from helpers.steps.indicators import (estimate_by_domain, estimate_shares, indicator_values, korn_graubard,
                                 over_population)
 from minidata import mini_codebook
 

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from helpers.errors import InputError
-from helpers.ingest import parse_decimal, read_table
+from helpers.inputs.ingest import parse_decimal, read_table
 
 ROWS = "Nom;Réponse;Nombre\nÉvreux;Oui;12,5\n\"Saint-Étienne; la ville\";\"ligne un\nligne deux\";3\n"
 

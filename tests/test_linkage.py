@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from helpers.linkage import clean_identifier, core_name, link_submissions
+from helpers.cleaning.linkage import clean_identifier, core_name, link_submissions
 
 
 @pytest.mark.parametrize("typed, frame_name", [

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from helpers import models, weighting
-from helpers.estimation import Design
+from helpers.models import logit as models
+from helpers.survey import weighting
+from helpers.survey.estimation import Design
 
 R_UNIROOT_TOL = np.finfo(float).eps ** 0.25  # R uniroot's default tolerance, used by fisher.test
 

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from helpers import official
+from helpers.frame import official
 from helpers.errors import InputError
 from officialfiles import RNE_DEPARTEMENT_COUNCIL_HEADER, RNE_EPCI_MEMBER_HEADER, RNE_MAYOR_HEADER, write_lines
 

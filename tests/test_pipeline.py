@@ -13,10 +13,11 @@ import pytest
 import yaml
 from nbformat.v4 import new_code_cell, new_notebook
 
-from helpers import paths, pipeline
-from helpers.codebook import load_codebook
-from helpers.ingest import read_table
-from helpers.waves import wave_path
+from helpers import paths
+from helpers.run import pipeline
+from helpers.inputs.codebook import load_codebook
+from helpers.inputs.ingest import read_table
+from helpers.run.waves import wave_path
 from conftest import run_cli
 
 YEAR = 2012

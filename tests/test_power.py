@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from helpers import power
+from helpers.models import power
 
 
 def test_group_risks_have_the_odds_ratio_and_prevalence():

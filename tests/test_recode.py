@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 from helpers.errors import InputError
-from helpers.ingest import read_table
-from helpers.recode import recode_answers
+from helpers.inputs.ingest import read_table
+from helpers.cleaning.recode import recode_answers
 from minidata import mini_codebook, submission, write_export
 
 

@@ -22,9 +22,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-from helpers import paths, validation
-from helpers.adjustment import build_weighting
-from helpers.ingest import read_table
+from helpers import paths
+from helpers.demo import simulation as validation
+from helpers.steps.adjustment import build_weighting
+from helpers.inputs.ingest import read_table
 from test_pipeline import YEAR, personal_strings, snapshot
 
 KILL_AFTER_STEP = "step 01_clean: running"

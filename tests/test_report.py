@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import report, trend
+from helpers.report import texts as report
+from helpers.steps import trend
 from helpers.errors import InputError
 
 YEAR = 2012

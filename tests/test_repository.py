@@ -10,7 +10,7 @@ import papermill
 import pytest
 import yaml
 
-from helpers import pipeline
+from helpers.run import pipeline
 from helpers.paths import NOTEBOOKS_DIR, ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))

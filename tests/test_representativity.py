@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.representativity import r_indicator, representativity
+from helpers.survey.representativity import r_indicator, representativity
 
 
 def single_variable_sample() -> pd.DataFrame:

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from helpers.response import DispositionCounts, aapor_rates, aapor_rates_by, count_dispositions, estimate_e
+from helpers.survey.aapor import DispositionCounts, aapor_rates, aapor_rates_by, count_dispositions, estimate_e
 
 COUNTS = DispositionCounts(complete=40, partial=10, refusal=20, non_contact=10, other=5,
                            unknown_household=10, unknown_other=5, ineligible=10)

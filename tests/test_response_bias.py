@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from helpers.paths import DEMO_TRUTH_DIR
-from helpers.results import read_results
+from helpers.report.results import read_results
 
 YEAR = 2012
 

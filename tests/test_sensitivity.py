@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import sensitivity
+from helpers.survey import sensitivity
 
 
 def test_e_value_reference():

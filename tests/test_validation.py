@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import demo, validation
+from helpers.demo import generator as demo
+from helpers.demo import simulation as validation
 from helpers.paths import ROOT
 
 REPLICATES = 40
@@ -121,7 +122,7 @@ def test_command_writes_summary_results_and_executed_notebook(tmp_path):
 
 
 def test_validation_is_not_a_yearly_step():
-    from helpers import pipeline
+    from helpers.run import pipeline
 
     assert "validation" not in pipeline.STEPS
     assert (ROOT / "notebooks" / "validation.ipynb").is_file()

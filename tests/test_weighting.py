@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import weighting
+from helpers.survey import weighting
 
 A = np.tile([1, 2, 3, 4], 3)
 B = np.repeat([1, 2, 3], 4)

@@ -15,7 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from helpers.textnorm import fold
+from helpers.inputs.textnorm import fold
 
 ABBREVIATIONS = {
     "st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes",

@@ -15,8 +15,8 @@ from typing import Any
 import yaml
 
 from helpers import paths
-from helpers.adjustment import CALIBRATED
-from helpers.auxvars import AUXILIARY, WEIGHTING_VARIABLES
+from helpers.steps.adjustment import CALIBRATED
+from helpers.steps.auxvars import AUXILIARY, WEIGHTING_VARIABLES
 from helpers.errors import InputError
 
 

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from helpers import weighting
+from helpers.survey import weighting
 
 
 @dataclass(frozen=True)

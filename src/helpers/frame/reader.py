@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.errors import InputError
-from helpers.ingest import LINE_COLUMN, parse_decimal, read_table
+from helpers.inputs.ingest import LINE_COLUMN, parse_decimal, read_table
 
 UNIT_TYPES = ("region", "departement", "metropole", "communaute_urbaine",
               "communaute_agglomeration", "commune")
@@ -36,7 +36,7 @@ def read_frame(path: str | Path, *, invitation_required: bool = True) -> pd.Data
     ----------
     path
         CSV file in the frame format (see ``FRAME_COLUMNS``), in any encoding
-        and separator that :func:`helpers.ingest.read_table` supports.
+        and separator that :func:`helpers.inputs.ingest.read_table` supports.
     invitation_required
         When false, the ``invitation`` column may be absent (it is then added)
         or blank: the outcomes are not known yet, as in a frame given to the

@@ -103,10 +103,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import official
+from helpers.frame import official
 from helpers.errors import InputError
-from helpers.frame import FRAME_COLUMNS, UNIT_TYPES, sort_units
-from helpers.official import Issue, Table
+from helpers.frame.reader import FRAME_COLUMNS, UNIT_TYPES, sort_units
+from helpers.frame.official import Issue, Table
 from helpers.paths import ROOT, display, resolve
 
 log = logging.getLogger(__name__)
@@ -190,7 +190,7 @@ class FrameBuild:
     issues: list[Issue] = field(default_factory=list)
 
     def counts(self) -> pd.Series:
-        """Number of units by type, in :data:`helpers.frame.UNIT_TYPES` order."""
+        """Number of units by type, in :data:`helpers.frame.reader.UNIT_TYPES` order."""
         return self.frame["type"].value_counts().reindex(UNIT_TYPES, fill_value=0)
 
     def report(self) -> str:
@@ -494,7 +494,7 @@ def executives_in_office(executives: pd.DataFrame, key: str, on: date) -> pd.Dat
     Parameters
     ----------
     executives
-        Rows of a register reader of :mod:`helpers.official` (effective
+        Rows of a register reader of :mod:`helpers.frame.official` (effective
         ``start`` and ``end``, an empty end being open).
     key
         Column identifying the unit (``insee_code``, ``siren``...).

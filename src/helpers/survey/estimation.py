@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from helpers import weighting
+from helpers.survey import weighting
 
 Column = str | Sequence[float] | np.ndarray | pd.Series
 LonelyPSU = Literal["fail", "remove", "adjust"]
@@ -306,7 +306,7 @@ class Design:
         targets
             Population count per category, keyed by margin variable.
         tol, max_iter, r_epsilon
-            Passed to :func:`helpers.weighting.rake`; ``r_epsilon=1,
+            Passed to :func:`helpers.survey.weighting.rake`; ``r_epsilon=1,
             max_iter=10`` reproduces R's default (early) stopping.
 
         Returns
@@ -331,11 +331,11 @@ class Design:
         ----------
         model
             Calibration model matrix, rows aligned with ``data`` (see
-            :func:`helpers.weighting.calibration_matrix`).
+            :func:`helpers.survey.weighting.calibration_matrix`).
         totals
             Population totals of the model columns.
         method, bounds
-            Passed to :func:`helpers.weighting.calibrate`.
+            Passed to :func:`helpers.survey.weighting.calibrate`.
 
         Returns
         -------

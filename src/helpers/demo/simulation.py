@@ -1,7 +1,7 @@
 """Method validation: bias, RMSE and interval coverage of the estimators over repeated response draws.
 
 The demo 2012 wave has a known truth: every eligible authority's answers.
-Keeping that truth fixed, :func:`helpers.demo.redraw_response` repeats the
+Keeping that truth fixed, :func:`helpers.demo.generator.redraw_response` repeats the
 fieldwork (who completes) many times, under two mechanisms:
 
 ``frame``
@@ -14,14 +14,14 @@ fieldwork (who completes) many times, under two mechanisms:
 Each replicate estimates the headline indicators (codebook indicators with
 ``headline: true``) with the unweighted, post-stratified, raked, linearly
 calibrated and propensity-weighted designs of
-:func:`helpers.adjustment.build_weighting` and the Korn-Graubard intervals
-of :func:`helpers.indicators.estimate_shares`, as notebook 02 does. The truth
+:func:`helpers.steps.adjustment.build_weighting` and the Korn-Graubard intervals
+of :func:`helpers.steps.indicators.estimate_shares`, as notebook 02 does. The truth
 is each indicator's share of valid answers over the eligible frame units
 (the truth file's ``frame_shares``).
 
 Shortcut. The respondents are the units whose redrawn outcome is
 "complete", with their true answers as the cleaning step would record them
-(:func:`helpers.demo.true_answers`): no export is written or cleaned, so the
+(:func:`helpers.demo.generator.true_answers`): no export is written or cleaned, so the
 demo's item non-response, partial respondents and messy rows are left out.
 
 Seeds. Replicate ``r`` uses the ``r``-th child of
@@ -53,16 +53,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers import demo, paths
-from helpers.adjustment import build_weighting
-from helpers.auxvars import add_auxiliary
-from helpers.codebook import load_codebook
-from helpers.frame import read_frame
-from helpers.indicators import estimate_shares, indicator_values
-from helpers.results import to_plain
-from helpers.waves import load_wave
+from helpers import paths
+from helpers.demo import generator as demo
+from helpers.steps.adjustment import build_weighting
+from helpers.steps.auxvars import add_auxiliary
+from helpers.inputs.codebook import load_codebook
+from helpers.frame.reader import read_frame
+from helpers.steps.indicators import estimate_shares, indicator_values
+from helpers.report.results import to_plain
+from helpers.run.waves import load_wave
 
-LOG = logging.getLogger("helpers.validation")
+LOG = logging.getLogger("helpers.demo.simulation")
 ESTIMATORS = ("unweighted", "poststratification", "raking", "linear", "propensity")
 MECHANISMS = {
     "frame": "response depends on type and size only (ignorable given the frame)",
@@ -302,7 +303,7 @@ def execute_notebook(folder: Path, final: Path) -> Path:
     """
     import papermill
 
-    from helpers.pipeline import KERNEL, normalise_notebook
+    from helpers.run.pipeline import KERNEL, normalise_notebook
 
     output = folder / NOTEBOOK.name
     papermill.execute_notebook(str(NOTEBOOK), str(output), parameters={"results_dir": str(folder)},

@@ -12,7 +12,7 @@ number of events:
   equations (statsmodels GLM with ``var_weights``); the covariance is the
   sandwich ``A^-1 V(U) A^-1`` where ``A = sum w mu (1 - mu) x x'`` and ``V(U)``
   is the design variance of the total of the scores ``w (y - mu) x``, computed
-  by :class:`helpers.estimation.Design` (strata, clusters, finite population
+  by :class:`helpers.survey.estimation.Design` (strata, clusters, finite population
   correction and calibration residuals as R ``svyrecvar``). Units with a
   missing value are dropped as a domain (zero influence, full design kept),
   as R does for ``svyglm`` on a design. R's ``glm.fit`` stops one IRLS step
@@ -51,7 +51,7 @@ from scipy import stats
 from scipy.stats.contingency import odds_ratio as _scipy_odds_ratio
 from sklearn.exceptions import ConvergenceWarning
 
-from helpers.estimation import Design, Estimate
+from helpers.survey.estimation import Design, Estimate
 
 INTERCEPT = "(Intercept)"
 FIRTH_TOLERANCE = 1e-6  # logistf's printed digits need tighter convergence than firthmodels' 1e-4 default

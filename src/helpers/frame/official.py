@@ -4,13 +4,13 @@ The files are those listed in ``../shared/official/README.md`` (INSEE
 municipal populations, the DGCL list of intercommunal groupings, the etalab
 geohisto exports of régions and départements, and the Répertoire national des
 élus). Each reader copes with the redistributed copies *and* with the formats
-of the original downloads (the generic reading is :mod:`helpers.ingest`'s):
+of the original downloads (the generic reading is :mod:`helpers.inputs.ingest`'s):
 
 - encoding: UTF-8 (with or without byte-order mark) or Windows-1252, detected;
 - separator: tab, ``;`` or ``,``, detected from the header line;
 - a report title (or any other lines) before the header: the header is the
   first of the first lines that holds every expected column, in any case and
-  with or without accents (:func:`helpers.ingest.find_header`);
+  with or without accents (:func:`helpers.inputs.ingest.find_header`);
 - CRLF, LF or CR line ends; tab-separated files are not quoted (a ``"`` is
   text);
 - numbers with a decimal comma and spaces as thousands separators
@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.errors import InputError
-from helpers.ingest import column_key, decode, find_header, parse_numbers, split_records
+from helpers.inputs.ingest import column_key, decode, find_header, parse_numbers, split_records
 from helpers.paths import display
 
 SEPARATOR_NAMES = {"\t": "tab", ";": "';'", ",": "','"}
@@ -147,7 +147,7 @@ def read_table(path: str | Path, columns: Mapping[str, Sequence[str]], *,
         The file.
     columns
         Short name -> accepted source column names (compared case-, accent-
-        and spacing-insensitively, see :func:`helpers.ingest.find_header`).
+        and spacing-insensitively, see :func:`helpers.inputs.ingest.find_header`).
         Every short name must be found in the header.
     extra
         Further source columns to keep under their own name (for instance
@@ -211,7 +211,7 @@ def _report(table: Table, mask: pd.Series, column: str, problem: str) -> None:
 # --------------------------------------------------------------------------- value parsers
 
 def _whole_numbers(table: Table, column: str) -> pd.Series:
-    """Column parsed as nullable integers (:func:`helpers.ingest.parse_numbers`); unreadable or
+    """Column parsed as nullable integers (:func:`helpers.inputs.ingest.parse_numbers`); unreadable or
     fractional values become issues and NA."""
     values = parse_numbers(table.data[column])
     present = table.data[column] != ""
@@ -450,7 +450,7 @@ def read_departements(path: str | Path, on: date) -> Table:
     Table
         Columns ``id``, ``code``, ``name``, ``chef_lieu`` (commune code of the
         préfecture valid on ``on``, as written: see
-        :func:`helpers.framebuild.build_frame` for the known errors),
+        :func:`helpers.frame.build.build_frame` for the known errors),
         ``parent_region`` (région code valid on ``on``, as written) and
         ``line``.
     """

@@ -31,10 +31,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Image, display
 
-from helpers import figures
+from helpers.report import figures
 from helpers.errors import InputError
 
-LOG = logging.getLogger("helpers.report")
+LOG = logging.getLogger("helpers.report.texts")
 LANGUAGES = ("fr", "en")
 NBSP = "\u00a0"  # before % and : in French
 NNBSP = "\u202f"  # French thousands separator
@@ -326,7 +326,7 @@ def type_label(code: str, lang: str) -> str:
 
 
 def finish_figure(fig: Any, ax: Any, lang: str, **labels: str) -> None:
-    """:func:`helpers.figures.finish` with the source line introduced in the report's language."""
+    """:func:`helpers.report.figures.finish` with the source line introduced in the report's language."""
     figures.finish(fig, ax, **labels)
     if lang == "fr":
         line = fig.texts[-1]

@@ -38,7 +38,7 @@ WEIGHTING_VARIABLES = (*AUXILIARY, "tier")
 
 
 def add_auxiliary(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add the auxiliary groupings to a frame (as read by :func:`helpers.frame.read_frame`).
+    """Add the auxiliary groupings to a frame (as read by :func:`helpers.frame.reader.read_frame`).
 
     Adds ``type_group`` (the métropole joins the communautés urbaines),
     ``tier`` (régions and départements, intercommunal groupings, communes),

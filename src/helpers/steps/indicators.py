@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from helpers.codebook import Codebook
-from helpers.estimation import Design
+from helpers.inputs.codebook import Codebook
+from helpers.survey.estimation import Design
 
 
 def indicator_values(answers: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:

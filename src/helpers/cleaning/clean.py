@@ -6,8 +6,8 @@ Order of operations (each recorded in the cleaning log):
    check the export's columns against the codebook;
 2. drop test submissions (a test marker as a whole word in the authority's
    name or the respondent's name or e-mail);
-3. recode answers to typed values (:mod:`helpers.recode`);
-4. link each submission to a frame unit (:mod:`helpers.linkage`) and drop the
+3. recode answers to typed values (:mod:`helpers.cleaning.recode`);
+4. link each submission to a frame unit (:mod:`helpers.cleaning.linkage`) and drop the
    unmatched;
 5. resolve duplicates: when one unit submitted more than once, keep the
    submission the tool marked complete, then the latest (a later submission
@@ -28,14 +28,14 @@ from typing import Any
 
 import pandas as pd
 
-from helpers.codebook import Codebook
+from helpers.inputs.codebook import Codebook
 from helpers.errors import InputError
-from helpers.frame import read_frame
-from helpers.ingest import LINE_COLUMN, read_table
-from helpers.linkage import link_submissions
-from helpers.recode import MISSING_SUFFIX, recode_answers, value_columns
-from helpers.response import DISPOSITIONS as AAPOR_CLASSES
-from helpers.textnorm import fold
+from helpers.frame.reader import read_frame
+from helpers.inputs.ingest import LINE_COLUMN, read_table
+from helpers.cleaning.linkage import link_submissions
+from helpers.cleaning.recode import MISSING_SUFFIX, recode_answers, value_columns
+from helpers.survey.aapor import DISPOSITIONS as AAPOR_CLASSES
+from helpers.inputs.textnorm import fold
 
 # The dispositions this step gives, in AAPOR's classes (I complete, P partial, R refusal and
 # break-off, NC non-contact, UO unknown eligibility, IE ineligible).
@@ -176,11 +176,11 @@ def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings
     Parameters
     ----------
     frame_path
-        The sampling frame (see :func:`helpers.frame.read_frame`).
+        The sampling frame (see :func:`helpers.frame.reader.read_frame`).
     export_path
         The survey tool's export.
     codebook
-        The questionnaire (:func:`helpers.codebook.load_codebook`).
+        The questionnaire (:func:`helpers.inputs.codebook.load_codebook`).
     settings
         The ``cleaning`` section of the wave configuration.
 

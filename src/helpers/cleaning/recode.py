@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.codebook import Codebook, Question, Scale
+from helpers.inputs.codebook import Codebook, Question, Scale
 from helpers.errors import InputError
-from helpers.ingest import LINE_COLUMN, parse_decimal
-from helpers.textnorm import fold
+from helpers.inputs.ingest import LINE_COLUMN, parse_decimal
+from helpers.inputs.textnorm import fold
 
 MISSING_SUFFIX = "__missing"
 
@@ -145,7 +145,7 @@ def _apply_routing(question: Question, answers: pd.DataFrame, codebook: Codebook
 
 
 def recode_answers(raw: pd.DataFrame, codebook: Codebook, path: Path) -> Recoded:
-    """Recode every question of ``raw`` (an export read by :func:`helpers.ingest.read_table`).
+    """Recode every question of ``raw`` (an export read by :func:`helpers.inputs.ingest.read_table`).
 
     Parameters
     ----------

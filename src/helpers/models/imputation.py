@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from helpers.models import LogitResult
+from helpers.models.logit import LogitResult
 
 RIDGE = 1e-4  # relative to the number of rows: negligible unless the data are separated
 DONORS = 5
@@ -215,8 +215,8 @@ def pool_logit(results: Sequence[LogitResult], *, df_complete: float | None = No
     Parameters
     ----------
     results
-        One fit per imputed data set (:func:`helpers.models.survey_logit` or
-        :func:`helpers.models.firth_logit`), with the same terms.
+        One fit per imputed data set (:func:`helpers.models.logit.survey_logit` or
+        :func:`helpers.models.logit.firth_logit`), with the same terms.
     df_complete
         Complete-data degrees of freedom; by default the fits' own ``df``
         (the design residual df of survey fits, ``inf`` for Firth).

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from helpers import weighting
-from helpers.estimation import Design
+from helpers.survey import weighting
+from helpers.survey.estimation import Design
 
 METHODS = ("unweighted", "cell", "poststratification", "raking", "linear", "logit", "propensity", "trimmed")
 # A weighting cell with a single respondent contributes its deviation from the overall mean (R's
@@ -87,7 +87,7 @@ def build_weighting(population: pd.DataFrame, respondents: pd.DataFrame, setting
     ----------
     population
         The eligible frame units, with the auxiliary variables
-        (:func:`helpers.auxvars.add_auxiliary`) and a boolean ``respondent``.
+        (:func:`helpers.steps.auxvars.add_auxiliary`) and a boolean ``respondent``.
     respondents
         The responding units' data (auxiliary variables and the analysis
         variables), indexed like ``population``.

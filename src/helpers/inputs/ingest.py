@@ -6,7 +6,7 @@ decimal commas. Everything is read as text; typing happens in the modules that
 know what each column means.
 
 :func:`read_table` reads a survey export or a frame strictly. Official files
-(:mod:`helpers.official`) have report titles above a header whose column
+(:mod:`helpers.frame.official`) have report titles above a header whose column
 names vary in case and accents: :func:`find_header` locates it, and
 :func:`split_records` and :func:`parse_numbers` serve both kinds of file.
 """

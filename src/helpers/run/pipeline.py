@@ -28,10 +28,11 @@ import papermill
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 
-from helpers import paths, report
-from helpers.waves import load_wave
+from helpers import paths
+from helpers.report import texts as report
+from helpers.run.waves import load_wave
 
-LOG = logging.getLogger("helpers.pipeline")
+LOG = logging.getLogger("helpers.run.pipeline")
 STEPS = ("01_clean", "02_response_bias", "03_leadership_savings", "03_year_on_year", "04_report")
 KERNEL = "python3"
 INJECTED_CELL_ID = "injected-parameters"

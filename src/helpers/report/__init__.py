@@ -1,0 +1,1 @@
+"""The report: figure style, tables, the results file, provenance, texts and rendering to HTML and PDF."""

@@ -1,0 +1,1 @@
+"""The yearly run: wave configuration, the papermill runner and publishing its outputs."""

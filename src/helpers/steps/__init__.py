@@ -1,0 +1,1 @@
+"""What the step notebooks call: auxiliary variables, the wave's weighting, indicators, year-on-year."""
