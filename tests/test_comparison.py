@@ -56,3 +56,25 @@ def test_propensity_model_recovers_the_cell_odds_ratio(population):
     assert (model.n, model.respondents) == (40, 12)
     # AUC of a two-valued score: P(resp in a > nonresp in b) + ties/2, by counting pairs.
     assert model.auc == pytest.approx((6 * 24 + 0.5 * (6 * 4 + 6 * 24)) / (12 * 28))
+
+
+def test_propensity_odds_ratios_are_those_of_a_fit_with_the_most_frequent_reference():
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(3)
+    n = 400
+    data = pd.DataFrame({"kind": rng.choice(["a", "b", "c"], n, p=[0.2, 0.5, 0.3]),
+                         "band": rng.choice(["x", "y"], n), "size": rng.normal(size=n)})
+    data["respondent"] = rng.random(n) < np.where(data["kind"] == "a", 0.5, 0.25) + 0.1 * (data["band"] == "y")
+    model = propensity_model(data, ["kind", "band", "size"], level=0.9)
+    reference = {v: data[v].value_counts().index[0] for v in ("kind", "band")}
+    columns = {f"{v}[{c}] vs {reference[v]}": (data[v] == c).astype(float)
+               for v in ("kind", "band") for c in sorted(data[v].unique()) if c != reference[v]}
+    x = sm.add_constant(pd.DataFrame({**columns, "size": data["size"]}))
+    fit = sm.Logit(data["respondent"].astype(float), x).fit(disp=False)
+    interval = np.exp(fit.conf_int(alpha=0.1)).drop(index="const")
+    assert model.odds_ratios.index.tolist() == list(x.columns[1:])
+    np.testing.assert_allclose(model.odds_ratios["odds_ratio"], np.exp(fit.params.drop("const")), rtol=1e-6)
+    np.testing.assert_allclose(model.odds_ratios["ci_low"], interval[0], rtol=1e-6)
+    np.testing.assert_allclose(model.odds_ratios["p_value"], fit.pvalues.drop("const"), rtol=1e-5)
+    np.testing.assert_allclose(model.propensities, fit.predict(x), rtol=1e-7)

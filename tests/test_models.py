@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from helpers.models import bootstrap, fisher
 from helpers.models import logit as models
 from helpers.survey import weighting
 from helpers.survey.estimation import Design
@@ -54,7 +55,7 @@ def test_fisher_matches_r_and_solves_its_equations():
     solved exactly). We check agreement within R's tolerance and that our
     values solve the defining equations to high precision.
     """
-    result = models.fisher_exact_or([[3, 1], [1, 3]])
+    result = fisher.fisher_exact_or([[3, 1], [1, 3]])
     assert result.p_value == pytest.approx(0.4857143, abs=5e-8)
     assert abs(1 / result.odds_ratio - 1 / 6.408309) < R_UNIROOT_TOL
     assert abs(result.ci_low - 0.2117329) < R_UNIROOT_TOL
@@ -69,7 +70,7 @@ def test_fisher_matches_r_and_solves_its_equations():
 @pytest.mark.parametrize("table", [[[1, 2, 3], [4, 5, 6]], [[-1, 2], [3, 4]], [[1.5, 2], [3, 4]]])
 def test_fisher_rejects_bad_tables(table):
     with pytest.raises(ValueError, match="table"):
-        models.fisher_exact_or(table)
+        fisher.fisher_exact_or(table)
 
 
 # --- survey logistic regression --------------------------------------------------------
@@ -230,14 +231,14 @@ def _survey_like(seed: int = 2, n: int = 514):
 
 def test_rao_wu_weights_are_unbiased_and_reproducible():
     strata = np.repeat(["a", "b"], [4, 6])
-    reps = models.rao_wu_weights(np.ones(10), strata, n_replicates=20_000, seed=1)
+    reps = bootstrap.rao_wu_weights(np.ones(10), strata, n_replicates=20_000, seed=1)
     assert reps.mean(axis=0) == pytest.approx(np.ones(10), abs=0.03)
     # Each stratum keeps its total: n_h - 1 draws rescaled by n_h / (n_h - 1).
     assert np.allclose(reps[:, :4].sum(axis=1), 4) and np.allclose(reps[:, 4:].sum(axis=1), 6)
-    again = models.rao_wu_weights(np.ones(10), strata, n_replicates=20_000, seed=1)
+    again = bootstrap.rao_wu_weights(np.ones(10), strata, n_replicates=20_000, seed=1)
     np.testing.assert_array_equal(reps, again)
     with pytest.raises(ValueError, match="single PSU"):
-        models.rao_wu_weights(np.ones(3), ["a", "b", "b"])
+        bootstrap.rao_wu_weights(np.ones(3), ["a", "b", "b"])
 
 
 def test_bootstrap_recomputes_weights_and_is_fast():
@@ -250,7 +251,7 @@ def test_bootstrap_recomputes_weights_and_is_fast():
         return weighting.cell_adjustment(base, respondent, data["group"])
 
     start = time.perf_counter()
-    boot = models.bootstrap_odds_ratio(data["y"], x, "elected", np.ones(len(data)), strata=data["group"],
+    boot = bootstrap.bootstrap_odds_ratio(data["y"], x, "elected", np.ones(len(data)), strata=data["group"],
                                        reweight=reweight, n_replicates=1000, seed=7)
     elapsed = time.perf_counter() - start
     assert len(calls) == 1001 and elapsed < 10
@@ -259,7 +260,7 @@ def test_bootstrap_recomputes_weights_and_is_fast():
     assert boot.ci_low < boot.odds_ratio < boot.ci_high and boot.failed == 0
     # The bootstrap SE of the log OR is close to the sandwich SE (same first-order variance).
     assert boot.se_log == pytest.approx(fit.table.loc["elected", "se"], rel=0.2)
-    again = models.bootstrap_odds_ratio(data["y"], x, "elected", np.ones(len(data)), strata=data["group"],
+    again = bootstrap.bootstrap_odds_ratio(data["y"], x, "elected", np.ones(len(data)), strata=data["group"],
                                         reweight=reweight, n_replicates=1000, seed=7)
     assert again.ci_low == boot.ci_low and again.ci_high == boot.ci_high
 
@@ -268,7 +269,7 @@ def test_batched_logit_flags_separation():
     x = np.column_stack([np.ones(8), [0, 0, 0, 0, 1, 1, 1, 1]])
     y = np.array([0, 0, 1, 0, 1, 1, 0, 1.0])
     weights = np.vstack([np.ones(8), [1, 1, 0, 1, 1, 1, 0, 1]])  # the second leaves y = x exactly
-    beta, ok = models.batched_logit(y, x, weights)
+    beta, ok = bootstrap.batched_logit(y, x, weights)
     assert ok.tolist() == [True, False]
     assert beta[0, 1] == pytest.approx(np.log(9))  # odds 3 vs 1/3
 

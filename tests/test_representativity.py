@@ -74,3 +74,14 @@ def test_missing_covariate_is_named():
     data.loc[3, "region"] = None
     with pytest.raises(ValueError, match="region: 1 missing"):
         representativity(data, "responded", ["region"])
+
+
+def test_given_propensities_are_used_as_they_are():
+    data = pd.DataFrame({"region": ["n"] * 4 + ["s"] * 6, "responded": [1, 1, 1, 0, 1, 1, 0, 0, 0, 0]})
+    fitted = representativity(data, "responded", ["region"])
+    given = representativity(data, "responded", ["region"], propensities=fitted.propensities)
+    assert given.r_indicator == fitted.r_indicator
+    flat = representativity(data, "responded", ["region"], propensities=np.full(10, 0.5))
+    assert flat.r_indicator == 1.0 and flat.variables["unconditional"].max() == 0.0
+    with pytest.raises(ValueError, match="propensities: 3 values for 10 units"):
+        representativity(data, "responded", ["region"], propensities=[0.5, 0.5, 0.5])

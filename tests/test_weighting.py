@@ -154,13 +154,13 @@ def test_check_calibration_names_the_column():
 def test_propensity_weights_single_variable():
     data = pd.DataFrame({"region": ["n"] * 4 + ["s"] * 6,
                          "responded": [1, 1, 1, 0, 1, 1, 0, 0, 0, 0]})
-    rho = weighting.response_propensities(data, "responded", ["region"])
+    rho = weighting.response_model(data, "responded", ["region"]).propensities
     np.testing.assert_allclose(rho, [0.75] * 4 + [2 / 6] * 6, atol=1e-8)
     inverse = weighting.propensity_weights(np.ones(10), rho, data["responded"].astype(bool))
     np.testing.assert_allclose(inverse[data["responded"] == 1], [4 / 3] * 3 + [3.0] * 2, rtol=1e-7)
     classes = weighting.propensity_weights(np.ones(10), rho, data["responded"].astype(bool), classes=2)
     assert classes.sum() == pytest.approx(10)
-    weighted = weighting.response_propensities(data, "responded", ["region"], weights=np.arange(1.0, 11.0))
+    weighted = weighting.response_model(data, "responded", ["region"], weights=np.arange(1.0, 11.0)).propensities
     north = np.arange(1.0, 5.0)
     assert weighted[0] == pytest.approx(north[:3].sum() / north.sum(), abs=1e-8)
 

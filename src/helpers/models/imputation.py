@@ -35,6 +35,7 @@ import pandas as pd
 from scipy import stats
 
 from helpers.models.logit import LogitResult
+from helpers.survey.coding import dummy_code
 
 RIDGE = 1e-4  # relative to the number of rows: negligible unless the data are separated
 DONORS = 5
@@ -47,8 +48,7 @@ def _predictors(data: pd.DataFrame, target: str) -> np.ndarray:
         if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
             parts.append(values.to_numpy(dtype=float)[:, None])
         else:
-            codes, _ = pd.factorize(values, sort=True)
-            parts.append((codes[:, None] == np.arange(1, codes.max() + 1)[None, :]).astype(float))
+            parts.append(dummy_code(values).to_numpy())
     return np.hstack(parts)
 
 

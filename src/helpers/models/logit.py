@@ -1,12 +1,10 @@
 """Models for "do authorities led by elected officials more often report savings?".
 
-Four complementary analyses of a binary outcome and a binary exposure, all
+Logistic regressions of a binary outcome on a binary exposure and covariates,
 returning odds ratios with their intervals, the number of units and the
-number of events:
+number of events (the unadjusted table is :mod:`helpers.models.fisher`, the
+bootstrap :mod:`helpers.models.bootstrap`):
 
-* :func:`fisher_exact_or` -- the unadjusted 2x2 table: two-sided Fisher exact
-  p-value, conditional maximum-likelihood odds ratio and its exact interval
-  (R ``fisher.test``).
 * :func:`survey_logit` -- design-based (survey-weighted) logistic regression
   (R ``svyglm(family=quasibinomial)``). Coefficients solve the weighted score
   equations (statsmodels GLM with ``var_weights``); the covariance is the
@@ -22,10 +20,10 @@ number of events:
 * :func:`firth_logit` -- Firth's penalised likelihood (R ``logistf``) via the
   ``firthmodels`` package, with profile penalised-likelihood intervals and
   penalised likelihood-ratio tests; robust to (quasi-)separation in a sample
-  of about a hundred respondents with about twenty events.
-* :func:`bootstrap_odds_ratio` -- a percentile interval from the rescaled
-  (Rao-Wu) bootstrap within strata that re-runs the weighting on every
-  replicate.
+  of about a hundred respondents with about twenty events;
+* :func:`average_marginal_effect` -- the risk difference of the exposure,
+  with a design-based standard error for a survey fit;
+* :func:`events_per_parameter` -- how many events each coefficient rests on.
 
 Degrees of freedom (checked against the ``survey`` sources): ``summary`` of a
 quasibinomial ``svyglm`` computes p-values from Student's t with
@@ -40,7 +38,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,72 +46,13 @@ import pandas as pd
 import statsmodels.api as sm
 from firthmodels import FirthLogisticRegression
 from scipy import stats
-from scipy.stats.contingency import odds_ratio as _scipy_odds_ratio
 from sklearn.exceptions import ConvergenceWarning
 
+from helpers.survey.coding import dummy_code
 from helpers.survey.estimation import Design, Estimate
 
 INTERCEPT = "(Intercept)"
 FIRTH_TOLERANCE = 1e-6  # logistf's printed digits need tighter convergence than firthmodels' 1e-4 default
-
-
-# --- 2x2 table ------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class FisherResult:
-    """Fisher exact test of a 2x2 table.
-
-    Attributes
-    ----------
-    odds_ratio
-        Conditional maximum-likelihood odds ratio (not the sample cross-product).
-    ci_low, ci_high
-        Exact confidence interval of the odds ratio.
-    p_value
-        Two-sided p-value (sum of the probabilities of the tables no more
-        likely than the observed one, as R ``fisher.test``).
-    n, events
-        Total count and count of the first column (the outcome "yes").
-    """
-
-    odds_ratio: float
-    ci_low: float
-    ci_high: float
-    p_value: float
-    n: int
-    events: int
-
-
-def fisher_exact_or(table: Sequence[Sequence[int]] | np.ndarray, *, level: float = 0.95) -> FisherResult:
-    """Fisher exact test with the conditional MLE odds ratio and its exact interval.
-
-    Parameters
-    ----------
-    table
-        2x2 counts, rows exposure (exposed first), columns outcome (yes first).
-    level
-        Confidence level of the exact interval.
-
-    Returns
-    -------
-    FisherResult
-
-    Raises
-    ------
-    ValueError
-        If ``table`` is not a 2x2 array of non-negative integers.
-    """
-    counts = np.asarray(table)
-    if counts.shape != (2, 2) or not np.issubdtype(counts.dtype, np.number):
-        raise ValueError(f"table: expected a 2x2 array of counts, got shape {counts.shape}")
-    if (counts < 0).any() or (counts != np.round(counts)).any():
-        raise ValueError(f"table: expected non-negative integer counts, got {counts.tolist()}")
-    counts = counts.astype(np.int64)
-    p_value = stats.fisher_exact(counts, alternative="two-sided").pvalue
-    result = _scipy_odds_ratio(counts, kind="conditional")
-    ci = result.confidence_interval(confidence_level=level)
-    return FisherResult(float(result.statistic), float(ci.low), float(ci.high), float(p_value),
-                        int(counts.sum()), int(counts[:, 0].sum()))
 
 
 # --- model matrices -------------------------------------------------------------------
@@ -131,7 +70,9 @@ def model_matrix(data: pd.DataFrame, terms: Sequence[str], *,
         columns give one indicator ``"name[level]"`` per level except the
         reference.
     reference
-        Reference level per categorical term; the first sorted level otherwise.
+        Reference level per categorical term (see
+        :func:`helpers.survey.coding.dummy_code`); the first sorted level
+        otherwise.
 
     Returns
     -------
@@ -145,26 +86,43 @@ def model_matrix(data: pd.DataFrame, terms: Sequence[str], *,
         If a term is not a column or a reference level does not occur.
     """
     reference = reference or {}
-    columns: dict[str, pd.Series] = {INTERCEPT: pd.Series(1.0, index=data.index)}
+    parts: list[pd.Series | pd.DataFrame] = [pd.Series(1.0, index=data.index, name=INTERCEPT)]
     for term in terms:
         if term not in data.columns:
             raise ValueError(f"terms: no column {term!r} in the data; expected one of {list(data.columns)}")
         column = data[term]
         if pd.api.types.is_bool_dtype(column) or pd.api.types.is_numeric_dtype(column):
-            columns[term] = column.astype(float)
-            continue
-        levels = sorted(column.dropna().unique(), key=str)
-        base = reference.get(term, levels[0] if levels else None)
-        if base not in levels:
-            raise ValueError(f"reference: level {base!r} of {term!r} does not occur; expected one of {levels}")
-        for level in levels:
-            if level != base:
-                columns[f"{term}[{level}]"] = (column == level).astype(float).where(column.notna())
-    return pd.DataFrame(columns, index=data.index)
+            parts.append(column.astype(float).rename(term))
+        else:
+            parts.append(dummy_code(column, reference=reference.get(term), name=term))
+    return pd.concat(parts, axis=1)
 
 
-def _prepare(y: object, x: pd.DataFrame | np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
-    """Outcome, design matrix (intercept first), term names and the complete-case mask."""
+def model_inputs(y: object, x: pd.DataFrame | np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
+    """The checked inputs of a logistic fit: outcome, design matrix, term names and complete cases.
+
+    Parameters
+    ----------
+    y
+        Binary outcome (0/1 or boolean, NaN for missing), one per row of ``x``.
+    x
+        Design matrix (see :func:`model_matrix`); an intercept column
+        ``"(Intercept)"`` is put first when absent; array columns are named
+        ``x0, x1, ...``.
+
+    Returns
+    -------
+    tuple
+        ``(outcome, matrix, names, complete)``: float outcome (NaN where
+        missing), float matrix with the intercept, term names, and the mask
+        of rows with a known outcome and finite covariates.
+
+    Raises
+    ------
+    ValueError
+        If the lengths differ, the outcome is not binary, or there are no
+        more complete rows than coefficients.
+    """
     if isinstance(x, pd.DataFrame):
         names = [str(c) for c in x.columns]
         matrix = x.to_numpy(dtype=float)
@@ -264,7 +222,7 @@ def _table(names: list[str], beta: np.ndarray, se: np.ndarray, low: np.ndarray, 
 def design_covariance(design: Design, z: np.ndarray) -> np.ndarray:
     """Design-based covariance matrix of the totals of the columns of ``z``.
 
-    :meth:`Design._variance` returns the variance of each column; as it is a
+    :meth:`Design.variance` returns the variance of each column; as it is a
     quadratic form, the covariances follow by polarisation,
     ``cov(a, b) = (V(a + b) - V(a) - V(b)) / 2``.
 
@@ -281,11 +239,11 @@ def design_covariance(design: Design, z: np.ndarray) -> np.ndarray:
         k x k covariance matrix.
     """
     k = z.shape[1]
-    variances = design._variance(z)
+    variances = design.variance(z)
     cov = np.diag(variances)
     pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
     if pairs:
-        sums = design._variance(np.column_stack([z[:, i] + z[:, j] for i, j in pairs]))
+        sums = design.variance(np.column_stack([z[:, i] + z[:, j] for i, j in pairs]))
         for (i, j), total in zip(pairs, sums):
             cov[i, j] = cov[j, i] = (total - variances[i] - variances[j]) / 2
     return cov
@@ -359,7 +317,7 @@ def survey_logit(y: object, x: pd.DataFrame | np.ndarray, design: Design | None 
         For a non-binary outcome, rows of ``x`` and ``design`` that differ,
         fewer complete rows than coefficients, or an unknown ``engine``.
     """
-    outcome, matrix, names, complete = _prepare(y, x)
+    outcome, matrix, names, complete = model_inputs(y, x)
     n = matrix.shape[0]
     design = design if design is not None else Design(pd.DataFrame(index=range(n)), np.ones(n))
     if len(design.data) != n:
@@ -449,7 +407,7 @@ def firth_logit(y: object, x: pd.DataFrame | np.ndarray, *, weights: object | No
         For a non-binary outcome, a term not in the model, or an outcome
         without both values.
     """
-    outcome, matrix, names, complete = _prepare(y, x)
+    outcome, matrix, names, complete = model_inputs(y, x)
     w = np.ones(matrix.shape[0]) if weights is None else np.asarray(weights, dtype=float)
     if w.shape != outcome.shape or not (np.isfinite(w) & (w >= 0)).all():
         raise ValueError("weights: expected one finite weight >= 0 per row of X")
@@ -576,242 +534,13 @@ def average_marginal_effect(result: LogitResult, exposure: str, *, level: float 
     if fit.design is not None:
         z = fit.influence @ gradient
         z[fit.keep] += w * (diff - ame) / total
-        variance = float(fit.design._variance(z[:, None])[0])
+        variance = float(fit.design.variance(z[:, None])[0])
     else:
         variance = float(gradient @ fit.vcov @ gradient)
     se = math.sqrt(variance)
     level = result.level if level is None else level
     q = stats.t.ppf(0.5 + level / 2, result.df)
     return Estimate(ame, se, float(ame - q * se), float(ame + q * se), result.n)
-
-
-# --- bootstrap --------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class BootstrapResult:
-    """Bootstrap percentile interval of an odds ratio.
-
-    Attributes
-    ----------
-    odds_ratio
-        Full-sample estimate.
-    ci_low, ci_high
-        Percentile interval of the replicate odds ratios.
-    se_log
-        Standard deviation of the finite replicate log odds ratios.
-    replicates
-        Replicate log odds ratios (``+-inf`` where the replicate sample is
-        separated in the exposure).
-    failed
-        Replicates whose fit did not converge or was separated, or whose
-        reweighting failed (these last are left out of the interval).
-    n
-        Units in the full-sample fit.
-    """
-
-    odds_ratio: float
-    ci_low: float
-    ci_high: float
-    se_log: float
-    replicates: np.ndarray = field(repr=False)
-    failed: int
-    n: int
-
-
-def rao_wu_weights(weights: object, strata: object | None = None, clusters: object | None = None, *,
-                   n_replicates: int = 1000, seed: int = 0) -> np.ndarray:
-    """Rao-Wu rescaled bootstrap replicate weights (R ``as.svrepdesign(type="subbootstrap")``).
-
-    In each stratum with ``n_h`` PSUs, ``n_h - 1`` PSUs are drawn with
-    replacement and a PSU drawn ``m`` times has its units' weights multiplied
-    by ``m n_h / (n_h - 1)``; this choice of resample size makes the bootstrap
-    variance of a linear statistic equal the with-replacement design variance.
-    The finite population correction is ignored (conservative).
-
-    Parameters
-    ----------
-    weights
-        Base weights of every sampled unit (respondents and non-respondents
-        when the weighting is to be redone per replicate).
-    strata, clusters
-        Stratum and PSU labels per unit; ``None`` for one stratum / units as PSUs.
-    n_replicates
-        Number of replicates.
-    seed
-        Seed of ``numpy.random.default_rng``.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``n_replicates x n`` replicate weights.
-
-    Raises
-    ------
-    ValueError
-        If a stratum has a single PSU or labels are missing.
-    """
-    w = np.asarray(weights, dtype=float)
-    n = w.size
-    stratum = _codes(strata, n, "strata")
-    psu = pd.factorize(pd.MultiIndex.from_arrays([stratum, _codes(clusters, n, "clusters")
-                                                  if clusters is not None else np.arange(n)]))[0]
-    psu_stratum = np.zeros(psu.max() + 1, dtype=int)
-    psu_stratum[psu] = stratum
-    rng = np.random.default_rng(seed)
-    factors = np.zeros((n_replicates, psu_stratum.size))
-    for h in range(stratum.max() + 1):
-        members = np.flatnonzero(psu_stratum == h)
-        size = members.size
-        if size < 2:
-            raise ValueError(f"strata: stratum {h} has a single PSU; collapse strata before bootstrapping")
-        draws = rng.integers(0, size, size=(n_replicates, size - 1))
-        counts = np.apply_along_axis(np.bincount, 1, draws, minlength=size)
-        factors[:, members] = counts * size / (size - 1)
-    return factors[:, psu] * w[None, :]
-
-
-def _codes(labels: object | None, n: int, what: str) -> np.ndarray:
-    if labels is None:
-        return np.zeros(n, dtype=int)
-    values = pd.Series(np.asarray(labels))
-    if len(values) != n or values.isna().any():
-        raise ValueError(f"{what}: expected one non-missing label per unit ({n})")
-    return pd.factorize(values, sort=True)[0]
-
-
-def batched_logit(y: np.ndarray, x: np.ndarray, weights: np.ndarray, *, max_iter: int = 50,
-                  tol: float = 1e-8) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted logistic regressions of one outcome under many weight vectors (Newton-Raphson).
-
-    Parameters
-    ----------
-    y
-        n outcomes (0/1).
-    x
-        n x p design matrix.
-    weights
-        R x n weight vectors.
-    max_iter, tol
-        Iteration limit and convergence tolerance on the largest step, relative to
-        ``1 + |coefficient|`` (an absolute tolerance is never met by rounding noise
-        when a covariate such as log population is far from 0).
-
-    Returns
-    -------
-    tuple of numpy.ndarray
-        R x p coefficients and a boolean array of length R, True where the
-        fit converged to finite coefficients (separated replicates diverge).
-    """
-    # Columns scaled to at most 1 in absolute value, so that a clipped Newton step cannot throw the
-    # linear predictor far (log population is about 12); coefficients are scaled back at the end.
-    scale = np.abs(x).max(axis=0)
-    scale[scale == 0] = 1.0
-    x = x / scale
-    beta = np.zeros((weights.shape[0], x.shape[1]))
-    converged = np.zeros(weights.shape[0], dtype=bool)
-    active = np.ones(weights.shape[0], dtype=bool)
-    ridge = 1e-12 * np.eye(x.shape[1])
-    for _ in range(max_iter):
-        idx = np.flatnonzero(active)
-        if idx.size == 0:
-            break
-        eta = beta[idx] @ x.T
-        mu = 1 / (1 + np.exp(-eta))
-        w = weights[idx]
-        score = (w * (y - mu)) @ x
-        info = np.einsum("rn,np,nq->rpq", w * mu * (1 - mu), x, x) + ridge
-        step = np.linalg.solve(info, score[..., None])[..., 0]
-        step = np.clip(step, -5.0, 5.0)  # damp early overshoot, as logistf/firthmodels' max_step
-        beta[idx] += step
-        done = (np.abs(step) / (1 + np.abs(beta[idx]))).max(axis=1) < tol
-        converged[idx[done]] = True
-        active[idx[done]] = False
-    beta /= scale
-    converged &= np.abs(beta).max(axis=1) < 25  # |log OR| > 25: the replicate is separated
-    return beta, converged
-
-
-def bootstrap_odds_ratio(y: object, x: pd.DataFrame, exposure: str, weights: object, *,
-                         strata: object | None = None, clusters: object | None = None,
-                         reweight: Callable[[np.ndarray], np.ndarray] | None = None,
-                         n_replicates: int = 1000, seed: int = 0, level: float = 0.95) -> BootstrapResult:
-    """Percentile bootstrap interval of an odds ratio, redoing the weighting on every replicate.
-
-    Units are resampled within strata by the Rao-Wu rescaled bootstrap
-    (:func:`rao_wu_weights`). When ``reweight`` is given, the replicate base
-    weights of *all* sampled units (respondents and non-respondents) are passed
-    to it and it returns the final weights (0 for non-respondents), so the
-    non-response adjustment or calibration is re-estimated in each replicate;
-    otherwise the replicate weights are used directly. Each replicate fits the
-    weighted logistic regression of ``y`` on ``x`` (complete cases with a
-    positive weight) by batched Newton-Raphson.
-
-    Parameters
-    ----------
-    y
-        Outcome (0/1, NaN for non-respondents and item non-response), one per
-        sampled unit.
-    x
-        Design matrix over the same units (NaN allowed where ``y`` is unused).
-    exposure
-        Column of ``x`` whose odds ratio is bootstrapped.
-    weights
-        Base weights (input of ``reweight``) or final weights (without it).
-    strata, clusters
-        Stratum and PSU labels per unit.
-    reweight
-        Function from base weights (array of length n) to final weights.
-    n_replicates, seed, level
-        Number of replicates, seed and confidence level.
-
-    Returns
-    -------
-    BootstrapResult
-
-    Raises
-    ------
-    ValueError
-        If ``exposure`` is not a column of ``x``, or inputs are misaligned.
-    """
-    if exposure not in x.columns:
-        raise ValueError(f"exposure: no column {exposure!r} in x; expected one of {list(x.columns)}")
-    outcome, matrix, names, complete = _prepare(y, x)
-    base = np.asarray(weights, dtype=float)
-    if base.shape != outcome.shape:
-        raise ValueError(f"weights: {base.size} values for {outcome.size} units; expected one per unit")
-    final = reweight(base) if reweight is not None else base
-    replicate = rao_wu_weights(base, strata, clusters, n_replicates=n_replicates, seed=seed)
-    reweighted = np.ones(n_replicates, dtype=bool)
-    if reweight is not None:
-        replicate, reweighted = _reweight_replicates(replicate, reweight)
-    j = names.index(exposure)
-    keep = complete & (final > 0)
-    full, ok = batched_logit(outcome[keep], matrix[keep], final[keep][None, :])
-    if not ok[0]:
-        raise ValueError(f"{exposure}: the full-sample fit is separated; use firth_logit")
-    beta, ok = batched_logit(outcome[keep], matrix[keep], replicate[reweighted][:, keep])
-    log_or = np.where(ok, beta[:, j], np.sign(beta[:, j]) * np.inf)
-    alpha = (1 - level) / 2
-    # inverted_cdf never interpolates between an infinite (separated) replicate and a finite one.
-    low, high = np.quantile(log_or, [alpha, 1 - alpha], method="inverted_cdf")
-    failed = int((~ok).sum() + (~reweighted).sum())
-    return BootstrapResult(float(np.exp(full[0, j])), float(np.exp(low)), float(np.exp(high)),
-                           float(np.std(log_or[ok], ddof=1)), log_or, failed, int(keep.sum()))
-
-
-def _reweight_replicates(replicate: np.ndarray, reweight: Callable[[np.ndarray], np.ndarray]
-                         ) -> tuple[np.ndarray, np.ndarray]:
-    """Redo the weighting on each replicate; a replicate the weighting rejects (say, a margin category
-    left without respondent) is flagged, not fatal, and counted as failed."""
-    rows, usable = [], []
-    for base in replicate:
-        try:
-            rows.append(reweight(base))
-            usable.append(True)
-        except ValueError:
-            rows.append(np.zeros_like(base))
-            usable.append(False)
-    return np.vstack(rows), np.array(usable)
 
 
 # --- events per parameter ---------------------------------------------------------------

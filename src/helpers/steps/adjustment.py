@@ -80,7 +80,8 @@ def _margin_gap(design: Design, population: pd.DataFrame, margins: list[str]) ->
     return float(max(gaps))
 
 
-def build_weighting(population: pd.DataFrame, respondents: pd.DataFrame, settings: dict) -> Weighting:
+def build_weighting(population: pd.DataFrame, respondents: pd.DataFrame, settings: dict, *,
+                    propensities: pd.Series | None = None) -> Weighting:
     """Build every weighting method's design.
 
     Parameters
@@ -93,6 +94,11 @@ def build_weighting(population: pd.DataFrame, respondents: pd.DataFrame, setting
         variables), indexed like ``population``.
     settings
         The ``weighting`` section of the wave configuration.
+    propensities
+        Response propensities of ``population``'s units from the response
+        model on ``propensity_covariates``, already fitted
+        (:attr:`helpers.survey.comparison.PropensityModel.propensities`);
+        fitted here when omitted.
 
     Returns
     -------
@@ -135,9 +141,11 @@ def build_weighting(population: pd.DataFrame, respondents: pd.DataFrame, setting
         return design
 
     def propensity() -> Design:
-        rho = weighting.response_propensities(population, "respondent", settings["propensity_covariates"])
-        inverse = 1.0 / pd.Series(rho, index=population.index).loc[data.index].to_numpy()
-        return Design(data, inverse, strata=CELL, fpc="_cell_population", lonely_psu=LONELY)
+        rho = (weighting.response_model(population, "respondent", settings["propensity_covariates"]).propensities
+               if propensities is None else propensities.reindex(population.index).to_numpy(dtype=float))
+        inverse = weighting.propensity_weights(np.ones(len(population)), rho, population["respondent"].to_numpy())
+        weights = pd.Series(inverse, index=population.index).loc[data.index].to_numpy()
+        return Design(data, weights, strata=CELL, fpc="_cell_population", lonely_psu=LONELY)
 
     builders: dict[str, Callable[[], Design]] = {
         "unweighted": lambda: Design(data, np.full(len(data), size / len(data)), fpc="_population"),

@@ -1,4 +1,4 @@
-"""Who answered: respondents beside the whole frame, and a response-propensity model."""
+"""Who answered: respondents beside the whole frame, and the odds ratios of the response-propensity model."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
+
+from helpers.survey import weighting
+from helpers.survey.coding import most_frequent
 
 
 def compare_categorical(population: pd.DataFrame, variable: str, respondent: str = "respondent") -> pd.DataFrame:
@@ -118,31 +120,61 @@ def auc(scores: np.ndarray, outcome: np.ndarray) -> float:
 
 def propensity_model(population: pd.DataFrame, covariates: Sequence[str], respondent: str = "respondent",
                      level: float = 0.95) -> PropensityModel:
-    """Fit a logistic regression of response on frame variables.
+    """Fit the logistic regression of response on frame variables, and read its odds ratios.
 
-    Categorical covariates are dummy-coded with their most frequent category
-    as reference; numeric ones enter linearly.
+    The model is :func:`helpers.survey.weighting.response_model`, the one
+    the R-indicators (:func:`helpers.survey.representativity.representativity`
+    with ``propensities=``) and the propensity weighting reuse. Its odds
+    ratios are read against the most frequent category of each categorical
+    covariate (the contrasts of the fitted coefficients, with their Wald
+    intervals and p-values); numeric covariates enter linearly.
+
+    Parameters
+    ----------
+    population
+        Every eligible unit, respondents and non-respondents.
+    covariates
+        Frame variables of the model.
+    respondent
+        Boolean column, True for respondents.
+    level
+        Confidence level of the odds ratios' intervals.
 
     Returns
     -------
     PropensityModel
+
+    Raises
+    ------
+    ValueError
+        If a covariate has missing values or the response indicator is not
+        binary.
     """
-    parts = []
+    fit = weighting.response_model(population, respondent, covariates)
+    contrasts: dict[str, dict[str, float]] = {}
     for variable in covariates:
         column = population[variable]
-        if pd.api.types.is_numeric_dtype(column):
-            parts.append(column.astype(float).rename(variable))
+        if variable in fit.coefficients.index:
+            contrasts[variable] = {variable: 1.0}
             continue
-        reference = column.value_counts().index[0]
-        categories = [c for c in sorted(column.unique()) if c != reference]
-        parts.append(pd.DataFrame({f"{variable}[{c}] vs {reference}": (column == c).astype(float)
-                                   for c in categories}, index=population.index))
-    design = sm.add_constant(pd.concat(parts, axis=1), prepend=True)
+        levels = list(pd.factorize(column, sort=True)[1])
+        reference = most_frequent(column)
+        for category in levels:
+            if category == reference:
+                continue
+            # Coefficients are against the first sorted level (0 for it): category minus reference.
+            contrast = {f"{variable}[{category}]": 1.0} if category != levels[0] else {}
+            if reference != levels[0]:
+                contrast[f"{variable}[{reference}]"] = -1.0
+            contrasts[f"{variable}[{category}] vs {reference}"] = contrast
+    matrix = pd.DataFrame.from_dict(contrasts, orient="index").reindex(columns=fit.coefficients.index).fillna(0.0)
+    estimate = matrix.to_numpy() @ fit.coefficients.to_numpy()
+    se = np.sqrt(np.einsum("ij,jk,ik->i", matrix.to_numpy(), fit.covariance.to_numpy(), matrix.to_numpy()))
+    z = stats.norm.ppf(0.5 + level / 2)
+    table = pd.DataFrame({"odds_ratio": np.exp(estimate), "ci_low": np.exp(estimate - z * se),
+                          "ci_high": np.exp(estimate + z * se), "p_value": 2 * stats.norm.sf(np.abs(estimate / se))},
+                         index=matrix.index)
     outcome = population[respondent].astype(float)
-    fit = sm.Logit(outcome, design).fit(disp=False)
-    interval = fit.conf_int(alpha=1 - level)
-    table = pd.DataFrame({"odds_ratio": np.exp(fit.params), "ci_low": np.exp(interval[0]),
-                          "ci_high": np.exp(interval[1]), "p_value": fit.pvalues}).drop(index="const")
-    fitted = pd.Series(fit.predict(design), index=population.index, name="propensity")
+    fitted = pd.Series(fit.propensities, index=population.index, name="propensity")
     return PropensityModel(table.rename_axis("term"), auc(fitted.to_numpy(), outcome.to_numpy()),
                            int(len(outcome)), int(outcome.sum()), fitted)

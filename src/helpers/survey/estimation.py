@@ -1,13 +1,16 @@
-"""Design-based estimation of means, totals and proportions with Taylor-linearised variances.
+"""Survey designs: weighted means with Taylor-linearised variances, and the design variance itself.
 
 A :class:`Design` holds the weights, strata, clusters (one-stage, or the
 primary sampling units of a multi-stage design under the with-replacement
 "ultimate cluster" approximation) and finite population corrections of a
 sample, and any calibration applied to its weights. It reproduces R
-``survey``'s ``svydesign``/``svymean``/``svytotal`` and its variances after
+``survey``'s ``svydesign``/``svymean`` and its variances after
 ``postStratify``, ``rake`` and ``calibrate``:
 
-* estimates are Horvitz-Thompson (totals) or Hájek ratio (means) estimators;
+* means are Hájek ratio estimators; :meth:`Design.variance` gives the
+  variance of the total of any influence values (``w_i y_i`` for a
+  Horvitz-Thompson total, R ``svytotal``), which the models use for their
+  sandwich covariances;
 * the variance is the with-replacement stratified PSU variance of the
   linearised variable (influence values ``z_i``),
   ``sum_h (1 - f_h) n_h/(n_h - 1) sum_j (z_hj - zbar_h)^2`` with ``z_hj`` the
@@ -20,10 +23,9 @@ sample, and any calibration applied to its weights. It reproduces R
   squares for linear, raking-ratio and logit calibration;
 * domain (subpopulation) estimates keep the full design: influence values
   are zero outside the domain, so strata and PSU counts are those of the
-  whole sample, as R's ``svyby``/``subset`` do;
+  whole sample, as R's ``subset`` does;
 * confidence intervals are Wald intervals, ``estimate +/- q * SE``, with the
-  normal quantile by default (what R's ``confint`` gives for ``svymean``
-  and ``svytotal``) or Student's t with the design degrees of freedom
+  normal quantile by default (what R's ``confint`` gives for ``svymean``) or Student's t with the design degrees of freedom
   (number of PSUs minus number of strata) when ``dist="t"``.
 
 Units whose analysis variable is missing are dropped from that estimate as a
@@ -41,6 +43,7 @@ import pandas as pd
 from scipy import stats
 
 from helpers.survey import weighting
+from helpers.survey.validation import cell_codes, check_weights
 
 Column = str | Sequence[float] | np.ndarray | pd.Series
 LonelyPSU = Literal["fail", "remove", "adjust"]
@@ -166,7 +169,7 @@ class Design:
                  clusters: Column | None = None, fpc: Column | None = None,
                  lonely_psu: LonelyPSU = "fail") -> None:
         self.data = data
-        self._weights = weighting._as_weights(self._column(weights, "weights"), self._name(weights, "weights"))
+        self._weights = check_weights(self._column(weights, "weights"), self._name(weights, "weights"))
         n = len(data)
         strata_values = (np.zeros(n, dtype=int) if strata is None
                          else self._labels(strata, "strata"))
@@ -294,7 +297,7 @@ class Design:
         """
         cells = self.data[by] if isinstance(by, str) else self.data[list(by)]
         new_w = weighting.poststratify(self._weights, cells, population)
-        codes = weighting._cell_codes(cells, len(self.data))[0]
+        codes = cell_codes(cells, len(self.data))[0]
         return self._with(new_w, _PostStratification(codes, new_w, self._weights))
 
     def rake(self, targets: Mapping[str, Mapping[object, float] | pd.Series], *, tol: float = 1e-10,
@@ -317,9 +320,9 @@ class Design:
             the weights left by that margin's step in the last cycle, as R).
         """
         margins = self.data[list(targets)]
-        steps = weighting._rake_steps(self._weights, margins, targets, tol=tol, max_iter=max_iter,
+        steps = weighting.rake_steps(self._weights, margins, targets, tol=tol, max_iter=max_iter,
                                       r_epsilon=r_epsilon)
-        codes = tuple(weighting._cell_codes(margins[v], len(self.data))[0] for v in targets)
+        codes = tuple(cell_codes(margins[v], len(self.data))[0] for v in targets)
         return self._with(steps[-1], _Raking(codes, tuple(steps)))
 
     def calibrate(self, model: pd.DataFrame | np.ndarray, totals: Mapping[str, float] | pd.Series | Sequence[float],
@@ -348,7 +351,35 @@ class Design:
         return self._with(new_w, _Regression(x.reshape(len(new_w), -1), self._weights, g))
 
     # -- variance ------------------------------------------------------------
-    def _variance(self, z: np.ndarray) -> np.ndarray:
+    def variance(self, z: np.ndarray) -> np.ndarray:
+        """Design variance of the total of each column of influence values.
+
+        The calibration steps applied to the design first replace ``z`` by
+        its calibration residuals; the variance is then the stratified
+        with-replacement PSU variance with finite population correction of
+        the module docstring. Every variance of this package is this one:
+        estimates, logistic-regression sandwiches and marginal effects pass
+        their own influence values.
+
+        Parameters
+        ----------
+        z
+            n x k influence values, rows aligned with ``data`` (zero outside
+            the analysed domain).
+
+        Returns
+        -------
+        numpy.ndarray
+            k variances.
+
+        Raises
+        ------
+        ValueError
+            If ``z`` does not have one row per unit.
+        """
+        z = np.asarray(z, dtype=float)
+        if z.ndim != 2 or z.shape[0] != len(self.data):
+            raise ValueError(f"z: shape {z.shape}; expected {len(self.data)} rows (one per unit) and k columns")
         for step in self._steps:
             z = step.residuals(z)
         n_psu = self._psu_stratum.size
@@ -362,31 +393,6 @@ class Design:
             dev = totals - means[self._psu_stratum]
             out[j] = np.sum(self._scale * np.bincount(self._psu_stratum, weights=dev**2, minlength=n_strata))
         return out
-
-    def _estimates(self, values: np.ndarray, masks: np.ndarray, kind: Literal["mean", "total"],
-                   level: float, dist: Distribution) -> list[Estimate]:
-        """Estimates for each column of ``values`` (n x k) within each column of ``masks``."""
-        w = self._weights[:, None] * masks
-        y = np.where(masks, values, 0.0)
-        if kind == "total":
-            est = (w * y).sum(axis=0)
-            z = w * y
-        else:
-            size = w.sum(axis=0)
-            est = np.divide((w * y).sum(axis=0), size, out=np.full(size.shape, np.nan), where=size > 0)
-            z = np.where(masks, w * (values - est) / np.where(size > 0, size, 1.0), 0.0)
-        se = np.sqrt(self._variance(z))
-        q = (stats.norm.ppf(0.5 + level / 2) if dist == "normal"
-             else stats.t.ppf(0.5 + level / 2, max(self._df, 1)))
-        n = (masks & (self._weights[:, None] > 0)).sum(axis=0)
-        return [Estimate(float(e), float(s), float(e - q * s), float(e + q * s), int(k))
-                for e, s, k in zip(est, se, n)]
-
-    def _single(self, y: Column, domain: Column | None, kind: Literal["mean", "total"], level: float,
-                dist: Distribution) -> Estimate:
-        values = self._numeric(y)
-        mask = self._domain(domain) & ~np.isnan(values)
-        return self._estimates(values[:, None], mask[:, None], kind, level, dist)[0]
 
     def mean(self, y: Column, *, domain: Column | None = None, level: float = 0.95,
              dist: Distribution = "normal") -> Estimate:
@@ -408,81 +414,15 @@ class Design:
         -------
         Estimate
         """
-        return self._single(y, domain, "mean", level, dist)
-
-    def total(self, y: Column, *, domain: Column | None = None, level: float = 0.95,
-              dist: Distribution = "normal") -> Estimate:
-        """Weighted (Horvitz-Thompson or calibrated) total of ``y`` (R ``svytotal``).
-
-        Parameters are those of :meth:`mean`.
-        """
-        return self._single(y, domain, "total", level, dist)
-
-    def proportion(self, y: Column, *, domain: Column | None = None, level: float = 0.95,
-                   dist: Distribution = "normal") -> pd.DataFrame:
-        """Weighted proportion of each category of ``y`` (R ``svymean(~factor(y))``).
-
-        Parameters
-        ----------
-        y
-            Column name or array of a categorical variable; missing values
-            are left out.
-        domain, level, dist
-            As in :meth:`mean`.
-
-        Returns
-        -------
-        pandas.DataFrame
-            One row per category (sorted), columns ``estimate, se, ci_low,
-            ci_high, n`` where ``n`` counts the respondents in the domain with
-            a non-missing answer.
-        """
-        labels = pd.Series(self._column(y, "y"))
-        codes, categories = pd.factorize(labels, sort=True)
-        mask = self._domain(domain) & (codes >= 0)
-        indicators = (codes[:, None] == np.arange(len(categories))[None, :]).astype(float)
-        masks = np.repeat(mask[:, None], len(categories), axis=1)
-        rows = self._estimates(indicators, masks, "mean", level, dist)
-        return pd.DataFrame([r.as_dict() for r in rows], index=pd.Index(categories, name=self._name(y, "y")))
-
-    def by(self, group: Column) -> DomainEstimator:
-        """Estimates in every domain defined by ``group`` (R ``svyby``).
-
-        Returns
-        -------
-        DomainEstimator
-            With :meth:`~DomainEstimator.mean`, :meth:`~DomainEstimator.total`
-            and :meth:`~DomainEstimator.proportion`.
-        """
-        return DomainEstimator(self, group)
-
-
-class DomainEstimator:
-    """Domain estimates for every category of a grouping variable (see :meth:`Design.by`)."""
-
-    def __init__(self, design: Design, group: Column) -> None:
-        self._design = design
-        self._name = Design._name(group, "group")
-        self._labels = design._labels(group, "group")
-        self._categories = pd.Index(pd.unique(pd.Series(self._labels))).sort_values()
-
-    def _table(self, y: Column, kind: Literal["mean", "total"], level: float, dist: Distribution) -> pd.DataFrame:
-        values = self._design._numeric(y)
-        masks = (self._labels[:, None] == self._categories.to_numpy()[None, :]) & ~np.isnan(values)[:, None]
-        columns = np.repeat(values[:, None], len(self._categories), axis=1)
-        rows = self._design._estimates(columns, masks, kind, level, dist)
-        return pd.DataFrame([r.as_dict() for r in rows], index=self._categories.rename(self._name))
-
-    def mean(self, y: Column, *, level: float = 0.95, dist: Distribution = "normal") -> pd.DataFrame:
-        """Domain means of ``y``: one row per group, columns ``estimate, se, ci_low, ci_high, n``."""
-        return self._table(y, "mean", level, dist)
-
-    def total(self, y: Column, *, level: float = 0.95, dist: Distribution = "normal") -> pd.DataFrame:
-        """Domain totals of ``y``: one row per group, columns ``estimate, se, ci_low, ci_high, n``."""
-        return self._table(y, "total", level, dist)
-
-    def proportion(self, y: Column, *, level: float = 0.95, dist: Distribution = "normal") -> pd.DataFrame:
-        """Proportions of each category of ``y`` within each group (MultiIndex group x category)."""
-        parts = {label: self._design.proportion(y, domain=self._labels == label, level=level, dist=dist)
-                 for label in self._categories}
-        return pd.concat(parts, names=[self._name])
+        values = self._numeric(y)[:, None]
+        mask = (self._domain(domain) & ~np.isnan(values[:, 0]))[:, None]
+        w = self._weights[:, None] * mask
+        size = w.sum(axis=0)
+        est = np.divide((w * np.where(mask, values, 0.0)).sum(axis=0), size, out=np.full(size.shape, np.nan),
+                        where=size > 0)
+        z = np.where(mask, w * (values - est) / np.where(size > 0, size, 1.0), 0.0)
+        se = np.sqrt(self.variance(z))
+        q = (stats.norm.ppf(0.5 + level / 2) if dist == "normal"
+             else stats.t.ppf(0.5 + level / 2, max(self._df, 1)))
+        n = int((mask[:, 0] & (self._weights > 0)).sum())
+        return Estimate(float(est[0]), float(se[0]), float(est[0] - q * se[0]), float(est[0] + q * se[0]), n)

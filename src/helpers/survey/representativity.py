@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.survey import weighting
+from helpers.survey.validation import cell_codes, check_weights
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def r_indicator(propensities: object, weights: object | None = None) -> tuple[fl
         ``(R, S(rho), rho_bar)``.
     """
     rho = np.asarray(propensities, dtype=float)
-    d = np.ones_like(rho) if weights is None else weighting._as_weights(weights)
+    d = np.ones_like(rho) if weights is None else check_weights(weights)
     size = d.sum()
     mean = np.sum(d * rho) / size
     s = np.sqrt(np.sum(d * (rho - mean) ** 2) / (size - 1))
@@ -108,7 +109,7 @@ def r_indicator(propensities: object, weights: object | None = None) -> tuple[fl
 
 
 def representativity(data: pd.DataFrame, respondent: str, covariates: Sequence[str],
-                     weights: object | None = None) -> Representativity:
+                     weights: object | None = None, *, propensities: object | None = None) -> Representativity:
     """R-indicator and partial R-indicators for a logistic response model.
 
     Parameters
@@ -123,6 +124,11 @@ def representativity(data: pd.DataFrame, respondent: str, covariates: Sequence[s
     weights
         Design weights (inclusion weights of the sample); the propensity
         model and all indicators are then design-weighted.
+    propensities
+        The fitted propensities of a response model on ``covariates`` already
+        fitted for these units (:attr:`helpers.survey.comparison.PropensityModel.propensities`,
+        say), so that one model serves every analysis; fitted here when
+        omitted.
 
     Returns
     -------
@@ -137,14 +143,19 @@ def representativity(data: pd.DataFrame, respondent: str, covariates: Sequence[s
     covariates = list(covariates)
     if not covariates:
         raise ValueError("representativity: expected at least one covariate")
-    frame = data[[respondent]].copy()
-    for variable in covariates:
-        frame[variable] = data[variable].astype("category")
-    d = np.ones(len(data)) if weights is None else weighting._as_weights(weights)
-    rho = weighting.response_propensities(frame, respondent, covariates, weights=d)
+    d = np.ones(len(data)) if weights is None else check_weights(weights)
+    if propensities is None:
+        frame = data[[respondent]].copy()
+        for variable in covariates:
+            frame[variable] = data[variable].astype("category")
+        rho = weighting.response_model(frame, respondent, covariates, weights=d).propensities
+    else:
+        rho = np.asarray(propensities, dtype=float)
+        if rho.shape != (len(data),):
+            raise ValueError(f"propensities: {rho.size} values for {len(data)} units; expected one per unit")
     r, s, mean = r_indicator(rho, d)
     size = d.sum()
-    codes = {v: weighting._cell_codes(data[v], len(data))[:2] for v in covariates}
+    codes = {v: cell_codes(data[v], len(data))[:2] for v in covariates}
     variable_rows, category_rows = [], []
     for variable in covariates:
         var_codes, labels = codes[variable]

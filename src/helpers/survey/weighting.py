@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -24,46 +25,10 @@ import pandas as pd
 import statsmodels.api as sm
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
+from helpers.survey.coding import dummy_code
+from helpers.survey.validation import cell_codes, check_weights
+
 CalibrationMethod = Literal["linear", "raking", "logit"]
-
-
-def _as_weights(weights: object, name: str = "weights") -> np.ndarray:
-    w = np.asarray(weights, dtype=float)
-    if w.ndim != 1:
-        raise ValueError(f"{name}: expected a one-dimensional array of weights, got shape {w.shape}")
-    bad = ~np.isfinite(w)
-    if bad.any():
-        raise ValueError(f"{name}: {int(bad.sum())} missing or infinite weight(s), first at position "
-                         f"{int(np.flatnonzero(bad)[0])}; expected finite values")
-    if (w < 0).any():
-        first = int(np.flatnonzero(w < 0)[0])
-        raise ValueError(f"{name}: {int((w < 0).sum())} negative weight(s), first at position {first} "
-                         f"({w[first]!r}); expected weights >= 0")
-    return w
-
-
-def _cell_codes(cells: pd.Series | pd.DataFrame, n: int) -> tuple[np.ndarray, list[object], str]:
-    """Integer codes, labels and a printable name for one or several categorical variables."""
-    if isinstance(cells, pd.DataFrame):
-        name = " x ".join(map(str, cells.columns))
-        frame = cells
-    else:
-        name = str(cells.name) if cells.name is not None else "cells"
-        frame = cells.to_frame(name)
-    if len(frame) != n:
-        raise ValueError(f"{name}: {len(frame)} values for {n} weights; expected one value per unit")
-    for column in frame.columns:
-        missing = frame[column].isna().to_numpy()
-        if missing.any():
-            raise ValueError(f"{column}: {int(missing.sum())} missing value(s), first at position "
-                             f"{int(np.flatnonzero(missing)[0])}; every unit needs a category")
-    if frame.shape[1] == 1:
-        codes, uniques = pd.factorize(frame.iloc[:, 0], sort=True)
-        labels = list(uniques)
-    else:
-        codes, uniques = pd.factorize(pd.MultiIndex.from_frame(frame), sort=True)
-        labels = list(uniques)
-    return np.asarray(codes), labels, name
 
 
 def _population_lookup(population: Mapping[object, float] | pd.Series, name: str) -> dict[object, float]:
@@ -107,11 +72,11 @@ def cell_adjustment(weights: object, respondent: object, cells: pd.Series | pd.D
         If a cell has no respondent (naming the variable and category), or
         weights are negative or missing.
     """
-    w = _as_weights(weights)
+    w = check_weights(weights)
     resp = np.asarray(respondent, dtype=bool)
     if resp.shape != w.shape:
         raise ValueError(f"respondent: {resp.size} values for {w.size} weights; expected one per unit")
-    codes, labels, name = _cell_codes(cells, w.size)
+    codes, labels, name = cell_codes(cells, w.size)
     total = np.bincount(codes, weights=w, minlength=len(labels))
     responding = np.bincount(codes, weights=w * resp, minlength=len(labels))
     empty = (responding <= 0) & (total > 0)
@@ -149,8 +114,8 @@ def poststratify(weights: object, cells: pd.Series | pd.DataFrame,
         If a sample category is absent from ``population``, or a population
         category with a positive count has no sample unit.
     """
-    w = _as_weights(weights)
-    codes, labels, name = _cell_codes(cells, w.size)
+    w = check_weights(weights)
+    codes, labels, name = cell_codes(cells, w.size)
     lookup = _population_lookup(population, name)
     unknown = [label for label in labels if label not in lookup]
     if unknown:
@@ -206,21 +171,43 @@ def rake(weights: object, margins: pd.DataFrame, targets: Mapping[str, Mapping[o
         If margin totals disagree, a category is absent from the sample or
         from the targets, or the algorithm does not converge.
     """
-    return _rake_steps(weights, margins, targets, tol=tol, max_iter=max_iter, r_epsilon=r_epsilon)[-1]
+    return rake_steps(weights, margins, targets, tol=tol, max_iter=max_iter, r_epsilon=r_epsilon)[-1]
 
 
-def _rake_steps(weights: object, margins: pd.DataFrame,
-                targets: Mapping[str, Mapping[object, float] | pd.Series], *, tol: float, max_iter: int,
-                r_epsilon: float | None) -> list[np.ndarray]:
-    """Raking; returns the weights after each margin's step in the last cycle (R keeps these for variances)."""
-    w = _as_weights(weights)
+def rake_steps(weights: object, margins: pd.DataFrame,
+               targets: Mapping[str, Mapping[object, float] | pd.Series], *, tol: float = 1e-10,
+               max_iter: int = 1000, r_epsilon: float | None = None) -> list[np.ndarray]:
+    """Raking, keeping the weights left by each margin's step in the last cycle.
+
+    The variance of a raked estimator projects its influence values on each
+    margin in turn with the weights of that margin's step (R ``rake`` keeps
+    them for ``svyrecvar``): :meth:`helpers.survey.estimation.Design.rake`
+    needs them, :func:`rake` only the last.
+
+    Parameters
+    ----------
+    weights, margins, targets, tol, max_iter, r_epsilon
+        As for :func:`rake`.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        One weight vector per margin, in the order of ``targets``; the last
+        is the raked weights.
+
+    Raises
+    ------
+    ValueError
+        As :func:`rake`.
+    """
+    w = check_weights(weights)
     if set(targets) != set(margins.columns):
         raise ValueError(f"rake: margin variables {list(margins.columns)} and targets {list(targets)} differ; "
                          f"expected the same names")
     prepared = []
     sizes = {}
     for variable, population in targets.items():
-        codes, labels, name = _cell_codes(margins[variable], w.size)
+        codes, labels, name = cell_codes(margins[variable], w.size)
         lookup = _population_lookup(population, name)
         unknown = [label for label in labels if label not in lookup]
         if unknown:
@@ -237,7 +224,7 @@ def _rake_steps(weights: object, margins: pd.DataFrame,
     size = np.array(list(sizes.values()))
     if np.ptp(size) > 1e-6 * size.max():
         raise ValueError(f"rake: margins add up to different population sizes {sizes}; expected equal totals")
-    crossed = _cell_codes(margins[list(targets)], w.size)[0] if r_epsilon is not None else None
+    crossed = cell_codes(margins[list(targets)], w.size)[0] if r_epsilon is not None else None
     if r_epsilon is not None and r_epsilon < 1:
         r_epsilon = r_epsilon * w.sum()
     table = None if crossed is None else np.bincount(crossed, weights=w)
@@ -329,7 +316,7 @@ def calibrate(model: pd.DataFrame | np.ndarray, weights: object,
         If the totals do not match the columns, or no solution is found
         (for instance bounds too tight).
     """
-    w = _as_weights(weights)
+    w = check_weights(weights)
     x, target, names = _model_and_totals(model, totals, w.size)
     f, df = _calibration_function(method, bounds)
     lam = np.zeros(x.shape[1])
@@ -427,7 +414,7 @@ def calibration_matrix(data: pd.DataFrame, margins: Mapping[str, Mapping[object,
     totals: dict[str, float] = {}
     size = None
     for variable, population in margins.items():
-        codes, labels, name = _cell_codes(data[variable], len(data))
+        codes, labels, name = cell_codes(data[variable], len(data))
         lookup = _population_lookup(population, name)
         unknown = [label for label in labels if label not in lookup]
         if unknown:
@@ -444,19 +431,39 @@ def calibration_matrix(data: pd.DataFrame, margins: Mapping[str, Mapping[object,
         elif abs(margin_size - size) > 1e-6 * size:
             raise ValueError(f"{name}: margin adds up to {margin_size:g} but the first margin to {size:g}; "
                              f"expected equal population sizes")
-        for k, label in enumerate(labels[1:], start=1):
-            key = f"{variable}[{label}]"
-            columns[key] = (codes == k).astype(float)
-            totals[key] = lookup[label]
+        indicators = dummy_code(data[variable], name=variable)
+        columns.update({key: indicators[key].to_numpy() for key in indicators.columns})
+        totals.update({f"{variable}[{label}]": lookup[label] for label in labels[1:]})
     for variable, total in (numeric or {}).items():
         columns[variable] = data[variable].to_numpy(dtype=float)
         totals[variable] = float(total)
     return pd.DataFrame(columns, index=data.index), pd.Series(totals)
 
 
-def response_propensities(data: pd.DataFrame, respondent: str, covariates: Sequence[str],
-                          weights: object | None = None) -> np.ndarray:
-    """Response propensities from a logistic regression on frame variables.
+@dataclass(frozen=True)
+class ResponseModel:
+    """A fitted logistic regression of response on frame variables.
+
+    Attributes
+    ----------
+    propensities
+        Fitted response propensity of every unit.
+    coefficients
+        Log-odds coefficients: ``"(Intercept)"``, numeric covariates by name,
+        ``"variable[level]"`` for each level but the first (sorted) one.
+    covariance
+        Model-based covariance matrix of the coefficients (inverse
+        information; with weights, of the weighted pseudo-likelihood).
+    """
+
+    propensities: np.ndarray
+    coefficients: pd.Series
+    covariance: pd.DataFrame
+
+
+def response_model(data: pd.DataFrame, respondent: str, covariates: Sequence[str],
+                   weights: object | None = None) -> ResponseModel:
+    """Logistic regression of response on frame variables: the response propensities.
 
     Parameters
     ----------
@@ -465,15 +472,15 @@ def response_propensities(data: pd.DataFrame, respondent: str, covariates: Seque
     respondent
         Column of booleans (or 0/1), True for respondents.
     covariates
-        Frame variables; non-numeric columns are dummy-coded (first category
-        dropped), numeric columns enter linearly.
+        Frame variables; non-numeric (and boolean) columns are dummy-coded
+        with their first sorted level as reference, numeric columns enter
+        linearly.
     weights
         Design weights; when given the likelihood is design-weighted.
 
     Returns
     -------
-    numpy.ndarray
-        Fitted propensity of every unit.
+    ResponseModel
 
     Raises
     ------
@@ -484,8 +491,9 @@ def response_propensities(data: pd.DataFrame, respondent: str, covariates: Seque
     y = data[respondent]
     if y.isna().any() or not set(pd.unique(y.astype(float))) <= {0.0, 1.0}:
         raise ValueError(f"{respondent}: expected a complete 0/1 or boolean response indicator")
-    x = _design_matrix(data, covariates)
-    w = np.ones(len(data)) if weights is None else _as_weights(weights)
+    matrix = _design_matrix(data, covariates)
+    x = matrix.to_numpy()
+    w = np.ones(len(data)) if weights is None else check_weights(weights)
     # Rescaling to mean 1 leaves the estimates unchanged and keeps IRLS well conditioned.
     w = w * (w.size / w.sum())
     # Units with the same covariates share a propensity, and the likelihood of the units equals that of their
@@ -502,23 +510,23 @@ def response_propensities(data: pd.DataFrame, respondent: str, covariates: Seque
         warnings.simplefilter("ignore", PerfectSeparationWarning)
         fit = sm.GLM(share[weighed], patterns[weighed], family=sm.families.Binomial(),
                      var_weights=count[weighed]).fit()
-    return np.asarray(fit.predict(patterns))[pattern]
+    names = list(matrix.columns)
+    return ResponseModel(np.asarray(fit.predict(patterns))[pattern], pd.Series(np.asarray(fit.params), index=names),
+                         pd.DataFrame(np.asarray(fit.cov_params()), index=names, columns=names))
 
 
-def _design_matrix(data: pd.DataFrame, covariates: Sequence[str]) -> np.ndarray:
-    parts = [np.ones((len(data), 1))]
+def _design_matrix(data: pd.DataFrame, covariates: Sequence[str]) -> pd.DataFrame:
+    parts = [pd.Series(1.0, index=data.index, name="(Intercept)")]
     for variable in covariates:
         column = data[variable]
         if column.isna().any():
             raise ValueError(f"{variable}: {int(column.isna().sum())} missing value(s); response models need "
                              f"complete frame variables")
         if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-            parts.append(column.to_numpy(dtype=float)[:, None])
+            parts.append(column.astype(float).rename(variable))
         else:
-            codes, _ = pd.factorize(column, sort=True)
-            k = codes.max() + 1
-            parts.append((codes[:, None] == np.arange(1, k)[None, :]).astype(float))
-    return np.hstack(parts)
+            parts.append(dummy_code(column, name=variable))
+    return pd.concat(parts, axis=1)
 
 
 def propensity_weights(weights: object, propensities: object, respondent: object, *,
@@ -530,7 +538,7 @@ def propensity_weights(weights: object, propensities: object, respondent: object
     weights
         Design weights of all eligible sampled units.
     propensities
-        Estimated response propensities (see :func:`response_propensities`).
+        Estimated response propensities (see :func:`response_model`).
     respondent
         Boolean array, True for respondents.
     classes
@@ -544,7 +552,7 @@ def propensity_weights(weights: object, propensities: object, respondent: object
         Adjusted weights (``w / propensity`` or class-adjusted) for
         respondents, 0 for non-respondents.
     """
-    w = _as_weights(weights)
+    w = check_weights(weights)
     rho = np.asarray(propensities, dtype=float)
     resp = np.asarray(respondent, dtype=bool)
     if rho.shape != w.shape or resp.shape != w.shape:
@@ -584,7 +592,7 @@ def trim_weights(weights: object, upper: float, *, max_iter: int = 100) -> np.nd
         If the cap times the number of units with a positive weight is below
         the total (no feasible solution).
     """
-    w = _as_weights(weights).copy()
+    w = check_weights(weights).copy()
     total = w.sum()
     positive = w > 0
     if upper * positive.sum() < total:
@@ -606,14 +614,14 @@ def kish_deff(weights: object) -> float:
     The CV uses the population (divide-by-n) variance of the weights of the
     units with a positive weight.
     """
-    w = _as_weights(weights)
+    w = check_weights(weights)
     w = w[w > 0]
     return float(w.size * np.sum(w**2) / np.sum(w) ** 2)
 
 
 def effective_sample_size(weights: object) -> float:
     """Kish effective number of respondents, ``sum(w)^2 / sum(w^2)``."""
-    w = _as_weights(weights)
+    w = check_weights(weights)
     return float(np.sum(w) ** 2 / np.sum(w**2))
 
 
@@ -622,7 +630,7 @@ def weight_summary(weights: object) -> pd.Series:
 
     Units with a zero weight (non-respondents) are left out.
     """
-    w = _as_weights(weights)
+    w = check_weights(weights)
     w = w[w > 0]
     q1, median, q3 = np.quantile(w, [0.25, 0.5, 0.75])
     return pd.Series({
