@@ -1,4 +1,4 @@
-"""Models for few events: survey-weighted and Firth logistic regression, bootstrap, imputation, power."""
+"""Models for few events: survey-weighted and Firth logit, Fisher, bootstrap, imputation, power, E-values."""
 
 from importlib import import_module
 

@@ -1,4 +1,4 @@
-"""What the step notebooks call: auxiliary variables, the wave's weighting, indicators, year-on-year."""
+"""What the step notebooks call: set-up, auxiliary variables, weighting, indicators, sensitivity, leadership, trend."""
 
 from importlib import import_module
 

@@ -1,5 +1,7 @@
 """Survey statistics: designs and estimation, weights, AAPOR rates, representativity, comparisons, sensitivity.
 
+With the dummy coding and the input validators the statistics share.
+
 Pure functions of arrays and data frames: nothing here reads a file, a wave configuration or the codebook.
 """
 
