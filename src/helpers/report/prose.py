@@ -32,21 +32,30 @@ SUFFIX = ".md.j2"
 SOFT_BREAK = re.compile(r"(?<=[^\n])\n(?=[^\n])")
 
 
+def _defined(*values: Any) -> None:
+    for value in values:
+        if isinstance(value, jinja2.Undefined):
+            str(value)  # a strict undefined value raises the UndefinedError that names it
+
+
 def _in_language(format_value):
     """A filter writing a value in the template's language with a function of ``(value, lang, ...)``."""
     @jinja2.pass_context
     def filter_(context, value, *args):
+        _defined(value)
         return format_value(value, context["lang"], *args)
     return filter_
 
 
 @jinja2.pass_context
 def _interval(context, low: float, high: float, kind: str = "percent") -> str:
+    _defined(low, high)
     return formatting.interval(low, high, context["lang"], context["level"], kind)
 
 
 @jinja2.pass_context
 def _bracket(context, low: float | None, high: float | None, kind: str = "percent") -> str:
+    _defined(low, high)
     return formatting.bracket(low, high, context["lang"], kind)
 
 
