@@ -49,7 +49,7 @@ import papermill
 from helpers import paths
 from helpers.demo import generator as demo
 from helpers.run import pipeline
-from helpers.report import texts as report
+from helpers import report
 from helpers.demo import simulation as validation
 from helpers.steps.adjustment import build_weighting
 from helpers.inputs.codebook import load_codebook

@@ -1,17 +1,22 @@
-"""The report: numbers as text, small cells, caveats, rendering offline, the index and the year-on-year helpers."""
+"""The report: numbers as text, prose templates, small cells, caveats, rendering offline and to PDF, the index and
+the year-on-year helpers."""
 
 from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import jinja2
 import pytest
 
-from helpers.report import texts as report
+from helpers import report
 from helpers.steps import trend
 from helpers.errors import InputError
 
@@ -50,6 +55,54 @@ def test_intervals_and_dates():
         report.long_date("16/11/2012")
     with pytest.raises(ValueError, match="report language 'de'"):
         report.percent(0.1, "de")
+
+
+# --- prose templates ------------------------------------------------------------------------------------------
+
+def template_blocks(lang: str) -> dict[str, list[str]]:
+    env = report.prose.environment()
+    return {name: sorted(env.get_template(f"{lang}/{name}.md.j2").blocks) for name in report.section_names(lang)}
+
+
+def test_every_section_has_the_same_parts_in_both_languages():
+    assert template_blocks("fr") == template_blocks("en")
+    assert {"population", "leadership", "trend", "provenance"} <= set(report.section_names("fr"))
+
+
+def test_a_section_is_rendered_with_the_formats_of_its_language():
+    context = {"year": 2013, "previous": 2012, "level": 0.9, "threshold": 5, "trend": {"repeat_respondents": 1234}}
+    french = report.render_section("trend", context, "fr", "comparison")
+    assert french.startswith("Les estimations pondérées de 2013 sont comparées à celles de 2012. **1\u202f234** ")
+    assert "\n" not in french, "the lines of a paragraph are joined"
+    english = report.render_section("trend", context, "en", "paired")
+    assert english.startswith("### What the authorities that answered both waves changed\n\nAmong ")
+    assert english.endswith("†: fewer than 5 changes, difference unreliable.")
+    rates = {"bias": {"rates": {"RR2": {"rate": 0.248, "wilson_low": 0.21, "wilson_high": 0.287}}}, "level": 0.9}
+    assert "**24,8\u00a0%** (IC à 90\u00a0% [21,0\u00a0%\u00a0; 28,7\u00a0%])." in report.render_section(
+        "response", rates, "fr", "rates")
+    with pytest.raises(jinja2.UndefinedError, match="repeat_respondents"):
+        report.render_section("trend", {**context, "trend": {}}, "en", "comparison")
+    with pytest.raises(ValueError, match="report language 'de'"):
+        report.render_section("trend", context, "de")
+
+
+def test_runner_modules_import_no_plotting_library():
+    code = ("import sys; import helpers.report.render, helpers.report.pdf, helpers.report.index; "
+            "from helpers import report; report.render_wave, report.write_index, report.LANGUAGES; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib', 'seaborn', 'IPython'}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_api_names_each_public_function_of_the_report_modules():
+    import importlib
+    import inspect
+    for module_name, names in report._API.items():
+        module = importlib.import_module(f"helpers.report.{module_name}")
+        defined = {name for name, value in vars(module).items() if not name.startswith("_")
+                   and (inspect.isfunction(value) or inspect.isclass(value)) and value.__module__ == module.__name__}
+        assert defined <= set(names), f"{module_name}: {sorted(defined - set(names))} missing from __all__"
+        assert all(getattr(report, name) is getattr(module, name) for name in names)
 
 
 # --- small cells -----------------------------------------------------------------------------------------------
@@ -300,7 +353,34 @@ def test_report_renders_every_section(wave_reports, results):
 
 
 def test_pdf_is_printed_where_chromium_is(wave_reports):
-    assert (wave_reports / "report.pdf").is_file() == (report.find_chromium() is not None)
+    if report.find_chromium() is None:
+        pytest.skip("Chromium is not installed (make pdf-deps): the run writes no PDF")
+    assert (wave_reports / "report.pdf").read_bytes().startswith(b"%PDF-")
+
+
+@pytest.fixture
+def chromium(tmp_path, monkeypatch) -> Path:
+    """A scratch folder under ``tmp_path`` for Chromium, so that its processes are told from other runs'."""
+    if report.find_chromium() is None:
+        pytest.skip("Chromium is not installed (make pdf-deps)")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    return tmp_path
+
+
+def test_printing_leaves_no_chromium_process(chromium):
+    page = chromium / "page.html"
+    page.write_text("<!DOCTYPE html><html><body><p>Page</p></body></html>", encoding="utf-8")
+    assert report.print_pdf(page, chromium / "page.pdf", "2012-11-16")
+    assert (chromium / "page.pdf").read_bytes().startswith(b"%PDF-")
+    assert report.processes_naming(chromium) == []
+
+
+def test_a_print_that_times_out_leaves_no_chromium_process(chromium):
+    page = chromium / "page.html"
+    page.write_text("<!DOCTYPE html><html><body><script>while (true) {}</script></body></html>", encoding="utf-8")
+    with pytest.raises(report.PrintFailed, match="within 3 s"):
+        report.print_pdf(page, chromium / "page.pdf", "2012-11-16", timeout=3)
+    assert report.processes_naming(chromium) == []
 
 
 def test_index_of_the_run_lists_the_wave(demo_run_2012):

@@ -1,7 +1,7 @@
 """The results file: the numbers the report states, written by the analysis steps.
 
 Each step writes its own section of ``results.json``; the report reads them
-and never retypes a number.
+(checked by :func:`load_results`) and never retypes a number.
 """
 
 from __future__ import annotations
@@ -9,13 +9,17 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from helpers.errors import InputError
+
 RESULTS_NAME = "results.json"
+REPORT_SECTIONS = ("cleaning", "response_bias")
 
 
 def to_plain(value: Any) -> Any:
@@ -43,6 +47,35 @@ def read_results(folder: Path) -> dict[str, Any]:
     """Every section written so far (an empty dict before the first step)."""
     path = Path(folder) / RESULTS_NAME
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def load_results(folder: Path) -> dict[str, Any]:
+    """The wave's ``results.json``, checked to hold the sections the report needs (``REPORT_SECTIONS``).
+
+    Raises
+    ------
+    InputError
+        If the file is missing, not JSON, or lacks the ``cleaning`` or ``response_bias`` section.
+    """
+    path = Path(folder) / RESULTS_NAME
+    if not path.is_file():
+        raise InputError(path, "not found: run the analysis steps before the report")
+    try:
+        results = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise InputError(path, f"not valid JSON: {error}", row=error.lineno) from error
+    missing = [section for section in REPORT_SECTIONS if section not in results]
+    if missing:
+        raise InputError(path, f"missing section(s) {missing}: run the earlier steps first")
+    return results
+
+
+def lookup(results: Mapping[str, Any], path: str) -> Any:
+    """The value at a ``/``-separated path of the results (``response_bias/rates/RR2/rate``)."""
+    value: Any = results
+    for key in path.split("/"):
+        value = value[key]
+    return value
 
 
 def write_section(folder: Path, section: str, payload: dict[str, Any]) -> Path:

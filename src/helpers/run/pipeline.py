@@ -29,7 +29,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 
 from helpers import paths
-from helpers.report import texts as report
+from helpers import report
 from helpers.run.waves import load_wave
 
 LOG = logging.getLogger("helpers.run.pipeline")
