@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.demo import generator as demo
+from helpers import demo
+from helpers.vocabulary import TIERS
 from helpers.models import logit as models
 from helpers.survey import weighting
 from helpers.survey.estimation import Design
@@ -25,7 +26,7 @@ def analysis_frame():
     scope = ((frame["invitation"] != "ineligible") & (units["projects_underway"] == 1)
              & frame["population"].notna()).to_numpy()
     data = pd.DataFrame({"savings": units["savings"].astype(float), "elected": units["driver__elected"].astype(float),
-                         "type_group": frame["type"].map(demo.TYPE_GROUPS),
+                         "type_group": frame["type"].map(TIERS),
                          "log_population": np.log(frame["population"].astype(float))})
     x = models.model_matrix(data, ["elected", "type_group", "log_population"],
                             reference={"type_group": wave.truth["census_odds_ratio"]["type_group_reference"]})
