@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from helpers import demo
-from helpers.vocabulary import TIERS
+from helpers.frame.reader import FRAME_COLUMNS
 from helpers.inputs.codebook import load_codebook
-from helpers.frame.reader import FRAME_COLUMNS, UNIT_TYPES
 from helpers.paths import DEMO_TRUTH_DIR, raw_dir
+from helpers.vocabulary import POLITICAL_GROUPS, TIERS, UNIT_TYPES
 
 # Unweighted shares among 2012 complete respondents may differ from the published figures
 # by this much (calibration hits them to within one respondent; rounding and the
@@ -84,7 +84,7 @@ def test_frame_columns_and_vocabularies(wave):
     assert tuple(frame.columns) == FRAME_COLUMNS
     assert frame["unit_id"].str.fullmatch(r"\d{9}").all() and frame["unit_id"].is_unique
     assert set(frame["type"]) == set(UNIT_TYPES)
-    assert set(frame["political_group"]) <= {"left", "right", "centre", "other", "unknown"}
+    assert set(frame["political_group"]) <= set(POLITICAL_GROUPS)
     assert set(frame["invitation"]) == {"invited", "bounced", "declined", "ineligible"}
     assert frame["prefecture"].isin(["0", "1"]).all()
     assert ((frame["nuance"] == "") == (frame["political_group"] == "unknown")).all()
@@ -354,7 +354,7 @@ def test_census_odds_ratio(wave):
                            "log_population": np.log(frame.loc[keep, "population"].astype(float))})
     groups = frame.loc[keep, "type"].map(TIERS)
     for group in ("intercommunal", "commune"):
-        design[f"type_group[{group}]"] = (groups == group).astype(float)
+        design[f"tier[{group}]"] = (groups == group).astype(float)
     fit = sm.Logit(units.loc[keep, "savings"].astype(float), sm.add_constant(design)).fit(disp=0)
     assert census["n"] == keep.sum()
     assert census["odds_ratio"] == pytest.approx(np.exp(fit.params["elected"]), rel=1e-5)

@@ -261,6 +261,7 @@ def _render_row(sub: _Submission, response_id: int, answers: dict, codebook: Cod
 
 
 def export_bytes(export: pd.DataFrame, year: int) -> bytes:
+    """The export file's bytes: ``;``, the year's line ending and encoding (:data:`LINE_ENDINGS`, :data:`ENCODINGS`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator=LINE_ENDINGS[year])
     writer.writerow(export.columns)
@@ -269,8 +270,34 @@ def export_bytes(export: pd.DataFrame, year: int) -> bytes:
 
 
 def build_export(seed: int, year: int, frame: pd.DataFrame, outcome: np.ndarray, truth: pd.DataFrame,
-                  missing: dict[str, np.ndarray], codebook: Codebook) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """The export rows, the reported answers of each row, and the planted messy rows."""
+                 missing: dict[str, np.ndarray], codebook: Codebook) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """The raw export of a wave: one row per submission, as the survey tool writes it.
+
+    Parameters
+    ----------
+    seed, year
+        The wave (stream 6 of the year).
+    frame
+        The frame, with ``invitation``.
+    outcome
+        Response outcome per unit (:func:`helpers.demo.response.draw_response`).
+    truth
+        True codes per unit (:func:`helpers.demo.population.true_codes`).
+    missing
+        Item non-response per unit (:func:`helpers.demo.response.item_missing`).
+    codebook
+        The codebook the export is written from.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The export: every cell a string.
+    pandas.DataFrame
+        The codes each row reports (routing, item non-response and break-off
+        applied), indexed by response id, with the row's frame unit, status and tag.
+    dict
+        The planted messy rows: duplicates, tests, out-of-frame, blank and malformed identifiers.
+    """
     rng = stream(seed, 6, year)
     questions = list(codebook.questions.values())
     subs, planted = _plan_submissions(rng, year, frame, outcome, len(questions))

@@ -21,10 +21,7 @@ import pandas as pd
 
 from helpers.demo.model import DEFAULT_SEED, stream
 from helpers.frame.reader import FRAME_COLUMNS, read_frame, sort_units
-
-POLITICAL_GROUPS = {"SOC": "left", "DVG": "left", "COM": "left", "PRG": "left", "VEC": "left",
-                    "RDG": "left", "UMP": "right", "DVD": "right", "NC": "centre", "MODEM": "centre",
-                    "DIV": "other", "REG": "other", "": "unknown"}
+from helpers.vocabulary import political_group
 
 # --- frame structure (public facts, 2012) --------------------------------------------
 # (insee code, name, approximate population in thousands: only its rank is used)
@@ -92,17 +89,18 @@ POPULATION_KNOTS = {
 }
 METROPOLE = ("Métropole Nice Côte d'Azur", "93", 530_016, "UMP")
 MAMOUDZOU = ("97611", "Mamoudzou")
-# Nuance counts by type (Répertoire national des élus, October 2012); "" = not found.
+# Nuance counts by type (Répertoire national des élus, October 2012); "" = not found. Codes are the
+# register's, grouped by helpers.vocabulary (M-NC: Nouveau Centre, on the right; MODM: MoDem, centre).
 NUANCES = {
     "region": {"SOC": 17, "DVG": 5, "UMP": 2, "": 3},
-    "departement": {"SOC": 43, "UMP": 27, "DVD": 7, "DVG": 6, "NC": 3, "RDG": 2, "PRG": 2,
-                    "DIV": 1, "MODEM": 1, "": 9},
-    "communaute_urbaine": {"SOC": 12, "UMP": 2, "NC": 1},
-    "communaute_agglomeration": {"SOC": 74, "UMP": 58, "DVD": 17, "DVG": 12, "COM": 10, "NC": 6,
-                                 "DIV": 5, "PRG": 3, "MODEM": 2, "VEC": 1, "REG": 1, "RDG": 1, "": 12},
-    "commune_50k": {"SOC": 54, "UMP": 34, "COM": 9, "DVG": 6, "DVD": 4, "NC": 2, "PRG": 2,
-                    "VEC": 1, "MODEM": 1, "": 10},
-    "prefecture_small": {"SOC": 18, "UMP": 14, "DVD": 4, "DVG": 3, "COM": 2, "NC": 1, "PRG": 1, "": 2},
+    "departement": {"SOC": 43, "UMP": 27, "DVD": 7, "DVG": 6, "M-NC": 3, "RDG": 2, "PRG": 2,
+                    "DIV": 1, "MODM": 1, "": 9},
+    "communaute_urbaine": {"SOC": 12, "UMP": 2, "M-NC": 1},
+    "communaute_agglomeration": {"SOC": 74, "UMP": 58, "DVD": 17, "DVG": 12, "COM": 10, "M-NC": 6,
+                                 "DIV": 5, "PRG": 3, "MODM": 2, "VEC": 1, "REG": 1, "RDG": 1, "": 12},
+    "commune_50k": {"SOC": 54, "UMP": 34, "COM": 9, "DVG": 6, "DVD": 4, "M-NC": 2, "PRG": 2,
+                    "VEC": 1, "MODM": 1, "": 10},
+    "prefecture_small": {"SOC": 18, "UMP": 14, "DVD": 4, "DVG": 3, "COM": 2, "M-NC": 1, "PRG": 1, "": 2},
 }
 
 # --- synthetic vocabularies -----------------------------------------------------------
@@ -152,7 +150,21 @@ def _pinned_populations(rng: np.random.Generator, n: int, low: int, median: int,
 
 
 def luhn_id(rng: np.random.Generator, prefix: str, used: set[str]) -> str:
-    """A 9-digit SIREN-like identifier with a valid Luhn check digit, unique in ``used``."""
+    """A 9-digit SIREN-like identifier with a valid Luhn check digit, unique in ``used``.
+
+    Parameters
+    ----------
+    rng
+        The stream to draw the digits from.
+    prefix
+        The identifier's first digits (2 for collectivités, as real SIRENs).
+    used
+        Identifiers already taken; the new one is added to it.
+
+    Returns
+    -------
+    str
+    """
     while True:
         body = prefix + "".join(rng.choice(list("0123456789"), 8 - len(prefix)))
         total = 0
@@ -184,7 +196,18 @@ def _place_names(rng: np.random.Generator, n: int) -> list[str]:
 
 
 def french_of(name: str) -> str:
-    """French "de" before a name: "de Lyon", "d'Évreux", "du Plessis", "des Sables"."""
+    """The name after the French "de": "de Lyon", "d'Évreux", "du Plessis", "des Sables".
+
+    Parameters
+    ----------
+    name
+        A place name.
+
+    Returns
+    -------
+    str
+        ``name`` with its contracted or elided article.
+    """
     for article, contracted in (("Le ", "du "), ("Les ", "des ")):
         if name.startswith(article):
             return contracted + name[len(article):]
@@ -344,19 +367,19 @@ def synthetic_frame(seed: int = DEFAULT_SEED) -> pd.DataFrame:
             + _grouping_rows(rng, used, deps, places) + _commune_rows(rng, used, deps, places))
     frame = pd.DataFrame(rows)
     frame["population"] = frame["population"].astype("Int64")
-    frame["political_group"] = frame["nuance"].map(POLITICAL_GROUPS)
+    frame["political_group"] = frame["nuance"].map(political_group)
     return sort_units(frame)
 
 
 def read_frame_csv(path: str | Path) -> pd.DataFrame:
-    """Read a frame in the frame format (e.g. built from the official files) for the generator.
+    """Read a frame in the frame format (e.g. built from the official files) to generate a wave over.
 
     Parameters
     ----------
     path
         A frame file, validated by :func:`helpers.frame.reader.read_frame`;
-        ``invitation`` may be absent or blank, in which case the generator
-        draws it.
+        ``invitation`` may be absent or blank, in which case
+        :func:`helpers.demo.wave.generate_wave` draws it.
 
     Returns
     -------

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.frame.reader import UNIT_TYPES
+from helpers.vocabulary import UNIT_TYPES
 
 DEFAULT_SEED = 20121203  # 3 December 2012, the day the first barometer was presented in Lyon
 YEARS = (2012, 2013)

@@ -21,7 +21,19 @@ from helpers.inputs.codebook import Question, asked, value_columns
 
 
 def log_population(frame: pd.DataFrame) -> np.ndarray:
-    """log(population / 100,000); a unit without population takes its type's median."""
+    """Log population of each unit, centred: ``log(population / POP_CENTRE)``.
+
+    Parameters
+    ----------
+    frame
+        A frame with ``type``, ``prefecture`` and ``population``.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per row; a unit without population takes the median of its
+        type and préfecture status (of the frame if that is empty too).
+    """
     pop = frame["population"].astype("Float64")
     filled = pop.fillna(pop.groupby([frame["type"], frame["prefecture"]]).transform("median"))
     filled = filled.fillna(pop.median())
@@ -38,7 +50,19 @@ def _calibrate(score: np.ndarray, mask: np.ndarray, share: float) -> float:
 
 @dataclass
 class Population:
-    """Latent state of the frame units for one year."""
+    """Latent state of the frame units for one year.
+
+    Attributes
+    ----------
+    maturity
+        Latent e-maturity ``m`` per unit.
+    log_pop
+        :func:`log_population` per unit.
+    noise
+        Logistic answer noise per latent item (:func:`noise_names`).
+    applicable
+        Per ordinal question, whether the service concerns the unit.
+    """
 
     maturity: np.ndarray
     log_pop: np.ndarray
@@ -47,6 +71,21 @@ class Population:
 
 
 def draw_population(seed: int, frame: pd.DataFrame, names: list[str]) -> Population:
+    """The 2012 latent population of ``frame``: maturity, answer noise and which services concern each unit.
+
+    Parameters
+    ----------
+    seed
+        The wave's seed (stream 2).
+    frame
+        The frame, sorted by :func:`helpers.frame.reader.sort_units`.
+    names
+        The latent items to draw noise for (:func:`noise_names`).
+
+    Returns
+    -------
+    Population
+    """
     rng = stream(seed, 2)
     n = len(frame)
     log_pop = log_population(frame)
@@ -63,7 +102,19 @@ def draw_population(seed: int, frame: pd.DataFrame, names: list[str]) -> Populat
 
 
 def advance_population(seed: int, pop: Population) -> Population:
-    """The same units a year on: higher maturity, mostly the same answer noise."""
+    """The same units a year on: higher maturity, mostly the same answer noise (:data:`DRIFT_2013`).
+
+    Parameters
+    ----------
+    seed
+        The wave's seed (stream 5).
+    pop
+        The 2012 population.
+
+    Returns
+    -------
+    Population
+    """
     rng = stream(seed, 5)
     n = len(pop.maturity)
     maturity = (pop.maturity + DRIFT_2013["maturity_shift"]
@@ -76,6 +127,7 @@ def advance_population(seed: int, pop: Population) -> Population:
 
 
 def noise_names() -> list[str]:
+    """The latent items that carry answer noise: closed items, options of multiple choices, numbers, comments."""
     return ([*TARGETS, *[f"driver__{c}" for c in DRIVER_TARGETS],
              *[f"payment_services__{c}" for c in PAYMENT_TARGETS],
              *[f"main_aim__{c}" for c, *_ in MAIN_AIM_STEPS], *ORDINAL_TARGETS,
@@ -83,7 +135,20 @@ def noise_names() -> list[str]:
 
 
 def latent_scores(frame: pd.DataFrame, pop: Population) -> dict[str, np.ndarray]:
-    """Latent answer scores (without intercepts) for every closed item."""
+    """Latent answer scores (without intercepts) for every closed item.
+
+    Parameters
+    ----------
+    frame
+        The frame, with ``political_group``.
+    pop
+        The latent population.
+
+    Returns
+    -------
+    dict
+        Item (question, or ``<question>__<option>``) -> score per unit.
+    """
     m, noise = pop.maturity, pop.noise
     scores = {qid: slope * m + noise[qid] for qid, (_, slope) in TARGETS.items() if slope is not None}
     for code, (_, slope) in DRIVER_TARGETS.items():
@@ -101,7 +166,25 @@ def latent_scores(frame: pd.DataFrame, pop: Population) -> dict[str, np.ndarray]
 
 def calibrate_cutoffs(scores: dict[str, np.ndarray], pop: Population, calib: np.ndarray,
                        missing: dict[str, np.ndarray]) -> dict:
-    """Intercepts (cut-offs) giving the target shares among the calibration respondents' valid answers."""
+    """Cut-offs giving the target shares (:data:`TARGETS` and others) among the calibration respondents.
+
+    Parameters
+    ----------
+    scores
+        :func:`latent_scores`.
+    pop
+        The latent population.
+    calib
+        The calibration respondents (the 2012 complete respondents).
+    missing
+        Item non-response (:func:`helpers.demo.response.item_missing`): shares are of valid answers.
+
+    Returns
+    -------
+    dict
+        Item -> cut-off; a pair (partially, fully) for ordinal questions. Savings are apart
+        (:func:`savings_cutoff`).
+    """
     def valid(qid: str) -> np.ndarray:
         return calib & (missing[qid] == 0)
 
@@ -132,7 +215,21 @@ def _savings_score(pop: Population, elected: np.ndarray) -> np.ndarray:
 
 def savings_cutoff(frame: pd.DataFrame, pop: Population, cutoffs: dict, calib: np.ndarray,
                     missing: dict[str, np.ndarray]) -> float:
-    """Savings cut-off: target share among calibration respondents asked (projects under way)."""
+    """The savings cut-off: the target share among the calibration respondents asked (projects under way).
+
+    Parameters
+    ----------
+    frame, pop
+        The frame and its latent population.
+    cutoffs
+        :func:`calibrate_cutoffs`.
+    calib, missing
+        As for :func:`calibrate_cutoffs`.
+
+    Returns
+    -------
+    float
+    """
     answers = true_codes(frame, pop, {**cutoffs, "savings": 0.0})
     asked = (calib & (answers["projects_underway"].to_numpy() == 1) & (missing["projects_underway"] == 0)
              & (missing["savings"] == 0))
@@ -140,7 +237,24 @@ def savings_cutoff(frame: pd.DataFrame, pop: Population, cutoffs: dict, calib: n
 
 
 def true_codes(frame: pd.DataFrame, pop: Population, cut: dict) -> pd.DataFrame:
-    """True codes of every unit (NOT_APPLICABLE where a service does not concern it)."""
+    """True codes of every unit, before routing.
+
+    Parameters
+    ----------
+    frame, pop
+        The frame and its latent population.
+    cut
+        The cut-offs, savings included.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``frame``; one column per answer value (see
+        :func:`helpers.inputs.codebook.value_columns`) but free text; codes of
+        the codebook, ``NOT_APPLICABLE`` where a service does not concern the
+        unit, ``NOT_ASKED`` for the online-payment detail where payment is not
+        dematerialised.
+    """
     scores = latent_scores(frame, pop)
     answers = {qid: (scores[qid] > cut[qid]).astype(int)
                for qid, (_, slope) in TARGETS.items() if slope is not None}

@@ -16,7 +16,22 @@ from helpers.inputs.codebook import Question
 
 
 def draw_invitations(rng: np.random.Generator, frame: pd.DataFrame, ineligible: np.ndarray) -> np.ndarray:
-    """Fieldwork outcome of the e-mail invitation; ``ineligible`` rows (merged CAs) stay so every wave."""
+    """Fieldwork outcome of the e-mail invitation (:data:`INVITATION_RATES`).
+
+    Parameters
+    ----------
+    rng
+        The stream of the wave's invitations.
+    frame
+        The frame.
+    ineligible
+        Rows of :func:`merged_units`, "ineligible" in every wave.
+
+    Returns
+    -------
+    numpy.ndarray
+        "invited", "bounced", "declined" or "ineligible" per unit.
+    """
     n = len(frame)
     outcome = np.full(n, "invited", dtype=object)
     draw = rng.random(n)
@@ -28,6 +43,7 @@ def draw_invitations(rng: np.random.Generator, frame: pd.DataFrame, ineligible: 
 
 
 def merged_units(rng: np.random.Generator, frame: pd.DataFrame) -> np.ndarray:
+    """Rows of the communautés d'agglomération merged away before fieldwork (:data:`N_INELIGIBLE`)."""
     cas = np.flatnonzero(frame["type"].to_numpy() == "communaute_agglomeration")
     return rng.choice(cas, min(N_INELIGIBLE, len(cas)), replace=False)
 
@@ -75,7 +91,27 @@ def _solve_shift(index: np.ndarray, completion: np.ndarray, eligible: np.ndarray
 
 def draw_response(rng: np.random.Generator, frame: pd.DataFrame, pop: Population,
                    invitation: np.ndarray, previous: np.ndarray | None) -> tuple[np.ndarray, dict]:
-    """Response outcome per unit ("complete", "partial", "none") and the response model."""
+    """Who starts and who completes the questionnaire, by the response model of :mod:`helpers.demo.model`.
+
+    Parameters
+    ----------
+    rng
+        The stream of the wave's response.
+    frame, pop
+        The frame and its latent population.
+    invitation
+        :func:`draw_invitations`: only invited units answer.
+    previous
+        The 2012 outcomes when drawing 2013 (about half of the 2012
+        respondents answer again), None for 2012.
+
+    Returns
+    -------
+    numpy.ndarray
+        "complete", "partial" or "none" per unit.
+    dict
+        The response model's parameters, solved intercepts included.
+    """
     index = _propensity_index(frame, pop)
     completion = logistic(COMPLETION[0] + COMPLETION[1] * pop.maturity)
     invited = invitation == "invited"

@@ -221,8 +221,10 @@ def simulate(setup: Setup, replicates: int, seed: int = DEFAULT_SEED,
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(setup,)) as pool:
             outputs = [output for chunk in pool.map(_run_chunk, chunks) for output in chunk]
     estimates = pd.concat([table for table, _ in outputs], ignore_index=True)
+    # Typed, so that a run with no skipped pair compares equal to a filtered longer run.
     skipped = pd.DataFrame([record for _, failures in outputs for record in failures],
-                           columns=["replicate", "mechanism", "error"])
+                           columns=["replicate", "mechanism", "error"]).astype(
+        {"replicate": "int64", "mechanism": "str", "error": "str"})
     return estimates, skipped
 
 

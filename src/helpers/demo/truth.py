@@ -29,18 +29,36 @@ def _indicator_share(codebook: Codebook, indicator_id: str, answers: pd.DataFram
 
 
 def census_odds_ratio(frame: pd.DataFrame, truth: pd.DataFrame, eligible: np.ndarray) -> dict:
-    """exp(coef) of elected leadership in savings ~ elected + type group + log population."""
+    """The census odds ratio: the analysis model fitted to the true answers of the whole eligible frame.
+
+    Parameters
+    ----------
+    frame
+        The wave's frame.
+    truth
+        Every unit's true codes (same rows as ``frame``).
+    eligible
+        Which units are eligible.
+
+    Returns
+    -------
+    dict
+        ``odds_ratio``, exp(coef) of elected leadership in savings ~ elected +
+        tier (:data:`helpers.vocabulary.TIERS`, reference ``region_departement``)
+        + log population over the eligible units with projects under way and a
+        known population; their number ``n``; the coefficients and the formula.
+    """
     keep = eligible & (truth["projects_underway"].to_numpy() == 1) & frame["population"].notna().to_numpy()
     data = pd.DataFrame({"elected": truth["driver__elected"].to_numpy()[keep],
                          "log_population": np.log(frame["population"].to_numpy(float)[keep])})
     groups = frame["type"].map(TIERS).to_numpy()[keep]
     for group in ("intercommunal", "commune"):
         if (groups == group).any():  # a partial external frame may lack a group
-            data[f"type_group[{group}]"] = (groups == group).astype(float)
+            data[f"tier[{group}]"] = (groups == group).astype(float)
     fit = sm.Logit(truth["savings"].to_numpy()[keep], sm.add_constant(data)).fit(disp=0)
-    return {"formula": "savings ~ elected + type_group + log(population)",
+    return {"formula": "savings ~ elected + tier + log(population)",
             "units": "eligible frame units with projects under way and a known population",
-            "type_group_reference": "region_departement", "n": int(keep.sum()),
+            "tier_reference": "region_departement", "n": int(keep.sum()),
             "odds_ratio": round(float(np.exp(fit.params["elected"])), 6),
             "coefficients": {k: round(float(v), 6) for k, v in fit.params.items()}}
 
@@ -52,8 +70,37 @@ def _respondent_answers(reported: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_truth(year: int, seed: int, frame: pd.DataFrame, units: pd.DataFrame, truth_answers: pd.DataFrame,
-           reported: pd.DataFrame, planted: dict, cutoffs: dict, response_params: dict,
-           codebook: Codebook) -> dict:
+                reported: pd.DataFrame, planted: dict, cutoffs: dict, response_params: dict,
+                codebook: Codebook) -> dict:
+    """The known truth of a wave, as written to ``data/demo_truth/<year>.json``.
+
+    Parameters
+    ----------
+    year, seed
+        The wave.
+    frame
+        The frame, with ``invitation``.
+    units
+        Unit ids, maturity and response outcome.
+    truth_answers
+        True codes per unit (:func:`helpers.demo.population.true_codes`).
+    reported
+        What each export row reports (:func:`helpers.demo.export.build_export`).
+    planted
+        The planted messy rows.
+    cutoffs, response_params
+        The calibrated cut-offs and the response model's parameters.
+    codebook
+        The codebook, for the indicators.
+
+    Returns
+    -------
+    dict
+        The model's parameters; the tiers; the census odds ratio; each
+        indicator's share over the eligible frame (routed true answers) and
+        among the complete respondents as the cleaning keeps them; response
+        counts; the planted rows; each unit's maturity and outcome.
+    """
     eligible = (frame["invitation"] != "ineligible").to_numpy()
     population = route(truth_answers, list(codebook.questions.values()))[eligible]
     respondents = _respondent_answers(reported)
@@ -81,7 +128,7 @@ def build_truth(year: int, seed: int, frame: pd.DataFrame, units: pd.DataFrame, 
                         for k, v in cutoffs.items()},
             "note": "answer = 1 when slope * maturity + shifts + logistic noise > cutoff",
         },
-        "type_groups": TIERS,
+        "tiers": TIERS,
         "census_odds_ratio": census_odds_ratio(frame, truth_answers, eligible),
         "frame_shares": frame_shares,
         "respondent_shares": respondent_shares,
@@ -96,6 +143,7 @@ def build_truth(year: int, seed: int, frame: pd.DataFrame, units: pd.DataFrame, 
 
 
 def wave_readme(year: int, seed: int, truth: dict) -> str:
+    """The text of ``data/raw/<year>/README.md``: what the files are, the model in words, the planted features."""
     planted = truth["planted"]
     response = truth["response"]
     return f"""# {SYNTHETIC_MARKER}: baromètre e-services, wave {year}
@@ -105,8 +153,8 @@ published) and describe no real authority's answers.** Région and département 
 real; communes and intercommunal groupings carry invented names; every person, e-mail
 (`.example` domains) and telephone number (`01 99 00 …`, reserved for fiction) is fake.
 
-Generated by `python -m helpers demo --year {year} --seed {seed}` (module `helpers.demo.generator`,
-whose docstring documents the model). The same seed gives byte-identical files. The known
+Generated by `python -m helpers demo --year {year} --seed {seed}` (package `helpers.demo`,
+whose module `helpers.demo.model` documents the model). The same seed gives byte-identical files. The known
 truth (model parameters, true shares, the census odds ratio, the planted rows) is in
 `data/demo_truth/{year}.json`; the analysis never reads it, the tests do.
 

@@ -139,8 +139,8 @@ def redraw_response(wave: DemoWave, seed: int, mechanism: str = "maturity") -> n
 
     The frame, the invitation outcomes, the latent maturity and every true
     answer (``wave.units``) stay as generated; only the fieldwork draw (who
-    starts, who completes) is repeated with the response model of the module
-    docstring and the stream of ``seed``. Repeated calls with different seeds
+    starts, who completes) is repeated with the response model of
+    :mod:`helpers.demo.model` and the stream of ``seed``. Repeated calls with different seeds
     give the sampling distribution of respondent-based estimates of the
     wave's fixed truth (e.g. ``wave.truth["census_odds_ratio"]``);
     ``seed=wave.seed`` reproduces ``wave.units["outcome"]``.
