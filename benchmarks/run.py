@@ -47,7 +47,7 @@ import pandas as pd
 import papermill
 
 from helpers import paths
-from helpers.demo import generator as demo
+from helpers import demo
 from helpers.run import pipeline
 from helpers import report
 from helpers.demo import simulation as validation

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.demo import generator as demo
+from helpers import demo
+from helpers.vocabulary import TIERS
 from helpers.models import logit as models
 from helpers.survey import weighting
 from helpers.survey.estimation import Design
@@ -25,10 +26,10 @@ def analysis_frame():
     scope = ((frame["invitation"] != "ineligible") & (units["projects_underway"] == 1)
              & frame["population"].notna()).to_numpy()
     data = pd.DataFrame({"savings": units["savings"].astype(float), "elected": units["driver__elected"].astype(float),
-                         "type_group": frame["type"].map(demo.TYPE_GROUPS),
+                         "tier": frame["type"].map(TIERS),
                          "log_population": np.log(frame["population"].astype(float))})
-    x = models.model_matrix(data, ["elected", "type_group", "log_population"],
-                            reference={"type_group": wave.truth["census_odds_ratio"]["type_group_reference"]})
+    x = models.model_matrix(data, ["elected", "tier", "log_population"],
+                            reference={"tier": wave.truth["census_odds_ratio"]["tier_reference"]})
     return wave, scope, data[scope].reset_index(drop=True), x[scope].reset_index(drop=True)
 
 
@@ -51,7 +52,7 @@ def test_interval_coverage_of_the_census_odds_ratio(analysis_frame):
     Each draw keeps the frame and every true answer and redraws who completes
     (about 75 respondents in the model's scope, ~15 events). Two analyses:
     the survey-weighted logistic regression (weights: weighting-class
-    adjustment by type group; design-based sandwich, t with residual df) and
+    adjustment by tier; design-based sandwich, t with residual df) and
     Firth's regression with a profile penalised-likelihood interval.
 
     Tolerance. Monte-Carlo error for 200 draws at 95% is about +-3 points
@@ -77,7 +78,7 @@ def test_interval_coverage_of_the_census_odds_ratio(analysis_frame):
     for draw in range(N_DRAWS):
         respondent = demo.redraw_response(wave, 10_000 + draw)[scope] == "complete"
         y = data["savings"].where(respondent)
-        w = weighting.cell_adjustment(np.ones(len(y)), respondent, data["type_group"])
+        w = weighting.cell_adjustment(np.ones(len(y)), respondent, data["tier"])
         survey = models.survey_logit(y, x, Design(data.assign(w=w), "w")).odds_ratio("elected")
         firth = models.firth_logit(y, x, profile=["elected"], lr_tests=[]).odds_ratio("elected")
         covered["survey"] += survey.ci_low <= truth <= survey.ci_high

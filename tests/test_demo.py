@@ -1,4 +1,4 @@
-"""Tests of the synthetic demo waves (helpers.demo.generator) and of the codebook they are written from."""
+"""Tests of the synthetic demo waves (helpers.demo) and of the codebook they are written from."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.demo import generator as demo
+from helpers import demo
+from helpers.frame.reader import FRAME_COLUMNS
 from helpers.inputs.codebook import load_codebook
-from helpers.frame.reader import FRAME_COLUMNS, UNIT_TYPES
 from helpers.paths import DEMO_TRUTH_DIR, raw_dir
+from helpers.vocabulary import POLITICAL_GROUPS, TIERS, UNIT_TYPES
 
 # Unweighted shares among 2012 complete respondents may differ from the published figures
 # by this much (calibration hits them to within one respondent; rounding and the
@@ -83,7 +84,7 @@ def test_frame_columns_and_vocabularies(wave):
     assert tuple(frame.columns) == FRAME_COLUMNS
     assert frame["unit_id"].str.fullmatch(r"\d{9}").all() and frame["unit_id"].is_unique
     assert set(frame["type"]) == set(UNIT_TYPES)
-    assert set(frame["political_group"]) <= {"left", "right", "centre", "other", "unknown"}
+    assert set(frame["political_group"]) <= set(POLITICAL_GROUPS)
     assert set(frame["invitation"]) == {"invited", "bounced", "declined", "ineligible"}
     assert frame["prefecture"].isin(["0", "1"]).all()
     assert ((frame["nuance"] == "") == (frame["political_group"] == "unknown")).all()
@@ -325,7 +326,7 @@ def test_response_depends_on_maturity_beyond_frame_variables(wave_2012):
 
     units = wave_2012.units[wave_2012.frame["invitation"] == "invited"]
     frame = wave_2012.frame.loc[units.index]
-    design = pd.get_dummies(frame["type"].map(demo.TYPE_GROUPS), drop_first=True, dtype=float)
+    design = pd.get_dummies(frame["type"].map(TIERS), drop_first=True, dtype=float)
     design["log_population"] = np.log(frame["population"].astype(float).fillna(30_000))
     design["maturity"] = units["maturity"]
     fit = sm.Logit((units["outcome"] != "none").astype(float), sm.add_constant(design)).fit(disp=0)
@@ -351,9 +352,9 @@ def test_census_odds_ratio(wave):
             & frame["population"].notna())
     design = pd.DataFrame({"elected": units.loc[keep, "driver__elected"].astype(float),
                            "log_population": np.log(frame.loc[keep, "population"].astype(float))})
-    groups = frame.loc[keep, "type"].map(demo.TYPE_GROUPS)
+    groups = frame.loc[keep, "type"].map(TIERS)
     for group in ("intercommunal", "commune"):
-        design[f"type_group[{group}]"] = (groups == group).astype(float)
+        design[f"tier[{group}]"] = (groups == group).astype(float)
     fit = sm.Logit(units.loc[keep, "savings"].astype(float), sm.add_constant(design)).fit(disp=0)
     assert census["n"] == keep.sum()
     assert census["odds_ratio"] == pytest.approx(np.exp(fit.params["elected"]), rel=1e-5)

@@ -304,7 +304,7 @@ def test_political_groups():
     nuances = pd.Series(["SOC", "DVG", "COM", "UMP", "NC", "M-NC", "FN", "MODM", "UDFD", "REG", "AUT", "XYZ", "",
                          None])
     assert political_group(nuances).tolist() == [
-        "left", "left", "left", "right", "right", "right", "right", "centre", "centre", "other", "other", "other",
+        "left", "left", "left", "right", "unknown", "right", "right", "centre", "centre", "other", "other", "other",
         "unknown", "unknown"]
 
 

@@ -1,12 +1,18 @@
-"""Recoding answer labels to typed values with distinct missing reasons."""
+"""Recoding answer labels to typed values with distinct missing reasons, and the questionnaire's routing."""
+
+import copy
 
 import pandas as pd
 import pytest
+import yaml
 
-from helpers.errors import InputError
-from helpers.inputs.ingest import read_table
 from helpers.cleaning.recode import recode_answers
-from minidata import mini_codebook, submission, write_export
+from helpers.demo.population import route
+from helpers.demo.model import NOT_ASKED
+from helpers.errors import InputError
+from helpers.inputs.codebook import Question, asked, load_codebook
+from helpers.inputs.ingest import read_table
+from minidata import QUESTIONS, mini_codebook, submission, write_codebook, write_export
 
 
 def _recode(tmp_path, answers_list):
@@ -74,3 +80,79 @@ def test_number_out_of_range_is_invalid_not_silently_kept(tmp_path):
 def test_unexpected_tick_label_is_an_error(tmp_path):
     with pytest.raises(InputError, match=r"column 'Q2. Porteur \[DSI\]': answer 'X'"):
         _recode(tmp_path, [{"Q2. Porteur [DSI]": "X"}])
+
+
+def test_every_missing_reason_is_produced(tmp_path):
+    recoded = _recode(tmp_path, [
+        {"Q1. Projets ?": "Non", "Q3. Économies ?": "", "Q4. État civil": "Non concerné", "Q5. ETP informatiques": "900"},
+        {"Q1. Projets ?": "Oui", "Q3. Économies ?": "Ne sait pas"},
+    ])
+    reasons = set(recoded.answers.filter(like="__missing").stack().dropna())
+    assert reasons == {"not_asked", "not_answered", "dont_know", "not_applicable", "invalid"}
+
+
+# --- routing: one rule, helpers.inputs.codebook.asked, for the cleaning and the demo ------------------------
+
+def _question(rule: dict) -> Question:
+    return Question("savings", "s", "single", "Économies", "Savings", column="Q3", asked_if=rule)
+
+
+def test_asked_by_codes_of_a_single_choice_gate():
+    answers = pd.DataFrame({"projects": pd.array([1, 0, None, 2], dtype="Int64")})
+    shown = asked(_question({"question": "projects", "codes": [1, 2]}), answers)
+    assert shown.dtype == "boolean"
+    assert shown.tolist() == [True, False, pd.NA, True]
+
+
+def test_asked_by_a_ticked_option_and_special_codes_close_the_gate():
+    answers = pd.DataFrame({"driver__elected": [1.0, 0.0, float("nan"), -2.0]})
+    assert asked(_question({"question": "driver", "option": "elected"}), answers).tolist() == [True, False, pd.NA,
+                                                                                                False]
+
+
+def test_question_without_routing_is_asked_of_everyone():
+    answers = pd.DataFrame({"projects": [0, 1]}, index=[5, 7])
+    shown = asked(Question("projects", "s", "single", "P", "P", column="Q1"), answers)
+    assert shown.index.tolist() == [5, 7] and shown.all()
+
+
+def test_cleaning_and_demo_route_alike(tmp_path):
+    """The demo's true answers and the cleaning's recoded answers are routed by the same rule."""
+    codebook = mini_codebook(tmp_path)
+    gates = [("Oui", 1, "Oui"), ("Non", 0, "Oui"), ("Oui", 1, "Non")]
+    recoded = _recode(tmp_path, [{"Q1. Projets ?": label, "Q3. Économies ?": savings} for label, _, savings in gates])
+    codes = pd.DataFrame({"projects": [code for _, code, _ in gates], "savings": [1, 1, 0]})
+    routed = route(codes, list(codebook.questions.values()))
+    assert (routed["savings"] == NOT_ASKED).tolist() == (recoded.answers["savings__missing"].fillna("") == "not_asked").tolist()
+    assert (routed["savings"] == NOT_ASKED).tolist() == [False, True, False]
+
+
+def _codebook_with_routing(tmp_path, rule: dict, position: int = 2):
+    path = write_codebook(tmp_path)
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    questions = copy.deepcopy(QUESTIONS)
+    savings = next(q for q in questions if q["id"] == "savings")
+    savings["asked_if"] = rule
+    questions.remove(savings)
+    questions.insert(position, savings)
+    spec["questions"] = questions
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return load_codebook(path)
+
+
+@pytest.mark.parametrize("rule, position, message", [
+    ({"question": "nowhere", "codes": [1]}, 2, "naming a question of the codebook"),
+    ({"question": "projects", "codes": [1]}, 0, "must come before"),
+    ({"question": "projects", "codes": [7]}, 2, "not a list of codes of scale 'oui_non'"),
+    ({"question": "projects", "option": "elected"}, 2, "unknown key"),
+    ({"question": "driver", "option": "mayor"}, 2, "not an option of 'driver'"),
+    ({"question": "staff", "codes": [1]}, 5, "expected single or multi"),
+])
+def test_routing_rules_are_checked_when_the_codebook_loads(tmp_path, rule, position, message):
+    with pytest.raises(InputError, match=message):
+        _codebook_with_routing(tmp_path, rule, position)
+
+
+def test_routing_on_a_multiple_choice_option_loads(tmp_path):
+    codebook = _codebook_with_routing(tmp_path, {"question": "driver", "option": "elected"})
+    assert codebook.questions["savings"].asked_if == {"question": "driver", "option": "elected"}

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.demo import generator as demo
+from helpers import demo
 from helpers.demo import simulation as validation
 from helpers.paths import ROOT
 

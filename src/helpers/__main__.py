@@ -16,7 +16,7 @@ from helpers.errors import InputError
 
 COMMANDS = {
     "run": ("helpers.run.pipeline", "run the yearly pipeline for one wave"),
-    "demo": ("helpers.demo.generator", "generate a synthetic demo wave under data/raw/<year>/"),
+    "demo": ("helpers.demo.wave", "generate a synthetic demo wave under data/raw/<year>/"),
     "frame": ("helpers.frame.build", "build the sampling frame from the official public files"),
     "validate": ("helpers.demo.simulation", "method validation: bias, RMSE and interval coverage of the estimators "
                                        "over repeated demo response draws (reports/validation/)"),

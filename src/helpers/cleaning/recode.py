@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.inputs.codebook import Codebook, Question, Scale
+from helpers.inputs.codebook import Codebook, Question, Scale, asked, value_columns
 from helpers.errors import InputError
 from helpers.inputs.ingest import LINE_COLUMN, parse_decimal
 from helpers.inputs.textnorm import fold
@@ -44,13 +44,6 @@ class Recoded:
     answers: pd.DataFrame
     completeness: pd.Series
     recoveries: pd.DataFrame
-
-
-def value_columns(question: Question) -> list[str]:
-    """Columns of the recoded answers holding ``question``'s values (none for free text)."""
-    if question.type == "multi":
-        return [f"{question.id}__{option.code}" for option in question.options]
-    return [] if question.type == "text" else [question.id]
 
 
 def _label_lookup(scale: Scale) -> dict[str, tuple[int | None, str | None]]:
@@ -117,22 +110,9 @@ def _recode_numeric(question: Question, raw: pd.DataFrame, path: Path, recoverie
                         index=raw.index)
 
 
-def _gate_open(question: Question, answers: pd.DataFrame, codebook: Codebook) -> pd.Series:
-    """Whether each submission was shown ``question`` (True where its gate is unanswered)."""
-    gate = question.asked_if
-    gate_question = codebook.questions[gate["question"]]
-    if gate_question.type == "multi":
-        value = answers[f"{gate_question.id}__{gate['option']}"]
-        shown = value.eq(1)
-    else:
-        value = answers[gate_question.id]
-        shown = value.isin(gate["codes"])
-    return shown.fillna(False).astype(bool) | value.isna().to_numpy()
-
-
-def _apply_routing(question: Question, answers: pd.DataFrame, codebook: Codebook, lines: pd.Series,
-                   recoveries: list[dict]) -> None:
-    routed_out = ~_gate_open(question, answers, codebook)
+def _apply_routing(question: Question, answers: pd.DataFrame, lines: pd.Series, recoveries: list[dict]) -> None:
+    # A gate left unanswered keeps the question: the export cannot tell whether the tool showed it.
+    routed_out = ~asked(question, answers).fillna(True).astype(bool)
     columns = value_columns(question)
     answered = answers.loc[routed_out, columns].fillna(0).ne(0).any(axis=1)
     if question.type != "multi":
@@ -180,7 +160,7 @@ def recode_answers(raw: pd.DataFrame, codebook: Codebook, path: Path) -> Recoded
     answers[reason_columns] = answers[reason_columns].astype("string")
     for question in codebook.questions.values():
         if question.asked_if and question.type != "text":
-            _apply_routing(question, answers, codebook, raw[LINE_COLUMN], recoveries)
+            _apply_routing(question, answers, raw[LINE_COLUMN], recoveries)
 
     core = [q.id for q in codebook.questions.values() if q.core and q.type != "text"]
     reasons = answers[[q + MISSING_SUFFIX for q in core]].fillna("")

@@ -1,7 +1,7 @@
 """Method validation: bias, RMSE and interval coverage of the estimators over repeated response draws.
 
 The demo 2012 wave has a known truth: every eligible authority's answers.
-Keeping that truth fixed, :func:`helpers.demo.generator.redraw_response` repeats the
+Keeping that truth fixed, :func:`helpers.demo.wave.redraw_response` repeats the
 fieldwork (who completes) many times, under two mechanisms:
 
 ``frame``
@@ -21,7 +21,7 @@ is each indicator's share of valid answers over the eligible frame units
 
 Shortcut. The respondents are the units whose redrawn outcome is
 "complete", with their true answers as the cleaning step would record them
-(:func:`helpers.demo.generator.true_answers`): no export is written or cleaned, so the
+(:func:`helpers.demo.wave.true_answers`): no export is written or cleaned, so the
 demo's item non-response, partial respondents and messy rows are left out.
 
 Seeds. Replicate ``r`` uses the ``r``-th child of
@@ -54,7 +54,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import paths
-from helpers.demo import generator as demo
+from helpers.demo import wave as demo
 from helpers.steps.adjustment import build_weighting
 from helpers.steps.auxvars import add_auxiliary
 from helpers.inputs.codebook import load_codebook
@@ -221,8 +221,10 @@ def simulate(setup: Setup, replicates: int, seed: int = DEFAULT_SEED,
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(setup,)) as pool:
             outputs = [output for chunk in pool.map(_run_chunk, chunks) for output in chunk]
     estimates = pd.concat([table for table, _ in outputs], ignore_index=True)
+    # Typed, so that a run with no skipped pair compares equal to a filtered longer run.
     skipped = pd.DataFrame([record for _, failures in outputs for record in failures],
-                           columns=["replicate", "mechanism", "error"])
+                           columns=["replicate", "mechanism", "error"]).astype(
+        {"replicate": "int64", "mechanism": "str", "error": "str"})
     return estimates, skipped
 
 

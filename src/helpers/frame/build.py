@@ -79,9 +79,9 @@ Executives
     executive missing from the register leaves ``nuance`` empty and
     ``political_group`` "unknown", and is reported.
 Political group
-    :data:`NUANCE_GROUPS` maps the register's nuances (all codes found in
-    the 2012 extracts are listed); any other code counts as "other" and is
-    reported.
+    :data:`helpers.vocabulary.NUANCE_GROUPS` maps the register's nuances (all
+    codes found in the 2012 extracts are listed; NC, officials given no
+    nuance, is "unknown"); any other code counts as "other" and is reported.
 Identifiers
     EPCIs keep their SIREN. The files carry no SIREN for régions,
     départements and communes, so they get a stable derived 9-digit
@@ -105,9 +105,10 @@ import pandas as pd
 
 from helpers.frame import official
 from helpers.errors import InputError
-from helpers.frame.reader import FRAME_COLUMNS, UNIT_TYPES, sort_units
+from helpers.frame.reader import FRAME_COLUMNS, sort_units
 from helpers.frame.official import Issue, Table
 from helpers.paths import ROOT, display, resolve
+from helpers.vocabulary import NUANCE_GROUPS, UNIT_TYPES, political_group as nuance_group
 
 log = logging.getLogger(__name__)
 
@@ -117,28 +118,6 @@ POPULATION_THRESHOLD = 50_000
 CHEF_LIEU_CORRECTIONS = {"52": "52121", "53": "53130"}
 PARIS_COMMUNE, PARIS_DEPARTEMENT, PARIS_MERGER = "75056", "75", date(2019, 1, 1)
 MAYOTTE_DEPARTEMENT, MAYOTTE_REGION, MAYOTTE_SINCE = "976", "06", date(2011, 3, 31)
-
-_LEFT = ("EXG", "COM", "FG", "PG", "SOC", "RDG", "PRG", "DVG", "VEC", "MDC")
-_RIGHT = ("UMP", "DVD", "NC", "M-NC", "M", "MAJ", "RPR", "DL", "RPF", "MPF", "FN", "EXD", "MNR")
-_CENTRE = ("MODM", "CEN", "ALLI", "UDI", "UDF", "UDFD")
-_OTHER = ("REG", "AUT", "DIV", "ECO", "CPNT")
-NUANCE_GROUPS: dict[str, str] = {
-    **dict.fromkeys(_LEFT, "left"), **dict.fromkeys(_RIGHT, "right"),
-    **dict.fromkeys(_CENTRE, "centre"), **dict.fromkeys(_OTHER, "other"),
-}
-"""RNE nuance -> political group.
-
-Left: far left, communists, Front and Parti de gauche, socialists, radicals
-of the left (RDG, PRG), miscellaneous left, greens (VEC), Mouvement des
-citoyens. Right: UMP and its predecessors (RPR, DL, RPF), miscellaneous
-right, Nouveau Centre (NC, and M-NC "majorité présidentielle - Nouveau
-Centre", allied with the UMP), M and MAJ (presidential majority), MPF, and
-the far right (FN, EXD, MNR). Centre: MoDem (MODM, UDFD), UDF, centrists
-(CEN, ALLI, UDI). Other: regionalists, miscellaneous (AUT, DIV), ecologists
-outside the greens (ECO), CPNT. Codes found in the 2012 extracts and not
-listed (PRS, NCE: one row each, no executive) fall to "other" and are
-reported when they occur.
-"""
 
 SOURCE_PATTERNS: dict[str, tuple[str, ...]] = {
     "epci": ("dgcl_epci*",),
@@ -190,7 +169,7 @@ class FrameBuild:
     issues: list[Issue] = field(default_factory=list)
 
     def counts(self) -> pd.Series:
-        """Number of units by type, in :data:`helpers.frame.reader.UNIT_TYPES` order."""
+        """Number of units by type, in :data:`helpers.vocabulary.UNIT_TYPES` order."""
         return self.frame["type"].value_counts().reindex(UNIT_TYPES, fill_value=0)
 
     def report(self) -> str:
@@ -218,11 +197,10 @@ def political_group(nuances: pd.Series) -> pd.Series:
     Returns
     -------
     pandas.Series
-        Groups from :data:`NUANCE_GROUPS`; codes outside it are "other".
+        Groups by :func:`helpers.vocabulary.political_group`: from
+        :data:`helpers.vocabulary.NUANCE_GROUPS`, codes outside it "other".
     """
-    codes = nuances.fillna("").astype("str").str.strip().str.upper()
-    groups = codes.map(NUANCE_GROUPS).fillna("other")
-    return groups.where(codes != "", "unknown")
+    return nuances.fillna("").astype("str").map(nuance_group)
 
 
 def derived_unit_id(unit_type: str, codes: pd.Series) -> pd.Series:

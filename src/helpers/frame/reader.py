@@ -9,11 +9,8 @@ import pandas as pd
 
 from helpers.errors import InputError
 from helpers.inputs.ingest import LINE_COLUMN, parse_decimal, read_table
+from helpers.vocabulary import POLITICAL_GROUPS, UNIT_TYPES
 
-UNIT_TYPES = ("region", "departement", "metropole", "communaute_urbaine",
-              "communaute_agglomeration", "commune")
-"""The unit types, in the order frames list them."""
-POLITICAL_GROUPS = ("left", "right", "centre", "other", "unknown")
 INVITATION_OUTCOMES = ("invited", "bounced", "declined", "ineligible")
 FRAME_COLUMNS = ("unit_id", "insee_code", "name", "type", "prefecture", "region", "region_code",
                  "population", "nuance", "political_group", "invitation")

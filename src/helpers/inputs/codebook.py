@@ -2,7 +2,8 @@
 
 ``config/codebook.yaml`` is the single description of the survey export. The
 demo generator writes exports from it, the cleaning step reads exports with it,
-and the report takes its French and English labels from it.
+and the report takes its French and English labels from it. :func:`asked` is
+the questionnaire's routing (``asked_if``), applied by both.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 
 from helpers.errors import InputError
 from helpers.paths import CODEBOOK_PATH
 
 QUESTION_TYPES = ("single", "multi", "numeric", "text")
-MISSING_REASONS = ("not_asked", "not_answered", "dont_know", "not_applicable")
 EXPORT_ROLES = (
     "response_id", "submitted_at", "status", "unit_id", "authority_name", "authority_type",
     "last_name", "first_name", "job_title", "email", "phone",
@@ -138,6 +139,77 @@ class Codebook:
         raise KeyError(f"{item_id!r} is neither a question, an indicator nor a section of {self.path}")
 
 
+def value_columns(question: Question) -> list[str]:
+    """Columns of a table of answers holding ``question``'s values (none for free text).
+
+    A multiple-choice question has one column per option, ``<id>__<option>``;
+    a single-choice or numeric question has the column ``<id>``.
+    """
+    if question.type == "multi":
+        return [f"{question.id}__{option.code}" for option in question.options]
+    return [] if question.type == "text" else [question.id]
+
+
+def asked(question: Question, answers: pd.DataFrame) -> pd.Series:
+    """Whether each row of ``answers`` was asked ``question``, by its routing rule ``asked_if``.
+
+    The rule names a gate question and either the codes that open it
+    (``{question: ID, codes: [..]}``) or, for a multiple-choice gate, the
+    option whose tick opens it (``{question: ID, option: CODE}``).
+
+    Parameters
+    ----------
+    question
+        The routed question; a question without ``asked_if`` is asked of everyone.
+    answers
+        A table with the gate's value column (see :func:`value_columns`)
+        holding codes: 1 for a ticked option, the scale's codes for a
+        single-choice answer, NA for no value. Other values (the demo
+        generator's negative special codes, say) do not open the gate.
+
+    Returns
+    -------
+    pandas.Series
+        Nullable boolean, same index as ``answers``: True where the gate opens,
+        False where it holds another value, NA where it holds no value (whether
+        the survey tool showed the question is then unknown; the caller decides).
+    """
+    rule = question.asked_if
+    if not rule:
+        return pd.Series(True, index=answers.index, dtype="boolean")
+    if "option" in rule:
+        value = answers[f"{rule['question']}__{rule['option']}"]
+        opens = value.eq(1)
+    else:
+        value = answers[rule["question"]]
+        opens = value.isin(rule["codes"])
+    return opens.astype("boolean").mask(value.isna())
+
+
+def _check_routing(question: Question, questions: dict[str, Question], path: Path) -> None:
+    """The ``asked_if`` rule names an earlier question and, as its type requires, an option or codes."""
+    where = f"questions.{question.id}.asked_if"
+    rule = question.asked_if
+    if not isinstance(rule, dict) or rule.get("question") not in questions:
+        raise InputError(path, f"{where}: expected {{question: ID, codes: [..]}} or {{question: ID, option: CODE}} "
+                               f"naming a question of the codebook, got {rule!r}")
+    gate = questions[rule["question"]]
+    order = list(questions)
+    if order.index(gate.id) >= order.index(question.id):
+        raise InputError(path, f"{where}: the gate {gate.id!r} must come before the question it routes")
+    if gate.type == "multi":
+        _check_keys(rule, {"question", "option"}, path, where)
+        if rule.get("option") not in {option.code for option in gate.options}:
+            raise InputError(path, f"{where}.option: {rule.get('option')!r} is not an option of {gate.id!r}")
+    elif gate.type == "single":
+        _check_keys(rule, {"question", "codes"}, path, where)
+        codes = _require(rule, "codes", path, where)
+        if not isinstance(codes, list) or not set(codes) <= set(gate.scale.labels.values()):
+            raise InputError(path, f"{where}.codes: {codes!r} is not a list of codes of scale {gate.scale.id!r}")
+    else:
+        raise InputError(path, f"{where}: the gate {gate.id!r} is a {gate.type} question; expected single or multi")
+
+
 def _require(mapping: dict, key: str, path: Path, where: str) -> Any:
     if not isinstance(mapping, dict) or key not in mapping:
         raise InputError(path, f"{where}: missing key {key!r}")
@@ -236,7 +308,8 @@ def load_codebook(path: Path = CODEBOOK_PATH) -> Codebook:
     ------
     InputError
         If a key is missing or unknown, a scale or question reference does not
-        resolve, or two questions share an identifier or an export column.
+        resolve, a routing rule names a later question or codes outside its
+        gate's scale, or two questions share an identifier or an export column.
     """
     path = Path(path)
     try:
@@ -269,9 +342,8 @@ def load_codebook(path: Path = CODEBOOK_PATH) -> Codebook:
     for question in questions.values():
         if question.section not in sections:
             raise InputError(path, f"questions.{question.id}.section: {question.section!r} is not a section")
-        if question.asked_if and question.asked_if.get("question") not in questions:
-            raise InputError(path, f"questions.{question.id}.asked_if: unknown question "
-                                   f"{question.asked_if.get('question')!r}")
+        if question.asked_if:
+            _check_routing(question, questions, path)
     headers = list(columns.values()) + [c for q in questions.values() for c in q.export_columns]
     duplicated = sorted({h for h in headers if headers.count(h) > 1})
     if duplicated:

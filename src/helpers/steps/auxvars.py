@@ -10,12 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-TYPE_GROUPS = {"region": "region", "departement": "departement", "metropole": "cu_metropole",
-               "communaute_urbaine": "cu_metropole", "communaute_agglomeration": "communaute_agglomeration",
-               "commune": "commune"}
-# Three tiers of local government; the models' covariate, coarse enough for about 20 events.
-TIERS = {"region": "region_departement", "departement": "region_departement", "metropole": "intercommunal",
-         "communaute_urbaine": "intercommunal", "communaute_agglomeration": "intercommunal", "commune": "commune"}
+from helpers.vocabulary import TIERS, TYPE_GROUPS
+
 SIZE_BANDS = ((0, "<100k"), (100_000, "100k-500k"), (500_000, ">=500k"))
 POLITICAL_BLOCS = {"left": "left", "right": "right", "centre": "centre_other", "other": "centre_other",
                    "unknown": "centre_other"}

@@ -1,0 +1,143 @@
+"""The generating model of the demo waves: its documented parameters, the seed and the random streams.
+
+Every parameter is a module constant, copied to the truth file
+(``data/demo_truth/<year>.json``). Everything is drawn from
+``numpy.random.default_rng`` streams derived from one seed (default
+:data:`DEFAULT_SEED`, see :func:`stream`), so the same seed gives
+byte-identical files.
+
+Latent e-maturity
+    ``m = ALPHA_TYPE[type] + BETA_POP * lp + e``, ``e ~ N(0, 1)``, where
+    ``lp = log(population / POP_CENTRE)``.
+True answers
+    Every true answer is a threshold of a latent ``slope * m + shifts + u``
+    with standard logistic ``u``, so each yes/no answer follows a logistic
+    model in ``m``. Services a type does not run are "Non concerné" (état
+    civil: communes only; social aid: mostly départements). Elected-official
+    leadership also depends on the political group (:data:`ELECTED_GROUP_SHIFT`).
+    Savings follow ``logit P = a + 0.7 m + 0.2 lp + log(2) * elected``: the
+    true conditional odds ratio of elected leadership given ``m`` and ``lp``
+    is :data:`TRUE_ODDS_RATIO` = 2. Because leadership also rises with ``m``,
+    the analysis model (savings ~ elected + tier + log population), which
+    cannot see ``m``, targets a larger census odds ratio, stored in the truth.
+Calibration
+    Intercepts and thresholds are calibrated: each is set so that the share
+    among the wave-2012 complete respondents equals the figure published in
+    2012 (:data:`TARGETS`), then kept fixed for 2013.
+Response
+    Starting the questionnaire follows
+    ``logit P = g0 + GAMMA_TYPE[type] + GAMMA_POP * lp + GAMMA_MATURITY * m``
+    for invited units (bounced, declined and ineligible units never answer);
+    a starter completes with ``logit P = 1.4 + 0.3 m`` (:data:`COMPLETION`).
+    ``g0`` is solved so that about 20% of the frame completes. Respondents are
+    therefore more mature than non-respondents, partly beyond what type and
+    size explain. In 2013 the propensity gains a shift for 2012 respondents,
+    solved so that about half of them answer again while the overall rate
+    stays near 20%. The response can be redrawn over the same truth with this
+    mechanism or with maturity replaced by its expectation given type and
+    size (:data:`RESPONSE_MECHANISMS`).
+2013
+    Populations grow slightly, ``m`` advances by 0.15 (+ N(0, 0.2)), 85% of
+    units keep their 2012 answer noise (answers mostly stable) and 15% redraw
+    it (:data:`DRIFT_2013`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from helpers.vocabulary import UNIT_TYPES
+
+DEFAULT_SEED = 20121203  # 3 December 2012, the day the first barometer was presented in Lyon
+YEARS = (2012, 2013)
+
+POP_CENTRE = 100_000
+ALPHA_TYPE = {"region": 0.3, "departement": 0.2, "metropole": 0.5, "communaute_urbaine": 0.3,
+              "communaute_agglomeration": -0.3, "commune": 0.0}
+BETA_POP = 0.15
+GAMMA_TYPE = {"region": 0.4, "departement": 0.2, "metropole": 0.3, "communaute_urbaine": 0.3,
+              "communaute_agglomeration": -0.2, "commune": 0.0}
+GAMMA_POP = 0.1
+GAMMA_MATURITY = 0.6
+COMPLETION = (1.4, 0.3)  # logit P(complete | started) = 1.4 + 0.3 m
+TARGET_COMPLETE_RATE = 0.20
+TARGET_RETURN_RATE = 0.50  # share of 2012 complete respondents completing again in 2013
+TRUE_ODDS_RATIO = 2.0
+SAVINGS_SLOPES = {"maturity": 0.7, "log_population": 0.2}
+DRIFT_2013 = {"maturity_shift": 0.15, "maturity_sd": 0.2, "keep_noise": 0.85, "population_growth": 0.005}
+INVITATION_RATES = {"bounced": 0.03, "declined": 0.02}
+# Response mechanisms of a redraw: the model above, or the same through the frame only.
+RESPONSE_MECHANISMS = ("maturity", "frame")
+N_INELIGIBLE = 2
+
+# Targets: shares among the 2012 complete respondents concerned (published figures where
+# they exist); slope: effect of maturity on the latent answer.
+TARGETS = {
+    "projects_underway": (0.85, 1.2), "remote_work": (0.48, 0.8), "e_parapheur": (0.42, 0.9),
+    "e_safe": (0.29, 0.7), "e_signature": (0.07, 0.8), "costs_increased": (0.04, -0.2),
+    "work_organisation": (0.57, 0.7), "outsourcing": (0.12, 0.4), "pace_suits": (0.40, 0.3),
+    "behind_internal": (0.46, -0.3), "behind_population": (0.16, -0.5),
+    "measure_internal_usage": (0.44, 0.9), "satisfaction_survey": (0.25, 0.7),
+    "measure_user_fit": (0.33, 0.7), "savings": (0.21, None),
+}
+DRIVER_TARGETS = {"elected": (0.60, 0.35), "general_management": (0.55, 0.2),
+                  "it_department": (0.35, 0.4), "services": (0.25, 0.3), "other": (0.05, 0.0)}
+ELECTED_GROUP_SHIFT = {"left": 0.4, "right": 0.0, "centre": 0.0, "other": -0.3, "unknown": 0.0}
+PAYMENT_TARGETS = {"school_catering": (0.55, 0.3), "early_childhood": (0.30, 0.3),
+                   "water": (0.25, 0.2), "culture_sport": (0.40, 0.3), "other": (0.15, 0.0)}
+# main aim: sequential choices (share among those not taking an earlier category)
+MAIN_AIM_STEPS = ((1, 0.51, -0.1), (2, 0.30 / 0.49, 0.3), (3, 0.14 / 0.19, 0.0))
+# (P(>= partially), P(fully), slope, probability that the service concerns each type)
+_ALL = dict.fromkeys(UNIT_TYPES, 1.0)
+ORDINAL_TARGETS = {
+    "demat_civil_status": (0.95, 0.30, 0.8, {**dict.fromkeys(UNIT_TYPES, 0.0), "commune": 1.0}),
+    "demat_library": (0.77, 0.55, 0.8, {"region": 0.0, "departement": 0.9, "metropole": 0.6,
+                                        "communaute_urbaine": 0.6, "communaute_agglomeration": 0.7,
+                                        "commune": 1.0}),
+    "demat_payment": (0.33, 0.10, 0.9, {**_ALL, "region": 0.3, "departement": 0.8}),
+    "demat_school": (0.15, 0.05, 0.7, {"region": 0.0, "departement": 0.0, "metropole": 0.2,
+                                       "communaute_urbaine": 0.2, "communaute_agglomeration": 0.4,
+                                       "commune": 1.0}),
+    "demat_early_childhood": (0.12, 0.04, 0.7, {"region": 0.0, "departement": 0.8, "metropole": 0.2,
+                                                "communaute_urbaine": 0.2,
+                                                "communaute_agglomeration": 0.5, "commune": 1.0}),
+    "demat_public_space": (0.10, 0.03, 0.7, {**_ALL, "region": 0.0, "departement": 0.6,
+                                             "communaute_agglomeration": 0.6}),
+    "demat_social_internal": (0.75, 0.25, 0.6, {"region": 0.0, "departement": 1.0, "metropole": 0.1,
+                                                "communaute_urbaine": 0.1,
+                                                "communaute_agglomeration": 0.15, "commune": 0.5}),
+    "demat_social_relation": (0.20, 0.05, 0.8, None),  # same services as the internal question
+    "demat_assoc_internal": (0.58, 0.20, 0.7, _ALL),
+    "demat_assoc_relation": (0.49, 0.15, 0.7, None),
+    "digital_lead": (0.55, 0.30, 0.8, _ALL),
+}
+SHARED_APPLICABILITY = {"demat_social_relation": "demat_social_internal",
+                        "demat_assoc_relation": "demat_assoc_internal"}
+# Item non-response: P(blank), P("Ne sait pas") for closed questions; P(blank) for numerics.
+ITEM_MISSING = {"default": (0.015, 0.015), "savings": (0.01, 0.04),
+                "it_staff_fte": 0.08, "digital_budget_keur": 0.10}
+
+# Special codes of the answer tables (negative, never exported as such).
+NOT_ASKED, NOT_ANSWERED, DONT_KNOW, NOT_APPLICABLE = -1, -2, -3, -4
+
+
+def stream(seed: int, *keys: int) -> np.random.Generator:
+    """The random stream of one purpose (``keys``), so that one step's draws never shift another's.
+
+    Parameters
+    ----------
+    seed
+        The wave's seed.
+    keys
+        What the stream is for (an integer per step, and the year where a step is drawn yearly).
+
+    Returns
+    -------
+    numpy.random.Generator
+    """
+    return np.random.default_rng([seed, *keys])
+
+
+def logistic(x: np.ndarray) -> np.ndarray:
+    """The standard logistic function, ``1 / (1 + exp(-x))``."""
+    return 1.0 / (1.0 + np.exp(-x))

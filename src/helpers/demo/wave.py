@@ -1,0 +1,291 @@
+"""Synthetic demo waves of the baromètre: generating, redrawing and writing a wave, and its command.
+
+The real microdata of the barometer were never published, so the project ships
+SYNTHETIC waves 2012 and 2013 written by this package (``python -m helpers demo
+--year YEAR``): a frame (:mod:`helpers.demo.frame`), a latent population with
+true answers (:mod:`helpers.demo.population`), who answers
+(:mod:`helpers.demo.response`), the raw export (:mod:`helpers.demo.export`)
+and the known truth (:mod:`helpers.demo.truth`), all from the seeded model of
+:mod:`helpers.demo.model`. The same seed gives byte-identical files. The 2013
+wave replays the 2012 population from the same seed and moves it on by a year.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.demo.export import build_export, export_bytes
+from helpers.demo.frame import read_frame_csv, synthetic_frame
+from helpers.demo.model import (ALPHA_TYPE, BETA_POP, DEFAULT_SEED, DRIFT_2013, RESPONSE_MECHANISMS, YEARS,
+                                stream)
+from helpers.demo.population import (Population, advance_population, calibrate_cutoffs, draw_population,
+                                     latent_scores, log_population, noise_names, route, savings_cutoff, true_codes)
+from helpers.demo.response import draw_invitations, draw_response, item_missing, merged_units
+from helpers.demo.truth import SYNTHETIC_MARKER, build_truth, wave_readme
+from helpers.errors import InputError
+from helpers.frame.reader import FRAME_COLUMNS, sort_units
+from helpers.inputs.codebook import Codebook, load_codebook, value_columns
+from helpers.paths import DEMO_TRUTH_DIR, display, raw_dir, resolve
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclass
+class DemoWave:
+    """One generated wave: the frame, the raw export and the known truth.
+
+    Attributes
+    ----------
+    year, seed
+        The wave and the seed it was generated from.
+    frame
+        The sampling frame as written to ``frame.csv`` (text columns, nullable
+        integer population).
+    export
+        The raw export as written to ``export.csv``: one row per submission,
+        every cell a string ("" when empty).
+    export_bytes, frame_bytes
+        The exact bytes of ``export.csv`` and ``frame.csv``.
+    units
+        Unit-level latent variables and true answers (maturity, response
+        outcome, true codes with the negative codes of this module).
+    truth
+        The known truth, as written to ``data/demo_truth/<year>.json``.
+    readme
+        The text of the wave's ``README.md``.
+    """
+
+    year: int
+    seed: int
+    frame: pd.DataFrame
+    export: pd.DataFrame
+    export_bytes: bytes
+    frame_bytes: bytes
+    units: pd.DataFrame
+    truth: dict
+    readme: str
+
+
+def _frame_bytes(frame: pd.DataFrame) -> bytes:
+    return frame[list(FRAME_COLUMNS)].to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def generate_wave(year: int, seed: int = DEFAULT_SEED, frame: pd.DataFrame | None = None,
+                  codebook: Codebook | None = None) -> DemoWave:
+    """Generate one synthetic demo wave.
+
+    Parameters
+    ----------
+    year
+        2012 or 2013; 2013 replays the 2012 population of the same seed and frame.
+    seed
+        Seed of every random stream.
+    frame
+        A frame in the frame format (e.g. from :func:`read_frame_csv`) to use
+        instead of :func:`synthetic_frame`; a missing ``invitation`` column is drawn.
+    codebook
+        The codebook; ``config/codebook.yaml`` by default.
+
+    Returns
+    -------
+    DemoWave
+
+    Raises
+    ------
+    ValueError
+        If ``year`` is not a demo year.
+    """
+    if year not in YEARS:
+        raise ValueError(f"year must be one of {YEARS}, not {year!r}")
+    codebook = codebook or load_codebook()
+    base = synthetic_frame(seed) if frame is None else sort_units(frame)
+    pop = draw_population(seed, base, noise_names())
+    merged = merged_units(stream(seed, 3), base)
+    invitations = {y: draw_invitations(stream(seed, 3, y), base, merged) for y in YEARS}
+    if frame is not None and "invitation" in frame.columns and (base["invitation"] != "").all():
+        invitations = dict.fromkeys(YEARS, base["invitation"].to_numpy())
+    outcome, params = draw_response(stream(seed, 4, 2012), base, pop, invitations[2012], None)
+    questions = list(codebook.questions.values())
+    missing = item_missing(seed, 2012, pop, questions)
+    cutoffs = calibrate_cutoffs(latent_scores(base, pop), pop, outcome == "complete", missing)
+    cutoffs["savings"] = savings_cutoff(base, pop, cutoffs, outcome == "complete", missing)
+    if year == 2013:
+        pop = advance_population(seed, pop)
+        outcome, params = draw_response(stream(seed, 4, 2013), base, pop, invitations[2013], outcome)
+        growth = np.exp(DRIFT_2013["population_growth"] + 0.004 * stream(seed, 7).standard_normal(len(base)))
+        base = base.assign(population=(base["population"].astype("Float64") * growth).round().astype("Int64"))
+        missing = item_missing(seed, 2013, pop, questions)
+    base = base.assign(invitation=invitations[year])
+    truth_answers = true_codes(base, pop, cutoffs)
+    export, reported, planted = build_export(seed, year, base, outcome, truth_answers, missing, codebook)
+    units = pd.concat([base[["unit_id", "type"]], truth_answers], axis=1).assign(
+        maturity=pop.maturity, outcome=outcome)
+    truth = build_truth(year, seed, base, units, truth_answers, reported, planted, cutoffs, params, codebook)
+    frame_out = base[list(FRAME_COLUMNS)]
+    return DemoWave(year, seed, frame_out, export, export_bytes(export, year), _frame_bytes(frame_out),
+                    units, truth, wave_readme(year, seed, truth))
+
+
+def redraw_response(wave: DemoWave, seed: int, mechanism: str = "maturity") -> np.ndarray:
+    """Redraw who completes the questionnaire, keeping the wave's frame and truth fixed.
+
+    The frame, the invitation outcomes, the latent maturity and every true
+    answer (``wave.units``) stay as generated; only the fieldwork draw (who
+    starts, who completes) is repeated with the response model of
+    :mod:`helpers.demo.model` and the stream of ``seed``. Repeated calls with different seeds
+    give the sampling distribution of respondent-based estimates of the
+    wave's fixed truth (e.g. ``wave.truth["census_odds_ratio"]``);
+    ``seed=wave.seed`` reproduces ``wave.units["outcome"]``.
+
+    Parameters
+    ----------
+    wave
+        A 2012 wave from :func:`generate_wave` (the 2013 response model
+        depends on the 2012 draw, so it is not redrawn on its own).
+    seed
+        Seed of the response stream.
+    mechanism
+        ``"maturity"`` (default): the wave's own response model, where
+        starting and completing depend on each unit's latent maturity, hence
+        on its answers, beyond type and size. ``"frame"``: the same model with
+        each unit's maturity replaced by its expectation given the frame,
+        ``ALPHA_TYPE[type] + BETA_POP * lp``, so that response depends on type
+        and size only (missing at random given the frame, with about the same
+        gradients by type and size); the intercept is solved again for about
+        20% complete.
+
+    Returns
+    -------
+    numpy.ndarray
+        Outcome per frame unit: "complete", "partial" or "none".
+
+    Raises
+    ------
+    ValueError
+        If ``wave`` is not a 2012 wave or ``mechanism`` is unknown.
+    """
+    if wave.year != 2012:
+        raise ValueError(f"wave: year {wave.year}; only the 2012 response draw can be redrawn on its own")
+    if mechanism not in RESPONSE_MECHANISMS:
+        raise ValueError(f"mechanism must be one of {RESPONSE_MECHANISMS}, not {mechanism!r}")
+    log_pop = log_population(wave.frame)
+    maturity = wave.units["maturity"].to_numpy(float)
+    if mechanism == "frame":
+        maturity = wave.frame["type"].map(ALPHA_TYPE).to_numpy(float) + BETA_POP * log_pop
+    pop = Population(maturity, log_pop, {}, {})
+    outcome, _ = draw_response(stream(seed, 4, 2012), wave.frame, pop, wave.frame["invitation"].to_numpy(), None)
+    return outcome
+
+
+def true_answers(wave: DemoWave, codebook: Codebook | None = None) -> pd.DataFrame:
+    """Every frame unit's true answers as the cleaning step would record them.
+
+    Routing is applied and the special codes (not asked, not applicable) become
+    missing, so that :func:`helpers.steps.indicators.indicator_values` gives each
+    unit's true indicator values; their means over the eligible units are the
+    truth's ``frame_shares``.
+
+    Parameters
+    ----------
+    wave
+        A generated wave.
+    codebook
+        The codebook; ``config/codebook.yaml`` by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``unit_id``: one float column per answer column (no
+        numeric questions), NaN where the unit has no valid answer.
+    """
+    codebook = codebook or load_codebook()
+    questions = [q for q in codebook.questions.values() if q.type not in ("numeric", "text")]
+    units = wave.units.set_index("unit_id")
+    columns = [key for q in questions for key in value_columns(q)]
+    routed = route(units[columns], questions).astype(float)
+    return routed.where(routed >= 0)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def _check_overwrite(folder: Path) -> None:
+    """Refuse to overwrite a folder holding real (non-demo) data."""
+    readme = folder / "README.md"
+    holds_data = any((folder / name).exists() for name in ("frame.csv", "export.csv"))
+    if holds_data and not (readme.is_file() and SYNTHETIC_MARKER in readme.read_text(encoding="utf-8")):
+        raise InputError(folder, f"holds data not marked {SYNTHETIC_MARKER!r} in README.md; "
+                                 "refusing to overwrite what may be real data (use --force)")
+
+
+def write_wave(wave: DemoWave, raw_dir: Path, truth_path: Path, force: bool = False) -> list[Path]:
+    """Write a wave's frame, export, README and truth file.
+
+    Parameters
+    ----------
+    wave
+        The generated wave.
+    raw_dir
+        Folder of ``frame.csv``, ``export.csv`` and ``README.md``.
+    truth_path
+        The truth JSON file.
+    force
+        Overwrite a folder whose README does not mark it as demo data.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+
+    Raises
+    ------
+    InputError
+        If ``raw_dir`` holds data not marked as synthetic and ``force`` is false.
+    """
+    raw_dir = Path(raw_dir)
+    if not force:
+        _check_overwrite(raw_dir)
+    files = {raw_dir / "frame.csv": wave.frame_bytes, raw_dir / "export.csv": wave.export_bytes,
+             raw_dir / "README.md": wave.readme.encode("utf-8"),
+             Path(truth_path): (json.dumps(wave.truth, ensure_ascii=False, indent=1) + "\n").encode("utf-8")}
+    for path, data in files.items():
+        _write_atomic(path, data)
+    return list(files)
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    """Add the options of ``python -m helpers demo``."""
+    parser.add_argument("--year", type=int, choices=YEARS, required=True, help="demo wave")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                        help=f"seed of every random stream (default {DEFAULT_SEED}, the committed files)")
+    parser.add_argument("--out-dir", default=None, help="folder of the wave (default data/raw/<year>)")
+    parser.add_argument("--truth", default=None, help="truth JSON (default data/demo_truth/<year>.json)")
+    parser.add_argument("--frame", default=None,
+                        help="frame CSV in the frame format to use instead of the synthetic frame")
+    parser.add_argument("--force", action="store_true", help="overwrite a folder not marked as demo data")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Generate and write one demo wave; returns the exit status."""
+    started = time.perf_counter()
+    frame = read_frame_csv(resolve(args.frame, Path())) if args.frame else None
+    wave = generate_wave(args.year, seed=args.seed, frame=frame)
+    truth_path = resolve(args.truth, DEMO_TRUTH_DIR / f"{args.year}.json")
+    written = write_wave(wave, raw_dir(args.year, args.out_dir), truth_path, force=args.force)
+    for path in written:
+        LOG.info("wrote %s", display(path))
+    LOG.info("demo wave %d (seed %d): %d frame units, %d export rows, %.1f s", args.year, args.seed,
+             len(wave.frame), len(wave.export), time.perf_counter() - started)
+    return 0
