@@ -78,6 +78,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
+from helpers import atomic
 from helpers.inputs.codebook import Codebook, Question, load_codebook
 from helpers.errors import InputError
 from helpers.frame.reader import FRAME_COLUMNS, UNIT_TYPES, read_frame, sort_units
@@ -1395,13 +1396,6 @@ non-respondents beyond what the frame explains. {response['complete']} units
 """
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-
-
 def _check_overwrite(folder: Path) -> None:
     """Refuse to overwrite a folder holding real (non-demo) data."""
     readme = folder / "README.md"
@@ -1442,7 +1436,7 @@ def write_wave(wave: DemoWave, raw_dir: Path, truth_path: Path, force: bool = Fa
              raw_dir / "README.md": wave.readme.encode("utf-8"),
              Path(truth_path): (json.dumps(wave.truth, ensure_ascii=False, indent=1) + "\n").encode("utf-8")}
     for path, data in files.items():
-        _write_atomic(path, data)
+        atomic.write_bytes(path, data)
     return list(files)
 
 

@@ -31,6 +31,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Image, display
 
+from helpers import atomic
 from helpers.report import figures
 from helpers.errors import InputError
 
@@ -975,7 +976,4 @@ def write_index(reports_root: Path) -> Path:
     css = "span.demo { background: #FFF1E6; border: 1px solid #D55E00; padding: 0 0.4em; font-size: 0.8em; }"
     page = html_page(body, "Baromètre e-services — index", "fr").replace("</style>", f"{css}\n</style>")
     path = Path(reports_root) / "index.html"
-    partial = path.with_suffix(".html.partial")
-    partial.write_text(page, encoding="utf-8")
-    os.replace(partial, path)
-    return path
+    return atomic.write_text(path, page)
