@@ -46,7 +46,7 @@ def failure_message(name: str, output: Path, error: Exception) -> str:
 
 
 def execute_notebook(source: Path, output: Path, parameters: dict[str, object], *, name: str | None = None,
-                     timeout: int | None = None, cwd: Path = paths.NOTEBOOKS_DIR) -> float:
+                     timeout: int | None = None, cwd: Path | None = None) -> float:
     """Execute ``source`` with ``parameters`` into ``output``; return the duration in seconds.
 
     Parameters
@@ -62,7 +62,7 @@ def execute_notebook(source: Path, output: Path, parameters: dict[str, object], 
     timeout
         Longest a cell may run, in seconds (default: no limit).
     cwd
-        The kernel's working folder.
+        The kernel's working folder (default ``notebooks/``).
 
     Raises
     ------
@@ -76,7 +76,7 @@ def execute_notebook(source: Path, output: Path, parameters: dict[str, object], 
         # (which changes this whole process's folder, a race when notebooks run side by side in threads).
         papermill.execute_notebook(str(source), str(output), parameters=parameters, kernel_name=KERNEL,
                                    progress_bar=False, execution_timeout=timeout,
-                                   resources={"metadata": {"path": str(cwd)}})
+                                   resources={"metadata": {"path": str(cwd or paths.NOTEBOOKS_DIR)}})
     except (PapermillExecutionError, CellTimeoutError, DeadKernelError) as error:
         raise StepFailed(failure_message(name or Path(source).stem, Path(output), error)) from error
     return time.perf_counter() - started
