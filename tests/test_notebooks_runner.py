@@ -81,3 +81,12 @@ def test_validation_executes_its_notebook_through_the_runner(tmp_path, monkeypat
         tmp_path / "validation.ipynb"
     assert calls == [(simulation.NOTEBOOK, tmp_path / "validation.ipynb", {"results_dir": str(tmp_path)}),
                      {str(tmp_path): "reports/validation"}]
+
+
+def test_timed_out_notebook_is_written_with_the_cells_that_ran(tmp_path):
+    source = _notebook(tmp_path, "print('first cell ran')", "import time\ntime.sleep(60)")
+    output = tmp_path / "out.ipynb"
+    with pytest.raises(StepFailed, match="step step timed out"):
+        notebooks.execute_notebook(source, output, {}, timeout=3)
+    executed = nbformat.read(output, as_version=4)
+    assert executed.cells[-2].outputs[0]["text"] == "first cell ran\n"

@@ -6,7 +6,8 @@ validation's notebook both go through :func:`execute_notebook`. Kernel
 ``notebooks/``, a per-cell timeout, and every way a notebook can fail (a cell
 raises, a cell times out, the kernel dies) turned into :class:`StepFailed`
 naming the notebook, the cell and the error, with the partial executed
-notebook kept where it was written.
+notebook kept where it was written. The executed notebook is written once,
+when execution ends (:class:`WriteAtEndEngine`).
 
 Executed notebooks are normalised (:func:`normalise_notebook`: no execution
 timestamps, no random cell ids, no staging or absolute paths) so that a
@@ -22,15 +23,38 @@ from pathlib import Path
 import nbformat
 import papermill
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
 from helpers import atomic, paths
 from helpers.errors import StepFailed
 
-__all__ = ["INJECTED_CELL_ID", "KERNEL", "execute_notebook", "failure_message", "normalise_notebook"]
+__all__ = ["ENGINE", "INJECTED_CELL_ID", "KERNEL", "WriteAtEndEngine", "execute_notebook", "failure_message", "normalise_notebook"]
 
 KERNEL = "python3"
 INJECTED_CELL_ID = "injected-parameters"
+ENGINE = "helpers-write-at-end"
+
+
+class WriteAtEndEngine(NBClientEngine):
+    """papermill's nbclient engine, writing the executed notebook once, when execution ends (also on failure).
+
+    papermill's own engine writes the whole notebook, figures included, before and after every cell: the
+    runner's CPU grew with the square of a notebook's cells (about 70 writes for step 02). The notebook
+    written at the end is the same.
+    """
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+        output_path, nb_man.output_path = nb_man.output_path, None
+        try:
+            super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+        finally:
+            # papermill's Engine.execute_notebook then writes it in notebook_complete, failure or not.
+            nb_man.output_path = output_path
+
+
+papermill_engines.register(ENGINE, WriteAtEndEngine)
 
 
 def failure_message(name: str, output: Path, error: Exception) -> str:
@@ -75,7 +99,7 @@ def execute_notebook(source: Path, output: Path, parameters: dict[str, object], 
         # The kernel's folder goes to nbclient (which starts the kernel there) rather than to papermill's cwd
         # (which changes this whole process's folder, a race when notebooks run side by side in threads).
         papermill.execute_notebook(str(source), str(output), parameters=parameters, kernel_name=KERNEL,
-                                   progress_bar=False, execution_timeout=timeout,
+                                   engine_name=ENGINE, progress_bar=False, execution_timeout=timeout,
                                    resources={"metadata": {"path": str(cwd or paths.NOTEBOOKS_DIR)}})
     except (PapermillExecutionError, CellTimeoutError, DeadKernelError) as error:
         raise StepFailed(failure_message(name or Path(source).stem, Path(output), error)) from error
