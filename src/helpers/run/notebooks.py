@@ -29,7 +29,8 @@ from papermill.exceptions import PapermillExecutionError
 from helpers import atomic, paths
 from helpers.errors import StepFailed
 
-__all__ = ["ENGINE", "INJECTED_CELL_ID", "KERNEL", "WriteAtEndEngine", "execute_notebook", "failure_message", "normalise_notebook"]
+__all__ = ["ENGINE", "INJECTED_CELL_ID", "KERNEL", "WriteAtEndEngine", "execute_notebook", "failure_message",
+           "normalise_notebook"]
 
 KERNEL = "python3"
 INJECTED_CELL_ID = "injected-parameters"

@@ -26,10 +26,12 @@ from pathlib import Path
 
 from helpers import atomic, paths
 from helpers.errors import StepFailed, UsageError
-from helpers.run.notebooks import execute_notebook, normalise_notebook
+from helpers.run.notebooks import INJECTED_CELL_ID, execute_notebook, normalise_notebook
 from helpers.run.waves import load_wave
 
-__all__ = ["STEPS", "STEP_GROUPS", "RunLayout", "StepFailed", "configure_parser", "main",
+# StepFailed and INJECTED_CELL_ID are re-exported for the callers that met them here before the runner moved to
+# helpers.run.notebooks and the exceptions to helpers.errors.
+__all__ = ["INJECTED_CELL_ID", "STEPS", "STEP_GROUPS", "RunLayout", "StepFailed", "configure_parser", "main",
            "notebook_parameters", "render_report", "run", "run_side_by_side", "run_step", "step_groups",
            "step_parameters"]
 
@@ -146,7 +148,8 @@ def run_side_by_side(runs: list[tuple[str, dict[str, object], str]], layout: Run
         run_step(*runs[0][:2], layout, timeout, runs[0][2])
     else:
         with ThreadPoolExecutor(max_workers=len(runs)) as pool:
-            futures = [pool.submit(run_step, step, parameters, layout, timeout, name) for step, parameters, name in runs]
+            futures = [pool.submit(run_step, step, parameters, layout, timeout, name)
+                       for step, parameters, name in runs]
         for future in futures:
             future.result()
     return time.perf_counter() - started
