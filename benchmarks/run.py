@@ -2,16 +2,34 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/run.py                 # everything (about 5 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py                 # everything (about 8 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py --only ratio    # the yearly run's CPU against the five-notebook floor
+    .venv/bin/python benchmarks/run.py --only ratio --root /tmp/before   # the same for another checkout
     .venv/bin/python benchmarks/run.py --only core     # the core and its growth with the frame
+    .venv/bin/python benchmarks/run.py --only limits   # the speed limits that used to be asserted in tests
     .venv/bin/python benchmarks/run.py --only steps    # the step notebooks, fixed cost apart
 
-It prints Markdown tables and writes ``benchmarks/results.json``. Three parts:
+It prints Markdown tables and writes ``benchmarks/results.json``. Five parts:
 
+ratio
+    The CPU (user + system, of the process and every child it waited for:
+    kernels, Chromium) of ``python -m helpers run --year 2012`` divided by
+    the CPU of five papermill runs (in this process, as the runner's) of a
+    notebook that only imports the scientific stack (:data:`STACK`),
+    measured one after the other in the same process, so that the machine's
+    load weighs on both. Five such runs are the floor of a run of five step
+    notebooks. ``--root`` measures another checkout (with its own
+    ``.venv``), for before-and-after figures.
+limits
+    The three speed limits that tests used to assert with wall-clock
+    thresholds (flaky on a loaded machine): the weighting functions and the
+    calibrated design's estimates at 35,000 units (1 s each), and the
+    stratified bootstrap of the odds ratio with the weights redone, 1,000
+    replicates on 514 units (10 s).
 steps
-    Each step notebook of ``helpers.run.pipeline.STEPS`` executed with papermill
-    into a temporary folder, as the runner does (parameters, kernel
-    ``python3``), on the demo 2012 wave. The executed notebook's per-cell
+    Each step notebook of ``helpers.run.pipeline.STEPS`` executed with the
+    runner (:func:`helpers.run.notebooks.execute_notebook`) into a temporary
+    folder, on the demo 2012 wave. The executed notebook's per-cell
     timings (which the runner strips when it normalises notebooks) split the
     wall time into the cells' own work and the rest (kernel start-up and
     papermill); an empty notebook gives the fixed cost alone, and a notebook
@@ -34,6 +52,7 @@ import argparse
 import json
 import math
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -44,43 +63,148 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pandas as pd
-import papermill
 
-from helpers import paths
-from helpers import demo
-from helpers.run import pipeline
-from helpers import report
+from helpers import demo, paths, report
 from helpers.demo import simulation as validation
-from helpers.steps.adjustment import build_weighting
 from helpers.inputs.codebook import load_codebook
-from helpers.steps.indicators import estimate_shares, indicator_values
+from helpers.models.bootstrap import bootstrap_odds_ratio
+from helpers.models.logit import model_matrix
+from helpers.run import notebooks, pipeline
 from helpers.run.waves import load_wave
+from helpers.steps.adjustment import build_weighting
+from helpers.steps.indicators import estimate_shares, indicator_values
+from helpers.survey import weighting
+from helpers.survey.estimation import Design
 
 YEAR = 2012
 SIZES = (500, 1_500, 5_000, 15_000, 35_000)
 RESPONSE_RATE = 0.2
 FLIP = 0.1
 RESULTS = Path(__file__).with_name("results.json")
-IMPORTS = ("import matplotlib.pyplot, numpy, pandas, seaborn, statsmodels.api, scipy.stats\n"
-           "import helpers.steps.adjustment, helpers.steps.indicators, helpers.models.logit, helpers.report.texts")
+STACK = "import matplotlib.pyplot, numpy, pandas, seaborn, statsmodels.api, scipy.stats"
+IMPORTS = (f"{STACK}\n"
+           "import helpers.steps.adjustment, helpers.steps.indicators, helpers.models.logit, helpers.report")
+FLOOR_RUNS = 5
+
+
+# --- ratio ------------------------------------------------------------------------------------------------
+
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and of every child it waited for."""
+    return sum(usage.ru_utime + usage.ru_stime
+               for usage in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
+def bench_ratio(root: Path) -> dict:
+    """CPU of the yearly run of the checkout at ``root`` over that of :data:`FLOOR_RUNS` runs of the stack notebook.
+
+    The floor's notebooks are executed in this process (papermill already imported, as in the runner); the
+    yearly run is a child process, with its own interpreter start and imports.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder)
+        source = _scratch_notebook(scratch, "stack", STACK)
+        _execute(source, scratch / "warm-up.ipynb", {})  # papermill's first-use costs, outside the floor
+        before = _cpu()
+        for _ in range(FLOOR_RUNS):
+            _execute(source, scratch / "stack.out.ipynb", {})
+        floor = _cpu() - before
+        started, before = time.perf_counter(), _cpu()
+        done = subprocess.run([str(root / ".venv" / "bin" / "python"), "-m", "helpers", "run", "--year", str(YEAR),
+                               "--out-dir", str(scratch / "run")], cwd=root, capture_output=True, text=True)
+        run, wall = _cpu() - before, time.perf_counter() - started
+        if done.returncode != 0:
+            raise RuntimeError(done.stderr[-2000:])
+    return {"root": str(root), "floor_runs": FLOOR_RUNS, "floor_cpu_s": floor, "run_cpu_s": run, "run_wall_s": wall,
+            "ratio": run / floor, "load_average": os.getloadavg()[0]}
+
+
+# --- limits -----------------------------------------------------------------------------------------------
+
+def _weighting_at_35000() -> float:
+    rng = np.random.default_rng(2)
+    n = 35_000
+    data = pd.DataFrame({"a": rng.integers(0, 8, n).astype(str), "b": rng.integers(0, 5, n).astype(str),
+                         "responded": rng.random(n) < 0.3})
+    weights = rng.uniform(1, 3, n)
+    margins = {v: data[v].value_counts() * 2.0 for v in ["a", "b"]}
+    started = time.perf_counter()
+    weighting.rake(weights, data[["a", "b"]], margins)
+    model, totals = weighting.calibration_matrix(data, margins)
+    weighting.calibrate(model, weights, totals, method="logit", bounds=(0.4, 2.5))
+    weighting.cell_adjustment(weights, data["responded"], data[["a", "b"]])
+    weighting.trim_weights(weights * 3, 7.0)
+    return time.perf_counter() - started
+
+
+def _estimation_at_35000() -> float:
+    rng = np.random.default_rng(1)
+    n = 35_000
+    data = pd.DataFrame({
+        "y": rng.normal(size=n), "w": rng.uniform(1, 5, size=n),
+        "stratum": rng.integers(0, 20, size=n), "psu": rng.integers(0, 500, size=n),
+        "a": rng.integers(0, 6, size=n).astype(str), "b": rng.integers(0, 4, size=n).astype(str),
+    })
+    started = time.perf_counter()
+    design = Design(data, "w", strata="stratum", clusters="psu")
+    margins = {v: data[v].value_counts() * 3.0 for v in ["a", "b"]}
+    raked = design.rake(margins)
+    model, totals = weighting.calibration_matrix(data, margins)
+    calibrated = design.calibrate(model, totals, method="logit", bounds=(0.3, 3.0))
+    raked.mean("y")
+    calibrated.by("a").mean("y")
+    return time.perf_counter() - started
+
+
+def _bootstrap_1000() -> float:
+    rng = np.random.default_rng(2)
+    n = 514
+    data = pd.DataFrame({"group": rng.choice(["a", "b", "c"], n), "elected": rng.integers(0, 2, n).astype(float),
+                         "lp": rng.normal(size=n)})
+    eta = -1.6 + np.log(2.5) * data["elected"] + 0.3 * data["lp"]
+    data["y"] = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(float)
+    respondent = (rng.random(n) < 0.25 + 0.1 * (data["group"] == "a")).to_numpy()
+    data.loc[~respondent, "y"] = np.nan
+    x = model_matrix(data, ["elected", "group", "lp"])
+    started = time.perf_counter()
+    bootstrap_odds_ratio(data["y"], x, "elected", np.ones(n), strata=data["group"],
+                         reweight=lambda base: weighting.cell_adjustment(base, respondent, data["group"]),
+                         n_replicates=1000, seed=7)
+    return time.perf_counter() - started
+
+
+# What tests used to assert: name -> (function, limit in seconds).
+LIMITS = {
+    "weighting functions, 35,000 units": (_weighting_at_35000, 1.0),
+    "calibrated design and estimates, 35,000 units": (_estimation_at_35000, 1.0),
+    "bootstrap of the odds ratio, 1,000 replicates": (_bootstrap_1000, 10.0),
+}
+
+
+def bench_limits(repeats: int) -> dict:
+    """Median wall time of each of :data:`LIMITS` over ``repeats`` runs, after a warm-up, against its limit."""
+    out = {}
+    for name, (function, limit) in LIMITS.items():
+        function()
+        seconds = statistics.median(function() for _ in range(repeats))
+        out[name] = {"seconds": seconds, "limit_s": limit, "within": seconds < limit, "repeats": repeats}
+    return out
 
 
 # --- steps ------------------------------------------------------------------------------------------------
 
 def _execute(source: Path, output: Path, parameters: dict) -> tuple[float, list[tuple[str, float]]]:
-    """Run one notebook with papermill; return its wall time and its code cells' (source, duration)."""
-    started = time.perf_counter()
-    papermill.execute_notebook(str(source), str(output), parameters=parameters, kernel_name=pipeline.KERNEL,
-                               cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False)
-    wall = time.perf_counter() - started
+    """Run one notebook as the runner does; return its wall time and its code cells' (source, duration)."""
+    wall = notebooks.execute_notebook(source, output, parameters)
     notebook = nbformat.read(output, as_version=4)
     return wall, [(cell.source, cell.metadata.get("papermill", {}).get("duration") or 0.0)
                   for cell in notebook.cells if cell.cell_type == "code"]
 
 
 def _scratch_notebook(folder: Path, name: str, code: str) -> Path:
+    """A one-cell notebook running ``code``."""
     notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": pipeline.KERNEL, "display_name": "Python 3", "language": "python"}
+    notebook.metadata["kernelspec"] = {"name": notebooks.KERNEL, "display_name": "Python 3", "language": "python"}
     notebook.cells = [nbformat.v4.new_code_cell(code)]
     path = folder / f"{name}.ipynb"
     nbformat.write(notebook, path)
@@ -213,6 +337,19 @@ def bench_core(repeats: int) -> dict:
 def markdown(results: dict) -> str:
     """The results as Markdown tables."""
     lines = []
+    if "ratio" in results:
+        lines += ["| checkout | floor: 5 papermill runs of the stack, CPU (s) | yearly run, CPU (s) | ratio | "
+                  "yearly run, wall (s) | load average |", "|---|---:|---:|---:|---:|---:|"]
+        for label, row in results["ratio"].items():
+            lines.append(f"| {label} | {row['floor_cpu_s']:.1f} | {row['run_cpu_s']:.1f} | {row['ratio']:.2f} | "
+                         f"{row['run_wall_s']:.1f} | {row['load_average']:.1f} |")
+        lines.append("")
+    if "limits" in results:
+        lines += ["| what | median wall (s) | limit (s) | within |", "|---|---:|---:|---|"]
+        for name, row in results["limits"].items():
+            within = "yes" if row["within"] else "NO"
+            lines.append(f"| {name} | {row['seconds']:.3f} | {row['limit_s']:.0f} | {within} |")
+        lines.append("")
     if "steps" in results:
         columns = ("cells_s", "imports_cell_s", "slowest_other_cell_s")
         lines += ["| notebook | wall (s) | all cells (s) | imports cell (s) | slowest other cell (s) |",
@@ -237,11 +374,18 @@ def markdown(results: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen benchmarks, print them as Markdown and write ``results.json``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("steps", "core"), help="run one part only")
+    parser.add_argument("--only", choices=("ratio", "limits", "steps", "core"), help="run one part only")
+    parser.add_argument("--root", type=Path, default=paths.ROOT,
+                        help="checkout (with its own .venv) whose yearly run the ratio measures (default: this one)")
+    parser.add_argument("--label", default="current", help="name of the ratio's row in results.json")
     parser.add_argument("--repeats", type=int, default=5, help="timed repeats of the core per size (median)")
     parser.add_argument("--fixed-repeats", type=int, default=3, help="repeats of the empty and imports notebooks")
     args = parser.parse_args(argv)
     results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
+    if args.only in (None, "ratio"):
+        results.setdefault("ratio", {})[args.label] = bench_ratio(args.root.resolve())
+    if args.only in (None, "limits"):
+        results["limits"] = bench_limits(args.repeats)
     if args.only in (None, "core"):
         results["core"] = bench_core(args.repeats)
     if args.only in (None, "steps"):

@@ -3,6 +3,11 @@
 Each sub-command lives in the module of its concern, which provides
 ``configure_parser(parser)`` and ``main(args) -> int``; modules are imported
 only when their command is chosen so that ``--help`` stays fast.
+
+This is the one place where the package's exceptions become exit statuses:
+0 success, 1 a notebook failed (:class:`helpers.errors.StepFailed`, the
+previous outputs left in place), 2 bad input, configuration or option
+(:class:`helpers.errors.InputError`, :class:`helpers.errors.UsageError`).
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ import importlib
 import logging
 import sys
 
-from helpers.errors import InputError
+from helpers.errors import InputError, StepFailed, UsageError
+
+LOG = logging.getLogger("helpers")
 
 COMMANDS = {
     "run": ("helpers.run.pipeline", "run the yearly pipeline for one wave"),
@@ -46,7 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args()
     try:
         return importlib.import_module(args.module).main(args)
-    except InputError as error:
+    except StepFailed as failure:
+        LOG.error("%s\n  previous outputs left in place", failure)
+        return 1
+    except (InputError, UsageError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

@@ -1,10 +1,17 @@
-"""Errors raised for bad input: each names the file, the place and what was expected."""
+"""The package's exceptions; only ``helpers.__main__`` turns them into exit statuses and messages.
+
+:class:`InputError` (bad data or configuration) names the file, the place and
+what was expected; :class:`UsageError` names the command-line option at
+fault; :class:`StepFailed` says which notebook failed, in which cell and why.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from helpers.paths import display
+
+__all__ = ["InputError", "StepFailed", "UsageError"]
 
 
 class InputError(ValueError):
@@ -34,3 +41,11 @@ class InputError(ValueError):
         if column is not None:
             where.append(f"column {column!r}")
         super().__init__(f"{', '.join(where)}: {problem}")
+
+
+class UsageError(ValueError):
+    """A command-line option holds a value the command cannot use; the message names the option."""
+
+
+class StepFailed(RuntimeError):
+    """A notebook raised, timed out or lost its kernel; the message names the notebook, the cell and the error."""

@@ -53,8 +53,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers import paths
+from helpers import atomic, paths
 from helpers.demo import wave as demo
+from helpers.errors import UsageError
 from helpers.steps.adjustment import build_weighting
 from helpers.steps.auxvars import add_auxiliary
 from helpers.inputs.codebook import load_codebook
@@ -302,24 +303,18 @@ def execute_notebook(folder: Path, final: Path) -> Path:
 
     The executed notebook is normalised as the yearly run's are, with
     ``folder`` shown as ``final`` (where the folder is moved afterwards).
-    """
-    import papermill
 
-    from helpers.run.pipeline import KERNEL, normalise_notebook
+    Raises
+    ------
+    helpers.errors.StepFailed
+        If the notebook fails.
+    """
+    from helpers.run import notebooks
 
     output = folder / NOTEBOOK.name
-    papermill.execute_notebook(str(NOTEBOOK), str(output), parameters={"results_dir": str(folder)},
-                               kernel_name=KERNEL, cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False)
-    normalise_notebook(output, {str(folder): paths.display(final)})
+    notebooks.execute_notebook(NOTEBOOK, output, {"results_dir": str(folder)})
+    notebooks.normalise_notebook(output, {str(folder): paths.display(final)})
     return output
-
-
-def _swap_in(staged: Path, final: Path) -> None:
-    previous = final.with_name(f".{final.name}-previous-{os.getpid()}")
-    if final.exists():
-        final.rename(previous)
-    staged.rename(final)
-    shutil.rmtree(previous, ignore_errors=True)
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -334,7 +329,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     """Run the validation, write its files and executed notebook; returns the exit status."""
     if args.replicates < 2:
-        raise SystemExit("error: --replicates must be at least 2")
+        raise UsageError("--replicates must be at least 2")
     started = time.perf_counter()
     final = paths.resolve(args.out, DEFAULT_OUT)
     setup = make_setup()
@@ -343,14 +338,14 @@ def main(args: argparse.Namespace) -> int:
     LOG.info("%d replicates x %d mechanisms in %.1f s (%s workers); skipped: %s", args.replicates, len(MECHANISMS),
              simulated, args.workers or os.cpu_count(), skipped["mechanism"].value_counts().to_dict() or "none")
     summary = summarise(estimates, setup.truth)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    staged = final.with_name(f".{final.name}-staging-{os.getpid()}")
-    staged.mkdir()
+    stage = final.with_name(f".{final.name}-staging-{os.getpid()}")
+    staged = stage / final.name
+    staged.mkdir(parents=True)
     try:
         write_outputs(staged, summary, results_payload(setup, summary, skipped, args.replicates, args.seed))
         execute_notebook(staged, final)
-        _swap_in(staged, final)
+        atomic.swap_in([(staged, final)], stage)
     finally:
-        shutil.rmtree(staged, ignore_errors=True)
+        shutil.rmtree(stage, ignore_errors=True)
     LOG.info("validation written to %s in %.1f s", paths.display(final), time.perf_counter() - started)
     return 0

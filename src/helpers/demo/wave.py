@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers import atomic
 from helpers.demo.export import build_export, export_bytes
 from helpers.demo.frame import read_frame_csv, synthetic_frame
 from helpers.demo.model import (ALPHA_TYPE, BETA_POP, DEFAULT_SEED, DRIFT_2013, RESPONSE_MECHANISMS, YEARS,
@@ -214,13 +215,6 @@ def true_answers(wave: DemoWave, codebook: Codebook | None = None) -> pd.DataFra
     return routed.where(routed >= 0)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-
-
 def _check_overwrite(folder: Path) -> None:
     """Refuse to overwrite a folder holding real (non-demo) data."""
     readme = folder / "README.md"
@@ -261,7 +255,7 @@ def write_wave(wave: DemoWave, raw_dir: Path, truth_path: Path, force: bool = Fa
              raw_dir / "README.md": wave.readme.encode("utf-8"),
              Path(truth_path): (json.dumps(wave.truth, ensure_ascii=False, indent=1) + "\n").encode("utf-8")}
     for path, data in files.items():
-        _write_atomic(path, data)
+        atomic.write_bytes(path, data)
     return list(files)
 
 

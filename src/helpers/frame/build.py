@@ -93,9 +93,7 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -103,8 +101,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers import atomic
 from helpers.frame import official
-from helpers.errors import InputError
+from helpers.errors import InputError, UsageError
 from helpers.frame.reader import FRAME_COLUMNS, sort_units
 from helpers.frame.official import Issue, Table
 from helpers.paths import ROOT, display, resolve
@@ -633,15 +632,7 @@ def write_frame(frame: pd.DataFrame, path: Path) -> None:
     path
         Destination; its folder is created when missing.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            frame.to_csv(stream, index=False, lineterminator="\n")
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomic.write_text(path, frame.to_csv(index=False, lineterminator="\n"))
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -659,7 +650,7 @@ def main(args: argparse.Namespace) -> int:
     """Build the frame, write it and its report; returns the exit status."""
     reference_date = args.reference_date or date(args.year, 1, 1)
     if reference_date.year != args.year:
-        raise InputError("--reference-date", f"{reference_date.isoformat()} is not in the wave's year {args.year}")
+        raise UsageError(f"--reference-date: {reference_date.isoformat()} is not in the wave's year {args.year}")
     sources, out = resolve(args.sources, ROOT), resolve(args.out, ROOT)
     result = build_frame(sources, reference_date)
     write_frame(result.frame, out)

@@ -4,7 +4,7 @@ The files are those listed in ``../shared/official/README.md`` (INSEE
 municipal populations, the DGCL list of intercommunal groupings, the etalab
 geohisto exports of régions and départements, and the Répertoire national des
 élus). Each reader copes with the redistributed copies *and* with the formats
-of the original downloads (the generic reading is :mod:`helpers.inputs.ingest`'s):
+of the original downloads (the reading is :func:`helpers.inputs.ingest.read_table`'s, lenient):
 
 - encoding: UTF-8 (with or without byte-order mark) or Windows-1252, detected;
 - separator: tab, ``;`` or ``,``, detected from the header line;
@@ -32,18 +32,16 @@ title line when there is one.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from helpers.errors import InputError
-from helpers.inputs.ingest import column_key, decode, find_header, parse_numbers, split_records
+from helpers.inputs.ingest import LINE_COLUMN, column_key, parse_numbers, read_table
 from helpers.paths import display
 
 SEPARATOR_NAMES = {"\t": "tab", ";": "';'", ",": "','"}
@@ -137,9 +135,9 @@ class Table:
 
 # --------------------------------------------------------------------------- generic reading
 
-def read_table(path: str | Path, columns: Mapping[str, Sequence[str]], *,
-               extra: re.Pattern[str] | None = None) -> Table:
-    """Read a delimited text file whose layout is detected.
+def read_official(path: str | Path, columns: Mapping[str, Sequence[str]], *,
+                  extra: re.Pattern[str] | None = None) -> Table:
+    """Read an official file with :func:`helpers.inputs.ingest.read_table`, leniently, its columns renamed.
 
     Parameters
     ----------
@@ -165,40 +163,18 @@ def read_table(path: str | Path, columns: Mapping[str, Sequence[str]], *,
     InputError
         The file is missing, cannot be decoded, or has no recognisable header.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(path, "file not found")
-    try:
-        text, encoding = decode(path, path.read_bytes())
-    except InputError as error:
-        raise InputError(path, f"cannot decode the file: {error.problem}", row=error.row) from error
-    lines = io.StringIO(text, newline="").readlines()
-    header_index, separator, header, found = find_header(path, lines, columns, quoting=QUOTING)
-    width = len(header)
-    issues: list[Issue] = []
-    rows: list[list[str]] = []
-    numbers: list[int] = []
-    for number, row in split_records(path, lines[header_index + 1:], separator, first_line=header_index + 2,
-                                     quoting=QUOTING.get(separator, csv.QUOTE_MINIMAL), strict=False):
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue
-        if len(row) > width and not any(cell.strip() for cell in row[width:]):
-            row = row[:width]
-        if len(row) != width:
-            issues.append(Issue(path, number, None, lines[number - 1].rstrip("\r\n")[:200],
-                                f"row has {len(row)} fields, the header has {width}; row left out"))
-            continue
-        rows.append(row)
-        numbers.append(number)
-    raw = pd.DataFrame(rows, columns=range(width), dtype="str") if rows else \
-        pd.DataFrame({i: pd.Series(dtype="str") for i in range(width)})
-    keep = {header.index(source): short for short, source in found.items()}
+    raw = read_table(path, columns=columns, quoting=QUOTING, strict=False)
+    keep = {source: short for short, source in raw.found.items()}
     if extra is not None:
-        keep.update({i: name for i, name in enumerate(header) if extra.fullmatch(name) and i not in keep})
-    data = pd.DataFrame({short: raw[i].str.strip() for i, short in keep.items()})
-    data["line"] = np.asarray(numbers, dtype="int64")
-    return Table(data.reset_index(drop=True), issues, path, encoding, separator, header_index + 1,
-                 {short: header[i] for i, short in keep.items()})
+        keep.update({name: name for name in raw.data.columns
+                     if name != LINE_COLUMN and extra.fullmatch(name) and name not in keep})
+    data = pd.DataFrame({short: raw.data[source].astype("str").str.strip() for source, short in keep.items()})
+    data["line"] = raw.data[LINE_COLUMN].to_numpy()
+    issues = [Issue(raw.path, record.line, None, record.text,
+                    f"row has {record.fields} fields, the header has {len(raw.data.columns) - 1}; row left out")
+              for record in raw.rejected]
+    return Table(data.reset_index(drop=True), issues, raw.path, raw.encoding, raw.separator, raw.header_line,
+                 {short: source for source, short in keep.items()})
 
 
 def _report(table: Table, mask: pd.Series, column: str, problem: str) -> None:
@@ -308,7 +284,7 @@ def read_population(path: str | Path) -> Table:
     InputError
         No ``PMUNyy`` column.
     """
-    table = read_table(path, POPULATION_COLUMNS, extra=POPULATION_VINTAGE)
+    table = read_official(path, POPULATION_COLUMNS, extra=POPULATION_VINTAGE)
     data = table.data
     vintages = [c for c in data.columns if POPULATION_VINTAGE.fullmatch(c)]
     if not vintages:
@@ -367,7 +343,7 @@ def read_epci(path: str | Path) -> Table:
         and ``line``. Rows with an invalid SIREN or commune code are reported
         and left out; an unknown nature is reported and kept as written.
     """
-    table = read_table(path, EPCI_COLUMNS)
+    table = read_official(path, EPCI_COLUMNS)
     data = table.data
     data["insee_code"] = normalize_commune_codes(data["insee_code"])
     bad_siren = ~data["siren"].str.fullmatch(SIREN.pattern)
@@ -412,7 +388,7 @@ def reference_on(references: str, on: date) -> str:
 
 
 def _read_geohisto(path: str | Path, on: date, columns: Mapping[str, Sequence[str]]) -> Table:
-    table = read_table(path, columns)
+    table = read_official(path, columns)
     data = table.data
     start = pd.to_datetime(data["start"], format="%Y-%m-%d %H:%M:%S", errors="coerce")
     end = pd.to_datetime(data["end"], format="%Y-%m-%d %H:%M:%S", errors="coerce")
@@ -519,7 +495,7 @@ def read_rne_mayors(path: str | Path) -> Table:
         ``function``, ``start``, ``end`` (effective dates), ``nuance`` and
         ``line``.
     """
-    table = read_table(path, {
+    table = read_official(path, {
         "dep_code": ("Code du département (Maire)", "Code du département"),
         "commune_code": ("Code Insee de la commune",),
         "commune_name": ("Libellé de la commune",),
@@ -551,7 +527,7 @@ def read_rne_epci_presidents(path: str | Path) -> Table:
         ``siren``, ``epci_name``, ``last_name``, ``first_name``,
         ``elected_id``, ``function``, ``start``, ``end``, ``nuance``, ``line``.
     """
-    table = read_table(path, {
+    table = read_official(path, {
         "siren": ("N° SIREN",),
         "epci_name": ("Libellé de l'EPCI",),
         "nuance": ("Nuance mandat", "Nuance politique"),
@@ -573,7 +549,7 @@ def read_rne_departement_presidents(path: str | Path) -> Table:
         ``dep_code`` (971..976 overseas), ``last_name``, ``first_name``,
         ``elected_id``, ``function``, ``start``, ``end``, ``nuance``, ``line``.
     """
-    table = read_table(path, {
+    table = read_official(path, {
         "dep_code": ("Code du département",),
         "nuance": ("Nuance politique (C. Gén.)", "Nuance politique (C. Dép.)", "Nuance politique"),
         **RNE_COMMON,
@@ -593,7 +569,7 @@ def read_rne_region_presidents(path: str | Path) -> Table:
         ``reg_code`` (2 digits), ``last_name``, ``first_name``,
         ``elected_id``, ``function``, ``start``, ``end``, ``nuance``, ``line``.
     """
-    table = read_table(path, {
+    table = read_official(path, {
         "reg_code": ("Code région", "Code de la région"),
         "nuance": ("Nuance mandat", "Nuance politique"),
         **RNE_COMMON,

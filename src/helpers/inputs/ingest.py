@@ -5,10 +5,12 @@ Exports arrive in UTF-8, UTF-8 with a byte-order mark or Windows-1252, with
 decimal commas. Everything is read as text; typing happens in the modules that
 know what each column means.
 
-:func:`read_table` reads a survey export or a frame strictly. Official files
-(:mod:`helpers.frame.official`) have report titles above a header whose column
-names vary in case and accents: :func:`find_header` locates it, and
-:func:`split_records` and :func:`parse_numbers` serve both kinds of file.
+:func:`read_table` is the one reader of delimited files: strictly for a
+survey export or a frame; leniently, for the official files
+(:mod:`helpers.frame.official`), which have report titles above a header whose
+column names vary in case and accents (:func:`find_header` locates it) and
+whose bad rows are reported rather than fatal. :func:`parse_numbers` serves
+both kinds of file.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +32,25 @@ from helpers.errors import InputError
 SEPARATORS = (";", ",", "\t")
 LINE_COLUMN = "_line"
 HEADER_SEARCH_LINES = 10
+
+
+@dataclass(frozen=True)
+class RejectedRecord:
+    """A record left out by a lenient :func:`read_table` because its width differs from the header's.
+
+    Attributes
+    ----------
+    line
+        The file line where the record starts.
+    fields
+        Its number of fields.
+    text
+        The start of that line as written (at most 200 characters).
+    """
+
+    line: int
+    fields: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -48,12 +69,22 @@ class RawTable:
     data
         One row per record, every cell a string (empty when blank), plus the
         column ``_line`` holding the file line where the record starts.
+    header_line
+        The file line of the header.
+    found
+        When :func:`read_table` looked the header up by ``columns``: short
+        name -> the column's name in the file.
+    rejected
+        Records a lenient read left out, in file order.
     """
 
     path: Path
     encoding: str
     separator: str
     data: pd.DataFrame
+    header_line: int = 1
+    found: dict[str, str] = field(default_factory=dict)
+    rejected: tuple[RejectedRecord, ...] = ()
 
 
 def decode(path: Path, raw: bytes) -> tuple[str, str]:
@@ -82,7 +113,7 @@ def decode(path: Path, raw: bytes) -> tuple[str, str]:
     raise InputError(
         path,
         f"byte 0x{raw[last_error.start]:02x} at offset {last_error.start} decodes in no supported "
-        "encoding (UTF-8, UTF-8 with BOM, Windows-1252)",
+        "encoding (UTF-8, UTF-8 with BOM, Windows-1252): cannot decode the file",
         row=line,
     )
 
@@ -96,15 +127,32 @@ def sniff_separator(path: Path, header: str) -> str:
     return separator
 
 
-def read_table(path: str | Path, *, skip_title_lines: int = 0) -> RawTable:
-    """Read a delimited text file as strings, detecting encoding and separator.
+def read_table(path: str | Path, *, skip_title_lines: int = 0, columns: Mapping[str, Sequence[str]] | None = None,
+               quoting: Mapping[str, int] | None = None, strict: bool = True) -> RawTable:
+    """Read a delimited text file as strings, detecting encoding, separator and, on request, the header line.
 
     Parameters
     ----------
     path
         The file to read.
     skip_title_lines
-        Number of report-title lines above the header.
+        Number of report-title lines above the header (when ``columns`` is not given).
+    columns
+        Short name -> accepted column names: the header is then the first of
+        the first lines that holds every one of them (:func:`find_header`),
+        below any title lines, and ``found`` says which name each short name
+        found.
+    quoting
+        Separator -> :mod:`csv` quoting constant, where it is not
+        ``csv.QUOTE_MINIMAL`` (a file whose tabs separate unquoted fields).
+    strict
+        A malformed quoted field or a record with more fields than the header
+        stops the reading; a shorter record is padded with empty fields (survey
+        tools drop trailing empty fields). When false, quotes are read as
+        :func:`csv.reader` does leniently and a record of another width than the
+        header is left out and listed in ``rejected``. Either way, blank
+        records are skipped and trailing empty fields beyond the header's
+        width ignored.
 
     Returns
     -------
@@ -113,38 +161,56 @@ def read_table(path: str | Path, *, skip_title_lines: int = 0) -> RawTable:
     Raises
     ------
     InputError
-        If the file is missing or empty, decodes in no supported encoding,
-        has a quoted field left open at the end (a truncated file), or has a
-        record with more fields than the header.
+        If the file is missing, unreadable or empty, decodes in no supported
+        encoding, has no header (or none holding ``columns``), has a column
+        name twice, or, when ``strict``, has a quoted field left open at the
+        end (a truncated file) or a record with more fields than the header.
     """
     path = Path(path)
     try:
         raw = path.read_bytes()
+    except FileNotFoundError as error:
+        raise InputError(path, "cannot be read (file not found)") from error
     except OSError as error:
         raise InputError(path, f"cannot be read ({error.strerror})") from error
     if not raw.strip():
         raise InputError(path, "the file is empty: expected a header line and records")
     text, encoding = decode(path, raw)
-    lines = io.StringIO(text, newline="").readlines()[skip_title_lines:]
-    if not lines:
-        raise InputError(path, "no header line after the title lines")
-    separator = sniff_separator(path, lines[0])
-    records = split_records(path, lines, separator, first_line=1 + skip_title_lines)
-    header = [name.strip() for name in next(records)[1]]
-    rows, starts = [], []
+    lines = io.StringIO(text, newline="").readlines()
+    quoting = quoting or {}
+    found: dict[str, str] = {}
+    if columns is not None:
+        header_index, separator, header, found = find_header(path, lines, columns, quoting=quoting)
+        records = split_records(path, lines[header_index + 1:], separator, first_line=header_index + 2,
+                                quoting=quoting.get(separator, csv.QUOTE_MINIMAL), strict=strict)
+    else:
+        header_index = skip_title_lines
+        if not lines[header_index:]:
+            raise InputError(path, "no header line after the title lines")
+        separator = sniff_separator(path, lines[header_index])
+        records = split_records(path, lines[header_index:], separator, first_line=1 + header_index,
+                                quoting=quoting.get(separator, csv.QUOTE_MINIMAL), strict=strict)
+        header = [name.strip() for name in next(records)[1]]
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    if duplicated:
+        raise InputError(path, f"column header(s) appear twice: {duplicated}", row=1 + header_index)
+    width = len(header)
+    rows, starts, rejected = [], [], []
     for start, record in records:
         if not any(cell.strip() for cell in record):
             continue
-        if len(record) > len(header):
-            raise InputError(path, f"{len(record)} fields where the header has {len(header)}", row=start)
-        rows.append(record + [""] * (len(header) - len(record)))
-        starts.append(start)
-    duplicated = sorted({name for name in header if header.count(name) > 1})
-    if duplicated:
-        raise InputError(path, f"column header(s) appear twice: {duplicated}", row=1 + skip_title_lines)
+        if len(record) > width and not any(cell.strip() for cell in record[width:]):
+            record = record[:width]
+        if len(record) == width or (strict and len(record) < width):
+            rows.append(record + [""] * (width - len(record)))
+            starts.append(start)
+        elif strict:
+            raise InputError(path, f"{len(record)} fields where the header has {width}", row=start)
+        else:
+            rejected.append(RejectedRecord(start, len(record), lines[start - 1].rstrip("\r\n")[:200]))
     data = pd.DataFrame(rows, columns=header, dtype=object)
     data[LINE_COLUMN] = np.asarray(starts, dtype=np.int64)
-    return RawTable(path, encoding, separator, data)
+    return RawTable(path, encoding, separator, data, header_index + 1, found, tuple(rejected))
 
 
 def split_records(path: Path, lines: Sequence[str], separator: str, *, first_line: int = 1,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 from pathlib import Path
 
+from helpers import atomic
 from helpers.report.render import html_page
 
 
@@ -36,7 +36,4 @@ def write_index(reports_root: Path) -> Path:
     css = "span.demo { background: #FFF1E6; border: 1px solid #D55E00; padding: 0 0.4em; font-size: 0.8em; }"
     page = html_page(body, "Baromètre e-services — index", "fr").replace("</style>", f"{css}\n</style>")
     path = Path(reports_root) / "index.html"
-    partial = path.with_suffix(".html.partial")
-    partial.write_text(page, encoding="utf-8")
-    os.replace(partial, path)
-    return path
+    return atomic.write_text(path, page)

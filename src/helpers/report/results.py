@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers import atomic
 from helpers.errors import InputError
 
 RESULTS_NAME = "results.json"
@@ -90,12 +90,12 @@ def write_section(folder: Path, section: str, payload: dict[str, Any]) -> Path:
     payload
         Its numbers, as nested dicts, lists, scalars, Series or DataFrames.
     """
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    results = read_results(folder)
-    results[section] = to_plain(payload)
-    path = folder / RESULTS_NAME
-    partial = path.with_suffix(".json.partial")
-    partial.write_text(json.dumps(results, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(partial, path)
-    return path
+    plain = to_plain(payload)
+
+    def with_section(text: str | None) -> str:
+        results = json.loads(text) if text is not None else {}
+        results[section] = plain
+        return json.dumps(results, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+    # Steps that run side by side write their sections into the same file: one at a time.
+    return atomic.update_text(Path(folder) / RESULTS_NAME, with_section)

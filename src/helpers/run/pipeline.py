@@ -6,15 +6,16 @@ only when all steps succeed are the staged ``data/processed/<year>/`` and
 the previous good outputs untouched and keeps its partial executed notebook
 in the staging folder for debugging.
 
-Executed notebooks are normalised (no execution timestamps, no random cell
-ids, no staging or absolute paths) so that a rerun on the same inputs gives
-byte-identical files.
+Steps run in the groups of :data:`STEP_GROUPS`; the notebooks of one group
+(the two 03 steps, the report in each language) run side by side, one
+kernel each. Executed notebooks are normalised
+(:func:`helpers.run.notebooks.normalise_notebook`) so that a rerun on the
+same inputs gives byte-identical files.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import shutil
@@ -23,23 +24,22 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-import papermill
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from papermill.exceptions import PapermillExecutionError
-
-from helpers import paths
-from helpers import report
+from helpers import atomic, paths, report
+from helpers.errors import StepFailed, UsageError
+from helpers.run.notebooks import INJECTED_CELL_ID, execute_notebook, normalise_notebook
 from helpers.run.waves import load_wave
 
+# StepFailed and INJECTED_CELL_ID are re-exported for the callers that met them here before the runner moved to
+# helpers.run.notebooks and the exceptions to helpers.errors.
+__all__ = ["INJECTED_CELL_ID", "STEPS", "STEP_GROUPS", "RunLayout", "StepFailed", "configure_parser", "main",
+           "notebook_parameters", "render_report", "run", "run_side_by_side", "run_step", "step_groups",
+           "step_parameters"]
+
 LOG = logging.getLogger("helpers.run.pipeline")
-STEPS = ("01_clean", "02_response_bias", "03_leadership_savings", "03_year_on_year", "04_report")
-KERNEL = "python3"
-INJECTED_CELL_ID = "injected-parameters"
-
-
-class StepFailed(RuntimeError):
-    """A step notebook raised or timed out; the message says where and why."""
+# The steps by what they read: a step reads only what the groups before its own wrote, so the steps of one group
+# run side by side (both 03 steps read step 02's outputs only; the report runs once per language).
+STEP_GROUPS = (("01_clean",), ("02_response_bias",), ("03_leadership_savings", "03_year_on_year"), ("04_report",))
+STEPS = tuple(step for group in STEP_GROUPS for step in group)
 
 
 @dataclass(frozen=True)
@@ -70,14 +70,20 @@ class RunLayout:
         return self.stage / "reports"
 
 
-def step_names(only: str | None) -> tuple[str, ...]:
-    """The steps to run: all, or the one ``only`` names (``01_clean`` or ``clean``)."""
+def step_groups(only: str | None) -> tuple[tuple[str, ...], ...]:
+    """The steps to run, grouped as :data:`STEP_GROUPS`: all, or the one ``only`` names (``01_clean`` or ``clean``).
+
+    Raises
+    ------
+    helpers.errors.UsageError
+        If ``only`` names no step.
+    """
     if only is None:
-        return STEPS
+        return STEP_GROUPS
     chosen = [step for step in STEPS if only in (step, step.split("_", 1)[1])]
     if not chosen:
-        raise SystemExit(f"error: unknown step {only!r}; steps are {', '.join(STEPS)}")
-    return tuple(chosen)
+        raise UsageError(f"unknown step {only!r}; steps are {', '.join(STEPS)}")
+    return (tuple(chosen),)
 
 
 def notebook_parameters(year: int, layout: RunLayout, wave_config: Path) -> dict[str, object]:
@@ -95,7 +101,7 @@ def step_parameters(year: int, out_root: Path) -> dict[str, dict[str, object]]:
     """Parameters some steps take on top of :func:`notebook_parameters`.
 
     The year-on-year step reads the previous wave's outputs under the same output root (the report step's
-    ``lang`` is set by :func:`run_report_step`).
+    ``lang`` is set by :func:`run`, once per language).
     """
     previous = year - 1
     return {
@@ -104,39 +110,6 @@ def step_parameters(year: int, out_root: Path) -> dict[str, dict[str, object]]:
             "previous_reports_dir": paths.display(out_root / "reports" / str(previous)),
         },
     }
-
-
-def normalise_notebook(path: Path, replacements: dict[str, str]) -> None:
-    """Strip what changes between identical runs from an executed notebook, in place.
-
-    Removes execution timestamps and papermill's timing metadata, gives the
-    injected parameters cell a fixed id, and rewrites staging paths to the
-    final ones (``replacements``: old text -> new text).
-    """
-    notebook = nbformat.read(path, as_version=4)
-    papermill_meta = notebook.metadata.get("papermill", {})
-    notebook.metadata["papermill"] = {key: papermill_meta[key] for key in ("parameters", "exception")
-                                      if key in papermill_meta}
-    for cell in notebook.cells:
-        cell.metadata.pop("execution", None)
-        cell.metadata.pop("papermill", None)
-        if "injected-parameters" in cell.metadata.get("tags", []):
-            cell["id"] = INJECTED_CELL_ID
-    text = json.dumps(notebook, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
-    for old, new in replacements.items():
-        text = text.replace(json.dumps(old)[1:-1], json.dumps(new)[1:-1])
-    path.write_text(text, encoding="utf-8")
-
-
-def _failure_message(step: str, output: Path, error: Exception) -> str:
-    where = f"kept for debugging at {paths.display(output)}"
-    if isinstance(error, PapermillExecutionError):
-        first_line = error.evalue.strip().splitlines()[0] if error.evalue.strip() else ""
-        return (f"step {step} failed in cell {error.cell_index} (execution count {error.exec_count}): "
-                f"{error.ename}: {first_line}\n  partial executed notebook {where}")
-    if isinstance(error, CellTimeoutError):
-        return f"step {step} timed out: {str(error).splitlines()[0]}\n  partial executed notebook {where}"
-    return f"step {step}: the kernel died ({error})\n  partial executed notebook {where}"
 
 
 def run_step(step: str, parameters: dict[str, object], layout: RunLayout, timeout: int,
@@ -150,33 +123,35 @@ def run_step(step: str, parameters: dict[str, object], layout: RunLayout, timeou
     StepFailed
         On a cell error, a cell timeout or a dead kernel.
     """
-    source = paths.NOTEBOOKS_DIR / f"{step}.ipynb"
-    output = layout.staged_reports / (output_name or f"{step}.ipynb")
-    started = time.perf_counter()
-    try:
-        papermill.execute_notebook(
-            str(source), str(output), parameters=parameters, kernel_name=KERNEL, cwd=str(paths.NOTEBOOKS_DIR),
-            progress_bar=False, execution_timeout=timeout,
-        )
-    except (PapermillExecutionError, CellTimeoutError, DeadKernelError) as error:
-        raise StepFailed(_failure_message(step, output, error)) from error
-    return time.perf_counter() - started
+    return execute_notebook(paths.NOTEBOOKS_DIR / f"{step}.ipynb",
+                            layout.staged_reports / (output_name or f"{step}.ipynb"), parameters, name=step,
+                            timeout=timeout)
 
 
-def run_report_step(parameters: dict[str, object], layout: RunLayout, primary_lang: str, timeout: int) -> float:
-    """Execute the report notebook in every language at once, two kernels side by side; return the duration.
+def run_side_by_side(runs: list[tuple[str, dict[str, object], str]], layout: RunLayout, timeout: int) -> float:
+    """Execute notebooks at once, one kernel each; return the duration in seconds.
+
+    Parameters
+    ----------
+    runs
+        (step, parameters, executed notebook's name) of each notebook.
+    layout, timeout
+        As for :func:`run_step`.
 
     Raises
     ------
     StepFailed
-        If the report notebook fails in one language.
+        The first failure in ``runs`` order, once every notebook has ended.
     """
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=len(report.LANGUAGES)) as pool:
-        runs = [pool.submit(run_step, report.REPORT_NOTEBOOK, {**parameters, "lang": lang}, layout, timeout,
-                            report.report_notebook_name(lang, primary_lang)) for lang in report.LANGUAGES]
-        for finished in runs:
-            finished.result()
+    if len(runs) == 1:
+        run_step(*runs[0][:2], layout, timeout, runs[0][2])
+    else:
+        with ThreadPoolExecutor(max_workers=len(runs)) as pool:
+            futures = [pool.submit(run_step, step, parameters, layout, timeout, name)
+                       for step, parameters, name in runs]
+        for future in futures:
+            future.result()
     return time.perf_counter() - started
 
 
@@ -186,26 +161,6 @@ def render_report(layout: RunLayout, primary_lang: str) -> None:
     written = report.render_wave(layout.staged_reports, primary_lang)
     LOG.info("report: %s rendered in %.1f s", ", ".join(path.name for path in written),
              time.perf_counter() - started)
-
-
-def _swap_in(pairs: list[tuple[Path, Path]], stage: Path) -> None:
-    """Move each staged folder to its final place; on failure put every previous folder back."""
-    moved: list[tuple[Path, Path | None]] = []
-    try:
-        for staged, final in pairs:
-            final.parent.mkdir(parents=True, exist_ok=True)
-            previous = stage / f"previous-{final.parent.name}-{final.name}"
-            if final.exists():
-                final.rename(previous)
-            moved.append((final, previous if previous.exists() else None))
-            staged.rename(final)
-    except OSError:
-        for final, previous in reversed(moved):
-            if previous is not None:
-                if final.exists():
-                    final.rename(stage / f"failed-{final.parent.name}-{final.name}")
-                previous.rename(final)
-        raise
 
 
 def run(year: int, raw_dir: str | None = None, out_dir: str | None = None, only: str | None = None,
@@ -241,7 +196,7 @@ def run(year: int, raw_dir: str | None = None, out_dir: str | None = None, only:
         reports=out_root / "reports" / str(year),
         stage=out_root / ".runs" / f"{year}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}",
     )
-    steps = step_names(only)
+    groups = step_groups(only)
     if only is not None:
         for final, staged in ((layout.processed, layout.staged_processed), (layout.reports, layout.staged_reports)):
             if final.exists():
@@ -253,14 +208,18 @@ def run(year: int, raw_dir: str | None = None, out_dir: str | None = None, only:
     extra = step_parameters(year, out_root)
     timeout = wave.section("run")["cell_timeout_seconds"]
     total = time.perf_counter()
-    for step in steps:
-        LOG.info("step %s: running", step)
-        if step == report.REPORT_NOTEBOOK:
-            duration = run_report_step(parameters, layout, primary_lang, timeout)
-        else:
-            duration = run_step(step, {**parameters, **extra.get(step, {})}, layout, timeout)
-        LOG.info("step %s: done in %.1f s", step, duration)
-    if report.REPORT_NOTEBOOK in steps:
+    for group in groups:
+        runs = []
+        for step in group:
+            if step == report.REPORT_NOTEBOOK:
+                runs += [(step, {**parameters, "lang": lang}, report.report_notebook_name(lang, primary_lang))
+                         for lang in report.LANGUAGES]
+            else:
+                runs.append((step, {**parameters, **extra.get(step, {})}, f"{step}.ipynb"))
+        LOG.info("step %s: running", " and ".join(group))
+        duration = run_side_by_side(runs, layout, timeout)
+        LOG.info("step %s: done in %.1f s", " and ".join(group), duration)
+    if any(report.REPORT_NOTEBOOK in group for group in groups):
         render_report(layout, primary_lang)
     else:
         LOG.info("report: not re-rendered (step %s not run)", report.REPORT_NOTEBOOK)
@@ -269,10 +228,12 @@ def run(year: int, raw_dir: str | None = None, out_dir: str | None = None, only:
                     str(layout.staged_reports): paths.display(layout.reports)}
     for executed in sorted(layout.staged_reports.glob("*.ipynb")):
         normalise_notebook(executed, replacements)
-    _swap_in([(layout.staged_processed, layout.processed), (layout.staged_reports, layout.reports)], layout.stage)
+    atomic.swap_in([(layout.staged_processed, layout.processed), (layout.staged_reports, layout.reports)],
+                   layout.stage)
     shutil.rmtree(layout.stage)
     report.write_index(layout.reports.parent)
-    LOG.info("wave %s: %d step(s) in %.1f s; outputs in %s and %s", year, len(steps), time.perf_counter() - total,
+    LOG.info("wave %s: %d step(s) in %.1f s; outputs in %s and %s", year, sum(map(len, groups)),
+             time.perf_counter() - total,
              paths.display(layout.processed), paths.display(layout.reports))
 
 
@@ -287,10 +248,6 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Run ``python -m helpers run``; exit status 1 when a step fails."""
-    try:
-        run(args.year, args.raw_dir, args.out_dir, args.only, args.config)
-    except StepFailed as failure:
-        LOG.error("%s\n  previous outputs left in place", failure)
-        return 1
+    """Run ``python -m helpers run``; a failed step raises :class:`helpers.errors.StepFailed`."""
+    run(args.year, args.raw_dir, args.out_dir, args.only, args.config)
     return 0

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from helpers.run.waves import CALIBRATED
 from helpers.survey import weighting
 from helpers.survey.estimation import Design
 
@@ -28,7 +29,6 @@ METHODS = ("unweighted", "cell", "poststratification", "raking", "linear", "logi
 # A weighting cell with a single respondent contributes its deviation from the overall mean (R's
 # survey.lonely.psu = "adjust") rather than stopping the run.
 LONELY = "adjust"
-CALIBRATED = ("poststratification", "raking", "linear", "logit")
 CELL = "_cell"
 
 
