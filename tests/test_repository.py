@@ -2,6 +2,8 @@
 
 import ast
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -90,10 +92,18 @@ def test_runner_parameters_are_declared_by_the_notebook(step, tmp_path):
 
 def test_lab_kernel_python3_is_the_project_environment():
     """``make lab`` and papermill run kernel ``python3``: it must start this environment's interpreter."""
-    import sys
-
     from jupyter_client.kernelspec import KernelSpecManager
 
     spec = KernelSpecManager().get_kernel_spec("python3")
     assert spec.argv[0] in ("python", sys.executable)
     assert Path(spec.resource_dir).resolve().is_relative_to(Path(sys.prefix).resolve())
+
+
+def test_frame_command_reads_the_official_files_the_repository_ships(tmp_path):
+    """``python -m helpers frame --year 2012`` without ``--sources`` builds from ``data/external/official/2012``."""
+    out = tmp_path / "frame.csv"
+    result = subprocess.run([sys.executable, "-m", "helpers", "frame", "--year", "2012", "--out", str(out)],
+                            capture_output=True, text=True, cwd="/", timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "data/external/official/2012/rne_maires.txt" in out.with_name("frame.report.txt").read_text(encoding="utf-8")
+    assert 500 <= len(out.read_text(encoding="utf-8").splitlines()) - 1 <= 530
