@@ -28,8 +28,6 @@ import sys
 import tomllib
 from pathlib import Path
 
-import pytest
-
 from helpers.paths import ROOT
 
 PACKAGE = "helpers"
@@ -289,8 +287,9 @@ def undeclared_imports(root: Path, distributions: dict[str, list[str]] | None = 
             if not providers:
                 violations.append(f"{top} (imported by {files[0]}) is provided by no installed distribution")
             elif not providers & declared:
-                violations.append(f"{top} (imported by {files[0]}) is not declared: add {' or '.join(sorted(providers))}"
-                                  f" to {'dependencies' if declared is runtime else 'dependencies or dev'}")
+                where = "dependencies" if declared is runtime else "dependencies or dev"
+                violations.append(f"{top} (imported by {files[0]}) is not declared: "
+                                  f"add {' or '.join(sorted(providers))} to {where}")
     return violations
 
 
