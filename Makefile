@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-from-lock
 UV_VERSION := 0.13.9
 
-.PHONY: setup report test lab demo lock clean-venv pdf-deps
+.PHONY: setup report test test-fast lab demo lock clean-venv pdf-deps
 
 setup: $(STAMP)
 
@@ -20,8 +20,15 @@ $(STAMP): requirements.lock pyproject.toml
 report: $(STAMP)
 	$(BIN)/python -m helpers run --year $(YEAR)
 
+# The suite runs on every core; the tests of the whole pipeline share one run, on one worker (conftest.py).
+PYTEST_WORKERS ?= auto
+
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+# Everything but the tests marked `pipeline` (those that run `python -m helpers run` or read its outputs).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "not pipeline"
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks

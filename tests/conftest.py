@@ -1,53 +1,118 @@
-"""Shared fixtures: the project's reference folders and demo waves."""
+"""Shared fixtures: the repository's copies of the reference and official files, and one run of the pipeline.
+
+The whole pipeline runs once per test session (:func:`demo_run`); every test that reads its outputs shares it.
+Those tests are marked ``pipeline`` and, under pytest-xdist (``make test``), grouped on one worker and
+scheduled first, so that the run and the tests after it overlap with the rest of the suite on the other cores.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from helpers.paths import ROOT
+from helpers.paths import DATA_DIR, ROOT
 
-SHARED_DIR = ROOT.parent / "shared"
+RUN_FIXTURES = {"demo_run", "demo_run_2012"}
+RUN_GROUP = "demo-run-2012"
+YEAR = 2012
 
 
-def _shared_subdir(name: str) -> Path:
-    folder = SHARED_DIR / name
-    if not folder.is_dir():
-        pytest.skip(f"{folder} is absent: the reference data are read in place from ../shared/{name}")
-    return folder
+def _folder(path: Path) -> Path:
+    assert path.is_dir(), f"{path} is missing: it is part of the repository (see its README)"
+    return path
 
 
 @pytest.fixture(scope="session")
 def reference_dir() -> Path:
-    """``../shared/reference``: data sets with the numbers R survey, nrba and logistf print."""
-    return _shared_subdir("reference")
+    """``tests/reference``: data sets with the numbers R survey, nrba and logistf print."""
+    return _folder(ROOT / "tests" / "reference")
 
 
 @pytest.fixture(scope="session")
 def official_dir() -> Path:
-    """``../shared/official``: the official public files for building a real frame."""
-    return _shared_subdir("official")
+    """``data/external/official``: the official public files for building a real frame, by year."""
+    return _folder(DATA_DIR / "external" / "official")
 
 
 @pytest.fixture(scope="session")
 def published_dir() -> Path:
-    """``../shared/published``: what the 2012 barometer published."""
-    return _shared_subdir("published")
+    """``data/external/published``: what the 2012 barometer published."""
+    return _folder(DATA_DIR / "external" / "published")
 
 
-def run_cli(*args: str, year: int = 2012) -> subprocess.CompletedProcess:
+def run_cli(*args: str, year: int = YEAR) -> subprocess.CompletedProcess:
     """``python -m helpers run --year YEAR ARGS`` from an unrelated working directory."""
     return subprocess.run([sys.executable, "-m", "helpers", "run", "--year", str(year), *args],
                           capture_output=True, text=True, cwd="/", timeout=900)
 
 
+def snapshot(root: Path, year: int = YEAR) -> dict[str, str]:
+    """SHA-256 of every file under a wave's output folders below ``root``, by path relative to ``root``."""
+    folders = [root / "data" / "processed" / str(year), root / "reports" / str(year)]
+    return {str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for folder in folders for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@dataclasses.dataclass(frozen=True)
+class DemoRun:
+    """One run of the pipeline on the demo 2012 wave.
+
+    Attributes
+    ----------
+    root
+        The ``--out-dir`` of the run (``data/processed/2012``, ``reports/2012`` and ``.runs`` below it).
+    files
+        :func:`snapshot` of its outputs taken as soon as it finished, before any test re-executed a notebook.
+    stderr
+        The run's log.
+    """
+
+    root: Path
+    files: dict[str, str]
+    stderr: str
+
+
 @pytest.fixture(scope="session")
-def demo_run_2012(tmp_path_factory) -> Path:
-    """The whole pipeline run once on the demo 2012 wave; the folder holding its outputs."""
+def demo_run(tmp_path_factory) -> DemoRun:
+    """The whole pipeline run once on the demo 2012 wave."""
     root = tmp_path_factory.mktemp("run2012")
     result = run_cli("--out-dir", str(root))
     assert result.returncode == 0, result.stderr
+    return DemoRun(root, snapshot(root), result.stderr)
+
+
+@pytest.fixture(scope="session")
+def demo_run_2012(demo_run) -> Path:
+    """The folder holding the outputs of :func:`demo_run`."""
+    return demo_run.root
+
+
+@pytest.fixture
+def previous_outputs(tmp_path) -> Path:
+    """An ``--out-dir`` holding previous outputs of the 2012 wave (a few files), which a failed run must keep."""
+    root = tmp_path / "previous"
+    for relative in (f"data/processed/{YEAR}/units.csv", f"reports/{YEAR}/01_clean.ipynb",
+                     f"reports/{YEAR}/figures/dispositions_by_type.png"):
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(f"previous {relative}\n".encode())
     return root
+
+
+def _shares_the_run(item: pytest.Item) -> bool:
+    return bool(RUN_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests that share the pipeline run, group them on one xdist worker and run them first."""
+    for item in items:
+        if _shares_the_run(item):
+            item.add_marker(pytest.mark.pipeline)
+            item.add_marker(pytest.mark.xdist_group(RUN_GROUP))
+    items.sort(key=lambda item: not _shares_the_run(item))

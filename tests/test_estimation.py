@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -194,22 +192,3 @@ def test_bad_design_input_is_named():
         Design(data, "w", fpc="N")
     with pytest.raises(ValueError, match="no column 'pw'"):
         Design(data, "pw")
-
-
-def test_speed_at_35000_units():
-    rng = np.random.default_rng(1)
-    n = 35_000
-    data = pd.DataFrame({
-        "y": rng.normal(size=n), "w": rng.uniform(1, 5, size=n),
-        "stratum": rng.integers(0, 20, size=n), "psu": rng.integers(0, 500, size=n),
-        "a": rng.integers(0, 6, size=n).astype(str), "b": rng.integers(0, 4, size=n).astype(str),
-    })
-    start = time.perf_counter()
-    design = Design(data, "w", strata="stratum", clusters="psu")
-    margins = {v: data[v].value_counts() * 3.0 for v in ["a", "b"]}
-    raked = design.rake(margins)
-    model, totals = weighting.calibration_matrix(data, margins)
-    calibrated = design.calibrate(model, totals, method="logit", bounds=(0.3, 3.0))
-    raked.mean("y")
-    calibrated.mean("y", domain=data["a"] == "0")
-    assert time.perf_counter() - start < 1.0

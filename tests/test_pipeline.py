@@ -1,8 +1,13 @@
-"""The yearly runner end to end on the demo 2012 wave: outputs, determinism, failures, nbval."""
+"""The yearly runner end to end on the demo 2012 wave: outputs, determinism, failures, nbval.
+
+The tests of a successful run share one run (``conftest.demo_run``). Determinism is proved on it without a
+second full run: re-running the report step on top of it, and nbval re-executing every executed notebook in
+place (the notebooks rewrite the processed files, figures and results they wrote), must leave every output
+byte-identical. Failure cases run on a folder of previous outputs of their own.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import subprocess
 import sys
@@ -18,58 +23,40 @@ from helpers.run import pipeline
 from helpers.inputs.codebook import load_codebook
 from helpers.inputs.ingest import read_table
 from helpers.run.waves import wave_path
-from conftest import run_cli
-
-YEAR = 2012
+from conftest import YEAR, run_cli, snapshot
 
 
-def snapshot(root: Path) -> dict[str, str]:
-    """SHA-256 of every file under the wave's output folders."""
-    folders = [root / "data" / "processed" / str(YEAR), root / "reports" / str(YEAR)]
-    return {str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
-            for folder in folders for path in sorted(folder.rglob("*")) if path.is_file()}
-
-
-@pytest.fixture(scope="module")
-def out_root(demo_run_2012) -> Path:
-    return demo_run_2012
-
-
-@pytest.fixture(scope="module")
-def first_snapshot(out_root) -> dict[str, str]:
-    return snapshot(out_root)
-
-
-def test_run_writes_executed_notebooks_and_processed_files(out_root, first_snapshot):
-    assert f"reports/{YEAR}/01_clean.ipynb" in first_snapshot
-    assert f"reports/{YEAR}/figures/dispositions_by_type.png" in first_snapshot
+def test_run_writes_executed_notebooks_and_processed_files(demo_run):
+    assert f"reports/{YEAR}/01_clean.ipynb" in demo_run.files
+    assert f"reports/{YEAR}/figures/dispositions_by_type.png" in demo_run.files
     for name in ("units.csv", "answers.csv", "cleaning_log.csv", "data_dictionary.csv", "cleaning_summary.json"):
-        assert f"data/processed/{YEAR}/{name}" in first_snapshot
-    assert not list((out_root / ".runs").iterdir()), "the staging folder is removed after success"
+        assert f"data/processed/{YEAR}/{name}" in demo_run.files
+    assert not list((demo_run.root / ".runs").iterdir()), "the staging folder is removed after success"
 
 
-def test_executed_notebook_is_normalised(out_root):
-    text = (out_root / "reports" / str(YEAR) / "01_clean.ipynb").read_text(encoding="utf-8")
+def test_executed_notebook_is_normalised(demo_run_2012):
+    text = (demo_run_2012 / "reports" / str(YEAR) / "01_clean.ipynb").read_text(encoding="utf-8")
     for unstable in (".runs", "start_time", "end_time", "duration", str(paths.ROOT)):
         assert unstable not in text
     notebook = nbformat.reads(text, as_version=4)
     injected = [cell for cell in notebook.cells if "injected-parameters" in cell.metadata.get("tags", [])]
     assert injected[0].id == pipeline.INJECTED_CELL_ID
-    assert f'processed_dir = "{out_root}/data/processed/{YEAR}"' in injected[0].source
+    assert f'processed_dir = "{demo_run_2012}/data/processed/{YEAR}"' in injected[0].source
     assert not any(output.get("output_type") == "error" for cell in notebook.cells if cell.cell_type == "code"
                    for output in cell.outputs)
 
 
-def test_second_run_is_byte_identical(out_root, first_snapshot):
-    result = run_cli("--out-dir", str(out_root))
-    assert result.returncode == 0, result.stderr
-    assert snapshot(out_root) == first_snapshot
+def test_log_names_each_step_with_its_duration(demo_run):
+    for step in pipeline.STEPS:
+        assert f"step {step}: done in" in demo_run.stderr
 
 
-def test_log_names_each_step_with_its_duration(out_root):
-    result = run_cli("--out-dir", str(out_root), "--only", "clean")
+def test_report_step_run_again_is_byte_identical(demo_run):
+    """``--only`` on top of the last run: the report notebooks, their HTML pages, the PDF and the index."""
+    result = run_cli("--out-dir", str(demo_run.root), "--only", "04_report")
     assert result.returncode == 0, result.stderr
-    assert "step 01_clean: done in" in result.stderr
+    assert "report:" in result.stderr and "rendered" in result.stderr
+    assert snapshot(demo_run.root) == demo_run.files
 
 
 def _broken_raw_dir(tmp_path: Path, mutate) -> Path:
@@ -108,29 +95,32 @@ def _empty(export: Path) -> None:
     (_bad_bytes, "no supported encoding"),
     (_empty, "the file is empty"),
 ], ids=["renamed-column", "unknown-label", "bad-bytes", "empty-export"])
-def test_broken_input_stops_the_run_and_keeps_previous_outputs(out_root, first_snapshot, tmp_path, mutate,
-                                                               message):
+@pytest.mark.pipeline
+def test_broken_input_stops_the_run_and_keeps_previous_outputs(previous_outputs, tmp_path, mutate, message):
+    first_snapshot = snapshot(previous_outputs)
     raw = _broken_raw_dir(tmp_path, mutate)
     before = {path: path.read_bytes() for path in sorted(raw.iterdir())}
-    result = run_cli("--out-dir", str(out_root), "--raw-dir", str(raw), "--only", "clean")
+    result = run_cli("--out-dir", str(previous_outputs), "--raw-dir", str(raw), "--only", "clean")
     assert result.returncode == 1
     assert "step 01_clean failed in cell" in result.stderr and "InputError" in result.stderr
     assert "export.csv" in result.stderr and message in result.stderr
     assert "partial executed notebook kept for debugging at" in result.stderr
     assert "Traceback" not in result.stderr
-    assert snapshot(out_root) == first_snapshot
+    assert snapshot(previous_outputs) == first_snapshot
     assert {path: path.read_bytes() for path in sorted(raw.iterdir())} == before
 
 
-def test_misspelt_configuration_key_stops_before_running(out_root, first_snapshot, tmp_path):
+def test_misspelt_configuration_key_stops_before_running(previous_outputs, tmp_path):
+    first_snapshot = snapshot(previous_outputs)
     spec = yaml.safe_load(wave_path(YEAR).read_text(encoding="utf-8"))
     spec["cleaning"]["complete_treshold"] = 0.8
     config = tmp_path / "wave.yaml"
     config.write_text(yaml.safe_dump(spec), encoding="utf-8")
-    result = run_cli("--out-dir", str(out_root), "--config", str(config))
+    result = run_cli("--out-dir", str(previous_outputs), "--config", str(config))
     assert result.returncode == 2
     assert "wave.yaml, column 'cleaning.complete_treshold': unknown key" in result.stderr
-    assert snapshot(out_root) == first_snapshot
+    assert snapshot(previous_outputs) == first_snapshot
+    assert not (previous_outputs / ".runs").exists(), "nothing was staged"
 
 
 def test_unknown_step_is_refused():
@@ -175,23 +165,25 @@ def personal_strings(export) -> set[str]:
     return {value.strip() for value in found if len(value.strip()) >= 6}
 
 
-def test_no_personal_data_in_outputs(out_root):
+def test_no_personal_data_in_outputs(demo_run_2012):
     personal = personal_strings(read_table(paths.raw_dir(YEAR) / "export.csv").data)
     assert len(personal) > 300
-    for path in [*(out_root / "data").rglob("*"), *(out_root / "reports").rglob("*")]:
+    for path in [*(demo_run_2012 / "data").rglob("*"), *(demo_run_2012 / "reports").rglob("*")]:
         if path.is_file() and path.suffix in {".csv", ".json", ".ipynb", ".html", ".md"}:
             text = path.read_text(encoding="utf-8")
             leaked = [value for value in personal if value in text]
             assert not leaked, f"{path.name} holds personal data: {leaked[:3]}"
 
 
-def test_nbval_reproduces_the_executed_notebooks(out_root):
-    """Every executed notebook of the run, re-executed by nbval, gives the same outputs."""
-    notebooks = sorted((out_root / "reports" / str(YEAR)).glob("*.ipynb"))
+def test_nbval_reproduces_the_executed_notebooks_and_their_files(demo_run):
+    """Every executed notebook of the run, re-executed by nbval in its own folder, gives the same outputs; the
+    files the notebooks write again (processed files, figures, results) are byte-identical."""
+    notebooks = sorted((demo_run.root / "reports" / str(YEAR)).glob("*.ipynb"))
     assert [path.stem for path in notebooks if path.stem in pipeline.STEPS] == list(pipeline.STEPS)
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval", "--nbval-kernel-name", "python3",
          "--nbval-sanitize-with", str(paths.ROOT / "tests" / "nbval_sanitize.cfg"),
-         "-p", "no:cacheprovider", "-q", *map(str, notebooks)],
+         "-p", "no:cacheprovider", "-p", "no:xdist", "-q", *map(str, notebooks)],
         capture_output=True, text=True, cwd=str(paths.ROOT), timeout=900)
     assert result.returncode == 0, result.stdout[-3000:]
+    assert snapshot(demo_run.root) == demo_run.files

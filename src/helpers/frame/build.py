@@ -1,9 +1,9 @@
 """Sampling frame of the baromètre, built from the official public files.
 
-``python -m helpers frame --year 2012 --sources ../shared/official/2012 --out frame.csv``
+``python -m helpers frame --year 2012 --out frame.csv`` (official files from ``data/external/official/2012``)
 
 The population of the barometer at a reference date (by default 1 January of
-the wave's year) is, as defined in ``../shared/official/README.md``: every
+the wave's year) is, as defined in ``data/external/official/README.md``: every
 région; every département; every communauté urbaine and métropole; every
 communauté d'agglomération; every commune of 50,000 inhabitants or more; and
 every chef-lieu de département (préfecture) not already included. The rules
@@ -106,7 +106,7 @@ from helpers.frame import official
 from helpers.errors import InputError, UsageError
 from helpers.frame.reader import FRAME_COLUMNS, sort_units
 from helpers.frame.official import Issue, Table
-from helpers.paths import ROOT, display, resolve
+from helpers.paths import DATA_DIR, ROOT, display, resolve
 from helpers.vocabulary import NUANCE_GROUPS, UNIT_TYPES, political_group as nuance_group
 
 log = logging.getLogger(__name__)
@@ -567,7 +567,7 @@ def build_frame(sources: Path, reference_date: date, *,
     ----------
     sources
         Folder holding the files of :data:`SOURCE_PATTERNS` (for 2012,
-        ``../shared/official/2012``), read in place.
+        ``data/external/official/2012``), read in place.
     reference_date
         Date at which units, populations in force and executives are taken.
     population_threshold
@@ -638,8 +638,9 @@ def write_frame(frame: pd.DataFrame, path: Path) -> None:
 def configure_parser(parser: argparse.ArgumentParser) -> None:
     """Options of ``python -m helpers frame``."""
     parser.add_argument("--year", type=int, required=True, help="survey wave, e.g. 2012")
-    parser.add_argument("--sources", type=Path, required=True,
-                        help="folder of the official files (relative paths from the project root)")
+    parser.add_argument("--sources", type=Path, default=None,
+                        help="folder of the official files (relative paths from the project root; "
+                             "default data/external/official/<year>, the copy the repository ships)")
     parser.add_argument("--out", type=Path, required=True,
                         help="frame CSV to write; the build report goes beside it (<name>.report.txt)")
     parser.add_argument("--reference-date", type=date.fromisoformat, default=None,
@@ -651,7 +652,8 @@ def main(args: argparse.Namespace) -> int:
     reference_date = args.reference_date or date(args.year, 1, 1)
     if reference_date.year != args.year:
         raise UsageError(f"--reference-date: {reference_date.isoformat()} is not in the wave's year {args.year}")
-    sources, out = resolve(args.sources, ROOT), resolve(args.out, ROOT)
+    default_sources = DATA_DIR / "external" / "official" / str(args.year)
+    sources, out = resolve(args.sources, default_sources), resolve(args.out, ROOT)
     result = build_frame(sources, reference_date)
     write_frame(result.frame, out)
     report = out.with_name(f"{out.stem}.report.txt")
