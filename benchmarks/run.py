@@ -70,7 +70,7 @@ from helpers.inputs.codebook import load_codebook
 from helpers.models.bootstrap import bootstrap_odds_ratio
 from helpers.models.logit import model_matrix
 from helpers.run import notebooks, pipeline
-from helpers.run.waves import load_wave
+from helpers.inputs.waves import load_wave
 from helpers.steps.adjustment import build_weighting
 from helpers.steps.indicators import estimate_shares, indicator_values
 from helpers.survey import weighting

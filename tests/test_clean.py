@@ -1,6 +1,5 @@
 """The cleaning step on small exports holding every messy case."""
 
-import json
 
 import pytest
 
@@ -8,8 +7,8 @@ from helpers import paths
 from helpers.cleaning.clean import clean_wave, write_cleaned
 from helpers.inputs.codebook import load_codebook
 from helpers.errors import InputError
-from helpers.paths import DEMO_TRUTH_DIR
-from helpers.run.waves import load_wave
+from helpers.demo.truth import read_truth
+from helpers.inputs.waves import load_wave
 from minidata import mini_codebook, submission, write_export, write_frame
 
 SETTINGS = {"complete_threshold": 0.8, "partial_threshold": 0.5, "fuzzy_name_cutoff": 0.9}
@@ -135,7 +134,7 @@ def test_raw_files_are_not_modified(wave):
 
 @pytest.mark.parametrize("year", [2012, 2013])
 def test_demo_wave_planted_rows_are_all_found(year):
-    truth = json.loads((DEMO_TRUTH_DIR / f"{year}.json").read_text(encoding="utf-8"))
+    truth = read_truth(year)
     planted = truth["planted"]
     wave = load_wave(year)
     inputs = wave.input_paths(paths.raw_dir(year))

@@ -12,7 +12,8 @@ import pytest
 from helpers import demo
 from helpers.frame.reader import FRAME_COLUMNS
 from helpers.inputs.codebook import load_codebook
-from helpers.paths import DEMO_TRUTH_DIR, raw_dir
+from helpers.demo.truth import TRUTH_DIR
+from helpers.paths import raw_dir
 from helpers.vocabulary import POLITICAL_GROUPS, TIERS, UNIT_TYPES
 
 # Unweighted shares among 2012 complete respondents may differ from the published figures
@@ -61,7 +62,7 @@ def test_committed_files_equal_fresh_generation(wave, tmp_path):
         pytest.skip(f"{folder} holds no demo wave")
     written = demo.write_wave(wave, tmp_path / "raw", tmp_path / "truth.json")
     committed = [folder / "frame.csv", folder / "export.csv", folder / "README.md",
-                 DEMO_TRUTH_DIR / f"{wave.year}.json"]
+                 TRUTH_DIR / f"{wave.year}.json"]
     for fresh, shipped in zip(written, committed):
         assert fresh.read_bytes() == shipped.read_bytes(), f"{shipped} differs from a fresh generation"
 

@@ -22,7 +22,7 @@ from helpers import paths
 from helpers.run import pipeline
 from helpers.inputs.codebook import load_codebook
 from helpers.inputs.ingest import read_table
-from helpers.run.waves import wave_path
+from helpers.inputs.waves import wave_path
 from conftest import YEAR, run_cli, snapshot
 
 

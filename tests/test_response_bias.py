@@ -1,12 +1,10 @@
 """The response-bias step on the demo 2012 wave, against the demo's known truth."""
 
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.paths import DATA_DIR
+from helpers.demo.truth import read_truth
 from helpers.report.results import read_results
 
 YEAR = 2012
@@ -19,7 +17,7 @@ def results(demo_run_2012):
 
 @pytest.fixture(scope="module")
 def truth():
-    return json.loads((DATA_DIR / "demo_truth" / f"{YEAR}.json").read_text(encoding="utf-8"))
+    return read_truth(YEAR)
 
 
 def _errors(results, truth, estimator, indicators):

@@ -5,7 +5,7 @@ import yaml
 
 from helpers.errors import InputError
 from helpers.paths import WAVES_DIR
-from helpers.run.waves import SCHEMA, load_wave
+from helpers.inputs.waves import SCHEMA, load_wave
 
 
 def _write(tmp_path, spec):

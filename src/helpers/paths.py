@@ -32,7 +32,6 @@ CODEBOOK_PATH = CONFIG_DIR / "codebook.yaml"
 WAVES_DIR = CONFIG_DIR / "waves"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 DATA_DIR = ROOT / "data"
-DEMO_TRUTH_DIR = DATA_DIR / "demo_truth"
 
 
 def resolve(path: str | os.PathLike[str] | None, default: Path) -> Path:

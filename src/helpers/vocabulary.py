@@ -1,4 +1,4 @@
-"""Vocabularies of the barometer's units, defined once: unit types, tiers, type groups, political groups.
+"""Vocabularies defined once: unit types, tiers, type groups, political groups, weighting variables and methods.
 
 The frame builder, the frame reader, the demo generator and the auxiliary
 variables of the analysis all take their categories from here, so that a demo
@@ -104,3 +104,21 @@ def political_group(nuance: str) -> str:
     if not code:
         return "unknown"
     return NUANCE_GROUPS.get(code, "other")
+
+
+AUXILIARY = ("type_group", "size_band", "political_bloc", "region_group")
+"""The auxiliary frame variables of the response analysis (built by :func:`helpers.steps.auxvars.add_auxiliary`)."""
+
+WEIGHTING_VARIABLES = (*AUXILIARY, "tier")
+"""What weighting cells, post-strata and margins may use.
+
+The tier collapses the type groups into three, for a wave where a type group
+(the 16 communautés urbaines and the métropole, say) has no respondent.
+"""
+
+CALIBRATED = ("poststratification", "raking", "linear", "logit")
+"""The calibrated weighting methods (built by :mod:`helpers.steps.adjustment`).
+
+With the cell adjustment, the methods the bootstrap can redo, hence the choices
+of a wave's ``weighting.primary``.
+"""

@@ -8,16 +8,15 @@ wave and the ``demo`` command; ``simulation`` the ``validate`` command. Only
 this package reads the truth: the analysis never imports it.
 """
 
-from helpers.demo.export import ENCODINGS, FIELDWORK, LINE_ENDINGS
-from helpers.demo.frame import read_frame_csv, synthetic_frame
-from helpers.demo.model import DEFAULT_SEED, POP_CENTRE, RESPONSE_MECHANISMS, TRUE_ODDS_RATIO, YEARS
-from helpers.demo.truth import SYNTHETIC_MARKER, census_odds_ratio
-from helpers.demo.wave import DemoWave, generate_wave, redraw_response, true_answers, write_wave
-from helpers.demo.simulation import ESTIMATORS, MECHANISMS, Setup, make_setup, simulate, summarise
+import lazy_loader
 
-__all__ = [
-    "DEFAULT_SEED", "ENCODINGS", "ESTIMATORS", "FIELDWORK", "LINE_ENDINGS", "MECHANISMS", "POP_CENTRE",
-    "RESPONSE_MECHANISMS", "SYNTHETIC_MARKER", "TRUE_ODDS_RATIO", "YEARS",
-    "DemoWave", "Setup", "census_odds_ratio", "generate_wave", "make_setup", "read_frame_csv", "redraw_response",
-    "simulate", "summarise", "synthetic_frame", "true_answers", "write_wave",
-]
+# Names load from their module on first use, so that importing one module of the package does not
+# import every module and its libraries.
+__getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
+    'export': ['ENCODINGS', 'FIELDWORK', 'LINE_ENDINGS'],
+    'frame': ['read_frame_csv', 'synthetic_frame'],
+    'model': ['DEFAULT_SEED', 'POP_CENTRE', 'RESPONSE_MECHANISMS', 'TRUE_ODDS_RATIO', 'YEARS'],
+    'simulation': ['ESTIMATORS', 'MECHANISMS', 'Setup', 'make_setup', 'simulate', 'summarise'],
+    'truth': ['SYNTHETIC_MARKER', 'TRUTH_DIR', 'census_odds_ratio', 'read_truth'],
+    'wave': ['DemoWave', 'generate_wave', 'redraw_response', 'true_answers', 'write_wave'],
+})

@@ -62,7 +62,7 @@ from helpers.inputs.codebook import load_codebook
 from helpers.frame.reader import read_frame
 from helpers.steps.indicators import estimate_shares, indicator_values
 from helpers.report.results import to_plain
-from helpers.run.waves import load_wave
+from helpers.inputs.waves import load_wave
 
 LOG = logging.getLogger("helpers.demo.simulation")
 ESTIMATORS = ("unweighted", "poststratification", "raking", "linear", "propensity")

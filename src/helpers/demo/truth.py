@@ -6,6 +6,8 @@ the analysis never reads the truth, the tests and the method validation do.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
@@ -14,9 +16,16 @@ from helpers.demo.model import (ALPHA_TYPE, BETA_POP, DRIFT_2013, DRIVER_TARGETS
                                 SAVINGS_SLOPES, TRUE_ODDS_RATIO)
 from helpers.demo.population import route
 from helpers.inputs.codebook import Codebook
+from helpers.paths import DATA_DIR
 from helpers.vocabulary import TIERS
 
 SYNTHETIC_MARKER = "SYNTHETIC DEMO DATA"
+TRUTH_DIR = DATA_DIR / "demo_truth"
+
+
+def read_truth(year: int) -> dict:
+    """The known truth of the demo wave ``year``, as :func:`helpers.demo.wave.write_wave` wrote it."""
+    return json.loads((TRUTH_DIR / f"{year}.json").read_text(encoding="utf-8"))
 
 
 def _indicator_share(codebook: Codebook, indicator_id: str, answers: pd.DataFrame) -> tuple[float | None, int]:

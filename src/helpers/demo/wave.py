@@ -30,11 +30,11 @@ from helpers.demo.model import (ALPHA_TYPE, BETA_POP, DEFAULT_SEED, DRIFT_2013, 
 from helpers.demo.population import (Population, advance_population, calibrate_cutoffs, draw_population,
                                      latent_scores, log_population, noise_names, route, savings_cutoff, true_codes)
 from helpers.demo.response import draw_invitations, draw_response, item_missing, merged_units
-from helpers.demo.truth import SYNTHETIC_MARKER, build_truth, wave_readme
+from helpers.demo.truth import SYNTHETIC_MARKER, TRUTH_DIR, build_truth, wave_readme
 from helpers.errors import InputError
 from helpers.frame.reader import FRAME_COLUMNS, sort_units
 from helpers.inputs.codebook import Codebook, load_codebook, value_columns
-from helpers.paths import DEMO_TRUTH_DIR, display, raw_dir, resolve
+from helpers.paths import display, raw_dir, resolve
 
 LOG = logging.getLogger(__name__)
 
@@ -276,7 +276,7 @@ def main(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     frame = read_frame_csv(resolve(args.frame, Path())) if args.frame else None
     wave = generate_wave(args.year, seed=args.seed, frame=frame)
-    truth_path = resolve(args.truth, DEMO_TRUTH_DIR / f"{args.year}.json")
+    truth_path = resolve(args.truth, TRUTH_DIR / f"{args.year}.json")
     written = write_wave(wave, raw_dir(args.year, args.out_dir), truth_path, force=args.force)
     for path in written:
         LOG.info("wrote %s", display(path))

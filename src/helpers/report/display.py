@@ -11,14 +11,14 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Image, display
 
-from helpers.report import figures
+from helpers.steps import figures
 from helpers.report.formatting import NBSP
 
 SUPPRESSED = "s"
 
 
 def finish_figure(fig: Any, ax: Any, lang: str, **labels: str) -> None:
-    """:func:`helpers.report.figures.finish` with the source line introduced in the report's language."""
+    """:func:`helpers.steps.figures.finish` with the source line introduced in the report's language."""
     figures.finish(fig, ax, **labels)
     if lang == "fr":
         line = fig.texts[-1]

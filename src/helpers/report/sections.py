@@ -17,7 +17,7 @@ import pandas as pd
 
 from helpers import paths
 from helpers.inputs.codebook import Codebook, load_codebook
-from helpers.report import figures
+from helpers.steps import figures
 from helpers.report.display import small_cell_note, suppress_small_cells
 from helpers.report.formatting import LANGUAGES, bracket, check_language, count, number, percent, points
 from helpers.report.prose import render_section

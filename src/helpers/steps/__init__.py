@@ -1,30 +1,18 @@
-"""What the step notebooks call: set-up, auxiliary variables, weighting, indicators, sensitivity, leadership, trend."""
+"""What the step notebooks call: set-up, the figure style, auxiliary variables, weighting, indicators,
+non-ignorable sensitivity, leadership, year on year."""
 
-from importlib import import_module
+import lazy_loader
 
-# Public name -> its module. Names load on first use (PEP 562), so that importing one module of the
-# package, or the package itself, does not import every module and its libraries.
-_MODULES = {
-    "METHODS": "adjustment", "LONELY": "adjustment", "CALIBRATED": "adjustment", "CELL": "adjustment",
-    "Weighting": "adjustment", "population_counts": "adjustment", "cell_labels": "adjustment",
-    "build_weighting": "adjustment", "reweighter": "adjustment",
-    "TYPE_GROUPS": "auxvars", "TIERS": "auxvars", "SIZE_BANDS": "auxvars", "POLITICAL_BLOCS": "auxvars",
-    "REGION_GROUPS": "auxvars", "AUXILIARY": "auxvars", "WEIGHTING_VARIABLES": "auxvars", "add_auxiliary": "auxvars",
-    "indicator_values": "indicators", "korn_graubard": "indicators", "estimate_shares": "indicators",
-    "estimate_by_domain": "indicators", "over_population": "indicators",
-    "replicate_strata": "leadership", "leadership_section": "leadership",
-    "Nonignorable": "nonignorable", "nonignorable_shares": "nonignorable",
-    "Setup": "setup", "start": "setup",
-    "overlap_correlation": "trend", "wave_difference": "trend", "paired_change": "trend", "compare_waves": "trend",
-}
-__all__ = sorted(_MODULES)
-
-
-def __getattr__(name: str) -> object:
-    if name in _MODULES:
-        return getattr(import_module(f"{__name__}.{_MODULES[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+# Names load from their module on first use, so that importing one module of the package does not
+# import every module and its libraries.
+__getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
+    'adjustment': ['CELL', 'LONELY', 'METHODS', 'Weighting', 'build_weighting', 'cell_labels',
+        'population_counts', 'reweighter'],
+    'auxvars': ['POLITICAL_BLOCS', 'REGION_GROUPS', 'SIZE_BANDS', 'add_auxiliary'],
+    'figures': ['apply_style', 'finish', 'save'],
+    'indicators': ['estimate_by_domain', 'estimate_shares', 'indicator_values', 'korn_graubard', 'over_population'],
+    'leadership': ['leadership_section', 'replicate_strata'],
+    'nonignorable': ['Nonignorable', 'nonignorable_shares'],
+    'setup': ['Setup', 'start'],
+    'trend': ['compare_waves', 'overlap_correlation', 'paired_change', 'wave_difference'],
+})

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from helpers.run.waves import CALIBRATED
+from helpers.vocabulary import CALIBRATED
 from helpers.survey import weighting
 from helpers.survey.estimation import Design
 

@@ -27,10 +27,6 @@ REGION_GROUPS = {
     **dict.fromkeys(("91", "93", "94"), "Méditerranée"),
     **dict.fromkeys(("01", "02", "03", "04", "06"), "Outre-mer"),
 }
-AUXILIARY = ("type_group", "size_band", "political_bloc", "region_group")
-# What weighting cells, post-strata and margins may use: the tier collapses the type groups into three, for a
-# wave where a type group (the 16 communautés urbaines and the métropole, say) has no respondent.
-WEIGHTING_VARIABLES = (*AUXILIARY, "tier")
 
 
 def add_auxiliary(frame: pd.DataFrame) -> pd.DataFrame:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from helpers import paths
 from helpers.inputs.codebook import Codebook, load_codebook
-from helpers.run.waves import Wave, load_wave
+from helpers.inputs.waves import Wave, load_wave
 
 PathLike = str | os.PathLike[str] | None
 
@@ -68,7 +68,7 @@ def start(year: int, *, raw_dir: PathLike = None, processed_dir: PathLike = None
         Whether the wave's raw input files must exist (only the cleaning step
         reads them).
     figure_style
-        Whether to apply the figure style of :mod:`helpers.report.figures`.
+        Whether to apply the figure style of :mod:`helpers.steps.figures`.
 
     Returns
     -------
@@ -77,14 +77,14 @@ def start(year: int, *, raw_dir: PathLike = None, processed_dir: PathLike = None
     Raises
     ------
     helpers.errors.InputError
-        As :func:`helpers.run.waves.load_wave` and
+        As :func:`helpers.inputs.waves.load_wave` and
         :func:`helpers.inputs.codebook.load_codebook`, for a wave
         configuration or codebook that does not validate or a missing input.
     """
     wave = load_wave(year, wave_config or None, raw_dir or None, check_inputs=check_inputs)
     if figure_style:
         # Imported here: a step that draws no figure (year on year) does not load matplotlib and seaborn.
-        from helpers.report import figures
+        from helpers.steps import figures
 
         figures.apply_style()
     return Setup(

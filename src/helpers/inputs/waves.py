@@ -16,14 +16,10 @@ import yaml
 
 from helpers import paths
 from helpers.errors import InputError
-from helpers.steps.auxvars import AUXILIARY, WEIGHTING_VARIABLES
+from helpers.vocabulary import AUXILIARY, CALIBRATED, WEIGHTING_VARIABLES
 
-__all__ = ["CALIBRATED", "SCHEMA", "Key", "Wave", "load_wave", "wave_path"]
+__all__ = ["SCHEMA", "Key", "Wave", "load_wave", "wave_path"]
 
-# The calibrated weighting methods (:mod:`helpers.steps.adjustment` builds them): with the cell adjustment, the
-# ones the bootstrap can redo, hence the choices of ``weighting.primary``. Here, so that loading a wave
-# configuration imports no statistics library.
-CALIBRATED = ("poststratification", "raking", "linear", "logit")
 
 
 @dataclass(frozen=True)
