@@ -97,12 +97,13 @@ def test_runner_modules_import_no_plotting_library():
 def test_the_api_names_each_public_function_of_the_report_modules():
     import importlib
     import inspect
-    for module_name, names in report._API.items():
-        module = importlib.import_module(f"helpers.report.{module_name}")
+    import pkgutil
+    for info in pkgutil.iter_modules(report.__path__):
+        module = importlib.import_module(f"helpers.report.{info.name}")
         defined = {name for name, value in vars(module).items() if not name.startswith("_")
                    and (inspect.isfunction(value) or inspect.isclass(value)) and value.__module__ == module.__name__}
-        assert defined <= set(names), f"{module_name}: {sorted(defined - set(names))} missing from __all__"
-        assert all(getattr(report, name) is getattr(module, name) for name in names)
+        assert defined <= set(report.__all__), f"{info.name}: {sorted(defined - set(report.__all__))} not in __all__"
+        assert all(getattr(report, name) is getattr(module, name) for name in defined)
 
 
 # --- small cells -----------------------------------------------------------------------------------------------

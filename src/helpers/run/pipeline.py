@@ -128,8 +128,9 @@ def run_step(step: str, parameters: dict[str, object], layout: RunLayout, timeou
                             timeout=timeout)
 
 
-def run_side_by_side(runs: list[tuple[str, dict[str, object], str]], layout: RunLayout, timeout: int) -> float:
-    """Execute notebooks at once, one kernel each; return the duration in seconds.
+def run_side_by_side(runs: list[tuple[str, dict[str, object], str]], layout: RunLayout,
+                     timeout: int) -> dict[str, float]:
+    """Execute notebooks at once, one kernel each; return each step's duration in seconds.
 
     Parameters
     ----------
@@ -138,21 +139,23 @@ def run_side_by_side(runs: list[tuple[str, dict[str, object], str]], layout: Run
     layout, timeout
         As for :func:`run_step`.
 
+    Returns
+    -------
+    dict
+        Step -> seconds until its last notebook (the report has one per language) ended.
+
     Raises
     ------
     StepFailed
         The first failure in ``runs`` order, once every notebook has ended.
     """
-    started = time.perf_counter()
-    if len(runs) == 1:
-        run_step(*runs[0][:2], layout, timeout, runs[0][2])
-    else:
-        with ThreadPoolExecutor(max_workers=len(runs)) as pool:
-            futures = [pool.submit(run_step, step, parameters, layout, timeout, name)
-                       for step, parameters, name in runs]
-        for future in futures:
-            future.result()
-    return time.perf_counter() - started
+    durations: dict[str, float] = {}
+    with ThreadPoolExecutor(max_workers=len(runs)) as pool:
+        futures = [pool.submit(run_step, step, parameters, layout, timeout, name)
+                   for step, parameters, name in runs]
+    for (step, _, _), future in zip(runs, futures):
+        durations[step] = max(durations.get(step, 0.0), future.result())
+    return durations
 
 
 def render_report(layout: RunLayout, primary_lang: str) -> None:
@@ -217,8 +220,8 @@ def run(year: int, raw_dir: str | None = None, out_dir: str | None = None, only:
             else:
                 runs.append((step, {**parameters, **extra.get(step, {})}, f"{step}.ipynb"))
         LOG.info("step %s: running", " and ".join(group))
-        duration = run_side_by_side(runs, layout, timeout)
-        LOG.info("step %s: done in %.1f s", " and ".join(group), duration)
+        for step, duration in run_side_by_side(runs, layout, timeout).items():
+            LOG.info("step %s: done in %.1f s", step, duration)
     if any(report.REPORT_NOTEBOOK in group for group in groups):
         render_report(layout, primary_lang)
     else:
