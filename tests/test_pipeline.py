@@ -18,11 +18,13 @@ import pytest
 import yaml
 from nbformat.v4 import new_code_cell, new_notebook
 
-from helpers import paths
+from helpers import paths, report
 from helpers.run import pipeline
+from helpers.cleaning.clean import clean_wave
+from helpers.errors import InputError
 from helpers.inputs.codebook import load_codebook
 from helpers.inputs.ingest import read_table
-from helpers.inputs.waves import wave_path
+from helpers.inputs.waves import load_wave, wave_path
 from conftest import YEAR, run_cli, snapshot
 
 
@@ -89,21 +91,35 @@ def _empty(export: Path) -> None:
     export.write_bytes(b"")
 
 
-@pytest.mark.parametrize("mutate, message", [
+BROKEN_INPUTS = [
     (_rename_column, "missing column"),
     (_unknown_label, "is not a label of this question"),
     (_bad_bytes, "no supported encoding"),
     (_empty, "the file is empty"),
-], ids=["renamed-column", "unknown-label", "bad-bytes", "empty-export"])
-@pytest.mark.pipeline
-def test_broken_input_stops_the_run_and_keeps_previous_outputs(previous_outputs, tmp_path, mutate, message):
-    first_snapshot = snapshot(previous_outputs)
+]
+BROKEN_IDS = ["renamed-column", "unknown-label", "bad-bytes", "empty-export"]
+
+
+@pytest.mark.parametrize("mutate, message", BROKEN_INPUTS, ids=BROKEN_IDS)
+def test_broken_export_is_refused_naming_the_file_and_the_problem(tmp_path, mutate, message):
     raw = _broken_raw_dir(tmp_path, mutate)
+    before = {path: path.read_bytes() for path in sorted(raw.iterdir())}
+    with pytest.raises(InputError, match=message) as refused:
+        clean_wave(raw / "frame.csv", raw / "export.csv", load_codebook(), load_wave(YEAR).section("cleaning"))
+    assert "export.csv" in str(refused.value)
+    assert {path: path.read_bytes() for path in sorted(raw.iterdir())} == before
+
+
+@pytest.mark.pipeline
+def test_broken_input_stops_the_run_and_keeps_previous_outputs(previous_outputs, tmp_path):
+    """The runner's side of a refused export (any of :data:`BROKEN_INPUTS` raises in the same cell)."""
+    first_snapshot = snapshot(previous_outputs)
+    raw = _broken_raw_dir(tmp_path, _rename_column)
     before = {path: path.read_bytes() for path in sorted(raw.iterdir())}
     result = run_cli("--out-dir", str(previous_outputs), "--raw-dir", str(raw), "--only", "clean")
     assert result.returncode == 1
     assert "step 01_clean failed in cell" in result.stderr and "InputError" in result.stderr
-    assert "export.csv" in result.stderr and message in result.stderr
+    assert "export.csv" in result.stderr and "missing column" in result.stderr
     assert "partial executed notebook kept for debugging at" in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(previous_outputs) == first_snapshot
@@ -177,9 +193,12 @@ def test_no_personal_data_in_outputs(demo_run_2012):
 
 def test_nbval_reproduces_the_executed_notebooks_and_their_files(demo_run):
     """Every executed notebook of the run, re-executed by nbval in its own folder, gives the same outputs; the
-    files the notebooks write again (processed files, figures, results) are byte-identical."""
+    files the notebooks write again (processed files, figures, results) are byte-identical. The report's
+    notebooks are left to :func:`test_report_step_run_again_is_byte_identical`, which re-executes them and
+    compares them, and the pages rendered from them, byte for byte."""
     notebooks = sorted((demo_run.root / "reports" / str(YEAR)).glob("*.ipynb"))
     assert [path.stem for path in notebooks if path.stem in pipeline.STEPS] == list(pipeline.STEPS)
+    notebooks = [path for path in notebooks if not path.stem.startswith(report.REPORT_NOTEBOOK)]
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval", "--nbval-kernel-name", "python3",
          "--nbval-sanitize-with", str(paths.ROOT / "tests" / "nbval_sanitize.cfg"),
