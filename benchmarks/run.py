@@ -67,10 +67,10 @@ import pandas as pd
 from helpers import demo, paths, report
 from helpers.demo import simulation as validation
 from helpers.inputs.codebook import load_codebook
+from helpers.inputs.waves import load_wave
 from helpers.models.bootstrap import bootstrap_odds_ratio
 from helpers.models.logit import model_matrix
 from helpers.run import notebooks, pipeline
-from helpers.inputs.waves import load_wave
 from helpers.steps.adjustment import build_weighting
 from helpers.steps.indicators import estimate_shares, indicator_values
 from helpers.survey import weighting

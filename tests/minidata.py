@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from helpers.inputs.codebook import load_codebook
 from helpers.frame.reader import FRAME_COLUMNS
+from helpers.inputs.codebook import load_codebook
 from helpers.paths import CODEBOOK_PATH
 
 QUESTIONS = [

@@ -5,10 +5,11 @@ import pytest
 
 from helpers import paths
 from helpers.cleaning.clean import clean_wave, write_cleaned
-from helpers.inputs.codebook import load_codebook
-from helpers.errors import InputError
 from helpers.demo.truth import read_truth
+from helpers.errors import InputError
+from helpers.inputs.codebook import load_codebook
 from helpers.inputs.waves import load_wave
+
 from minidata import mini_codebook, submission, write_export, write_frame
 
 SETTINGS = {"complete_threshold": 0.8, "partial_threshold": 0.5, "fuzzy_name_cutoff": 0.9}

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from helpers import demo
-from helpers.vocabulary import TIERS
 from helpers.models import logit as models
 from helpers.survey import weighting
 from helpers.survey.estimation import Design
+from helpers.vocabulary import TIERS
 
 N_DRAWS = 200
 NOMINAL = 0.95

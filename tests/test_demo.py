@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from helpers import demo
+from helpers.demo.truth import TRUTH_DIR
 from helpers.frame.reader import FRAME_COLUMNS
 from helpers.inputs.codebook import load_codebook
-from helpers.demo.truth import TRUTH_DIR
 from helpers.paths import raw_dir
 from helpers.vocabulary import POLITICAL_GROUPS, TIERS, UNIT_TYPES
 

@@ -4,6 +4,7 @@ import pytest
 
 from helpers.errors import InputError
 from helpers.frame.reader import read_frame
+
 from minidata import FRAME_ROWS, write_frame
 
 

@@ -7,8 +7,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from helpers.frame import official
 from helpers.errors import InputError
+from helpers.frame import official
+
 from officialfiles import RNE_DEPARTEMENT_COUNCIL_HEADER, RNE_EPCI_MEMBER_HEADER, RNE_MAYOR_HEADER, write_lines
 
 

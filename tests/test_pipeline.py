@@ -19,12 +19,13 @@ import yaml
 from nbformat.v4 import new_code_cell, new_notebook
 
 from helpers import paths, report
-from helpers.run import pipeline
 from helpers.cleaning.clean import clean_wave
 from helpers.errors import InputError
 from helpers.inputs.codebook import load_codebook
 from helpers.inputs.ingest import read_table
 from helpers.inputs.waves import load_wave, wave_path
+from helpers.run import pipeline
+
 from conftest import YEAR, run_cli, snapshot
 
 

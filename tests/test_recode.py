@@ -7,11 +7,12 @@ import pytest
 import yaml
 
 from helpers.cleaning.recode import recode_answers
-from helpers.demo.population import route
 from helpers.demo.model import NOT_ASKED
+from helpers.demo.population import route
 from helpers.errors import InputError
 from helpers.inputs.codebook import Question, asked, load_codebook
 from helpers.inputs.ingest import read_table
+
 from minidata import QUESTIONS, mini_codebook, submission, write_codebook, write_export
 
 

@@ -20,13 +20,14 @@ from pathlib import Path
 
 import psutil
 import pytest
+from test_pipeline import personal_strings
 
 from helpers import paths
 from helpers.demo import simulation as validation
-from helpers.steps.adjustment import build_weighting
 from helpers.inputs.ingest import read_table
+from helpers.steps.adjustment import build_weighting
+
 from conftest import YEAR, snapshot
-from test_pipeline import personal_strings
 
 KILL_AFTER_STEP = "step 01_clean: running"
 PDF_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)

@@ -11,14 +11,14 @@ import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
+import jinja2
 import numpy as np
 import pandas as pd
-import jinja2
 import pytest
 
 from helpers import report
-from helpers.steps import trend
 from helpers.errors import InputError
+from helpers.steps import trend
 
 YEAR = 2012
 NUMBER = re.compile(r"(?<![\w.,])[−+]?\d(?:[\d\u202f]*\d)?(?:[.,]\d+)?")

@@ -12,8 +12,8 @@ import papermill
 import pytest
 import yaml
 
-from helpers.run import pipeline
 from helpers.paths import NOTEBOOKS_DIR, ROOT
+from helpers.run import pipeline
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))

@@ -4,8 +4,8 @@ import pytest
 import yaml
 
 from helpers.errors import InputError
-from helpers.paths import WAVES_DIR
 from helpers.inputs.waves import SCHEMA, load_wave
+from helpers.paths import WAVES_DIR
 
 
 def _write(tmp_path, spec):

@@ -28,14 +28,14 @@ from typing import Any
 
 import pandas as pd
 
-from helpers.inputs.codebook import Codebook
-from helpers.errors import InputError
-from helpers.frame.reader import read_frame
-from helpers.inputs.ingest import LINE_COLUMN, read_table
 from helpers.cleaning.linkage import link_submissions
 from helpers.cleaning.recode import MISSING_SUFFIX, recode_answers, value_columns
-from helpers.survey.aapor import DISPOSITIONS as AAPOR_CLASSES
+from helpers.errors import InputError
+from helpers.frame.reader import read_frame
+from helpers.inputs.codebook import Codebook
+from helpers.inputs.ingest import LINE_COLUMN, read_table
 from helpers.inputs.textnorm import fold
+from helpers.survey.aapor import DISPOSITIONS as AAPOR_CLASSES
 
 # The dispositions this step gives, in AAPOR's classes (I complete, P partial, R refusal and
 # break-off, NC non-contact, UO unknown eligibility, IE ineligible).

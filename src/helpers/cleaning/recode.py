@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.inputs.codebook import Codebook, Question, Scale, asked, value_columns
 from helpers.errors import InputError
+from helpers.inputs.codebook import Codebook, Question, Scale, asked, value_columns
 from helpers.inputs.ingest import LINE_COLUMN, parse_decimal
 from helpers.inputs.textnorm import fold
 

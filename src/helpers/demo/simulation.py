@@ -56,13 +56,13 @@ import pandas as pd
 from helpers import atomic, paths
 from helpers.demo import wave as demo
 from helpers.errors import UsageError
+from helpers.frame.reader import read_frame
+from helpers.inputs.codebook import load_codebook
+from helpers.inputs.waves import load_wave
+from helpers.report.results import to_plain
 from helpers.steps.adjustment import build_weighting
 from helpers.steps.auxvars import add_auxiliary
-from helpers.inputs.codebook import load_codebook
-from helpers.frame.reader import read_frame
 from helpers.steps.indicators import estimate_shares, indicator_values
-from helpers.report.results import to_plain
-from helpers.inputs.waves import load_wave
 
 LOG = logging.getLogger("helpers.demo.simulation")
 ESTIMATORS = ("unweighted", "poststratification", "raking", "linear", "propensity")

@@ -102,12 +102,13 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import atomic
-from helpers.frame import official
 from helpers.errors import InputError, UsageError
-from helpers.frame.reader import FRAME_COLUMNS, sort_units
+from helpers.frame import official
 from helpers.frame.official import Issue, Table
+from helpers.frame.reader import FRAME_COLUMNS, sort_units
 from helpers.paths import DATA_DIR, ROOT, display, resolve
-from helpers.vocabulary import NUANCE_GROUPS, UNIT_TYPES, political_group as nuance_group
+from helpers.vocabulary import NUANCE_GROUPS, UNIT_TYPES
+from helpers.vocabulary import political_group as nuance_group
 
 log = logging.getLogger(__name__)
 

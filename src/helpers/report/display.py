@@ -11,8 +11,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Image, display
 
-from helpers.steps import figures
 from helpers.report.formatting import NBSP
+from helpers.steps import figures
 
 SUPPRESSED = "s"
 

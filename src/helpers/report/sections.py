@@ -17,7 +17,6 @@ import pandas as pd
 
 from helpers import paths
 from helpers.inputs.codebook import Codebook, load_codebook
-from helpers.steps import figures
 from helpers.report.display import small_cell_note, suppress_small_cells
 from helpers.report.formatting import LANGUAGES, bracket, check_language, count, number, percent, points
 from helpers.report.prose import render_section
@@ -25,6 +24,7 @@ from helpers.report.provenance import flatten
 from helpers.report.render import report_notebook_name
 from helpers.report.results import load_results
 from helpers.report.texts import run_date_of, type_label
+from helpers.steps import figures
 
 DISPOSITIONS = {
     "fr": {"complete": "Réponses complètes", "partial": "Réponses partielles", "refusal": "Refus et abandons",

@@ -13,11 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from helpers.report.formatting import (NBSP, bracket, check_language, count, formatted_value, number, percent,
-                                       points)
+from helpers.report.formatting import NBSP, bracket, check_language, count, formatted_value, number, percent, points
 from helpers.report.prose import render_section
 from helpers.report.results import lookup
-
 
 # --- summary findings ------------------------------------------------------------------------------------------
 

@@ -26,8 +26,8 @@ from pathlib import Path
 
 from helpers import atomic, paths, report
 from helpers.errors import StepFailed, UsageError
-from helpers.run.notebooks import INJECTED_CELL_ID, execute_notebook, normalise_notebook
 from helpers.inputs.waves import load_wave
+from helpers.run.notebooks import INJECTED_CELL_ID, execute_notebook, normalise_notebook
 
 # StepFailed and INJECTED_CELL_ID are re-exported for the callers that met them here before the runner moved to
 # helpers.run.notebooks and the exceptions to helpers.errors.

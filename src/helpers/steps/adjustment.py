@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from helpers.vocabulary import CALIBRATED
 from helpers.survey import weighting
 from helpers.survey.estimation import Design
+from helpers.vocabulary import CALIBRATED
 
 METHODS = ("unweighted", "cell", "poststratification", "raking", "linear", "logit", "propensity", "trimmed")
 # A weighting cell with a single respondent contributes its deviation from the overall mean (R's
