@@ -20,11 +20,12 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from helpers import paths, report
 from helpers.cleaning.clean import clean_wave
-from helpers.errors import InputError
+from helpers.errors import InputError, StepFailed
 from helpers.inputs.codebook import load_codebook
 from helpers.inputs.ingest import read_table
 from helpers.inputs.waves import load_wave, wave_path
 from helpers.run import pipeline
+from helpers.run.notebooks import INJECTED_CELL_ID
 
 from conftest import YEAR, run_cli, snapshot
 
@@ -43,7 +44,7 @@ def test_executed_notebook_is_normalised(demo_run_2012):
         assert unstable not in text
     notebook = nbformat.reads(text, as_version=4)
     injected = [cell for cell in notebook.cells if "injected-parameters" in cell.metadata.get("tags", [])]
-    assert injected[0].id == pipeline.INJECTED_CELL_ID
+    assert injected[0].id == INJECTED_CELL_ID
     assert f'processed_dir = "{demo_run_2012}/data/processed/{YEAR}"' in injected[0].source
     assert not any(output.get("output_type") == "error" for cell in notebook.cells if cell.cell_type == "code"
                    for output in cell.outputs)
@@ -161,14 +162,14 @@ def _notebook(folder: Path, *sources: str) -> None:
 def test_cell_error_names_cell_and_exception(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "NOTEBOOKS_DIR", tmp_path)
     _notebook(tmp_path, "x = 1", "raise ValueError('bad value in column A')")
-    with pytest.raises(pipeline.StepFailed, match=r"failed in cell 1 .*ValueError: bad value in column A"):
+    with pytest.raises(StepFailed, match=r"failed in cell 1 .*ValueError: bad value in column A"):
         pipeline.run_step("01_clean", {}, _layout(tmp_path), timeout=60)
 
 
 def test_cell_timeout_is_caught_like_an_error(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "NOTEBOOKS_DIR", tmp_path)
     _notebook(tmp_path, "import time\ntime.sleep(30)")
-    with pytest.raises(pipeline.StepFailed, match="timed out"):
+    with pytest.raises(StepFailed, match="timed out"):
         pipeline.run_step("01_clean", {}, _layout(tmp_path), timeout=2)
 
 

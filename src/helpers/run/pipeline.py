@@ -25,15 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import atomic, paths, report
-from helpers.errors import StepFailed, UsageError
+from helpers.errors import UsageError
 from helpers.inputs.waves import load_wave
-from helpers.run.notebooks import INJECTED_CELL_ID, execute_notebook, normalise_notebook
+from helpers.run.notebooks import execute_notebook, normalise_notebook
 
-# StepFailed and INJECTED_CELL_ID are re-exported for the callers that met them here before the runner moved to
-# helpers.run.notebooks and the exceptions to helpers.errors.
-__all__ = ["INJECTED_CELL_ID", "STEPS", "STEP_GROUPS", "RunLayout", "StepFailed", "configure_parser", "main",
-           "notebook_parameters", "render_report", "run", "run_side_by_side", "run_step", "step_groups",
-           "step_parameters"]
+__all__ = ["STEPS", "STEP_GROUPS", "RunLayout", "configure_parser", "main", "notebook_parameters", "render_report",
+           "run", "run_side_by_side", "run_step", "step_groups", "step_parameters"]
 
 LOG = logging.getLogger("helpers.run.pipeline")
 # The steps by what they read: a step reads only what the groups before its own wrote, so the steps of one group
