@@ -1,4 +1,4 @@
-"""Small files written in the formats of the official sources (``../shared/official``), for unit tests."""
+"""Small files written in the formats of the official sources (``data/external/official``), for unit tests."""
 
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ def rne(*fields: str) -> str:
 
 def write_sources(folder: Path, *, vintages: tuple[str, ...] = ("PMUN13", "PMUN08"),
                   dgcl_name: str = "dgcl_epci_2012.csv") -> Path:
-    """A miniature official folder in the formats of ../shared/official (RNE mayors in Windows-1252)."""
+    """A miniature official folder in the formats of data/external/official (RNE mayors in Windows-1252)."""
     folder.mkdir(exist_ok=True)
     write_lines(folder / "regions.csv", [
         "id,insee_code,start_datetime,end_datetime,name,successors,ancestors,chef_lieu,parents",
@@ -345,7 +345,7 @@ def test_command_writes_the_frame_and_its_report(sources, tmp_path):
 
 # --------------------------------------------------------------------------- the real 2012 files
 
-PUBLISHED_2012 = {  # ../shared/published/barometre-2012.md, "Structure of the 2012 population"
+PUBLISHED_2012 = {  # data/external/published/barometre-2012.md, "Structure of the 2012 population"
     "region": (224_469, 1_842_221, 11_709_222),
     "departement": (77_164, 557_177, 2_571_936),
     "communaute_urbaine": (48_702, 256_966, 1_281_971),

@@ -1,5 +1,7 @@
 """Reading delimited files whatever their encoding, separator and decimal mark."""
 
+import gzip
+
 import pandas as pd
 import pytest
 
@@ -53,6 +55,22 @@ def test_empty_file_is_an_error(tmp_path):
     path = tmp_path / "export.csv"
     path.write_bytes(b"  \n")
     with pytest.raises(InputError, match="the file is empty"):
+        read_table(path)
+
+
+def test_gzip_file_reads_as_its_content(tmp_path):
+    text = "Titre du rapport\r\ncode\tnom\r\n01\tAin\r\n".encode("cp1252")
+    plain, packed = tmp_path / "rne.txt", tmp_path / "rne.txt.gz"
+    plain.write_bytes(text)
+    packed.write_bytes(gzip.compress(text))
+    read = [read_table(path, skip_title_lines=1) for path in (plain, packed)]
+    assert read[1].data.equals(read[0].data) and read[1].encoding == read[0].encoding
+
+
+def test_gz_file_that_is_not_gzip_is_an_error(tmp_path):
+    path = tmp_path / "rne.txt.gz"
+    path.write_bytes(b"code;nom\n01;Ain\n")
+    with pytest.raises(InputError, match=r"rne\.txt\.gz: cannot be decompressed: expected a gzip file"):
         read_table(path)
 
 

@@ -12,7 +12,7 @@ UNIT_TYPES = ("region", "departement", "metropole", "communaute_urbaine",
               "communaute_agglomeration", "commune")
 """The unit types, in the order frames list them.
 
-The barometer's population (``../shared/official/README.md``): every région,
+The barometer's population (``data/external/official/README.md``): every région,
 every département, every communauté urbaine and the métropole (Nice Côte
 d'Azur, the only one in 2012, its own type), every communauté d'agglomération,
 every commune of 50,000 inhabitants or more, and every préfecture not already
@@ -70,7 +70,7 @@ NC is "unknown", not the Nouveau Centre. The party, allied with the UMP in
 the presidential majority in 2012 and counted on the right by the Ministry
 of the Interior's groupings of nuances for the 2011 cantonales and the 2012
 legislative elections, is coded M-NC in the register: in the 2012 extracts
-(``../shared/official/2012``) M-NC is the nuance of its known figures in
+(``data/external/official/2012``) M-NC is the nuance of its known figures in
 office, François Sauvadet (Côte-d'Or), Maurice Leroy (Loir-et-Cher) and
 Jean-Léonce Dupont (Calvados) at the head of their conseils généraux, André
 Santini (Issy-les-Moulineaux), Jean-Christophe Lagarde (Drancy) and Jean

@@ -1,6 +1,6 @@
 """Readers of the official public files used to build the sampling frame.
 
-The files are those listed in ``../shared/official/README.md`` (INSEE
+The files are those listed in ``data/external/official/README.md`` (INSEE
 municipal populations, the DGCL list of intercommunal groupings, the etalab
 geohisto exports of régions and départements, and the Répertoire national des
 élus). Each reader copes with the redistributed copies *and* with the formats

@@ -10,13 +10,15 @@ survey export or a frame; leniently, for the official files
 (:mod:`helpers.frame.official`), which have report titles above a header whose
 column names vary in case and accents (:func:`find_header` locates it) and
 whose bad rows are reported rather than fatal. :func:`parse_numbers` serves
-both kinds of file.
+both kinds of file. A file whose name ends in ``.gz`` is read through gzip
+(the project ships its largest official file so).
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import gzip
 import io
 import re
 import unicodedata
@@ -134,7 +136,7 @@ def read_table(path: str | Path, *, skip_title_lines: int = 0, columns: Mapping[
     Parameters
     ----------
     path
-        The file to read.
+        The file to read; gzip-compressed when its name ends in ``.gz``.
     skip_title_lines
         Number of report-title lines above the header (when ``columns`` is not given).
     columns
@@ -161,8 +163,8 @@ def read_table(path: str | Path, *, skip_title_lines: int = 0, columns: Mapping[
     Raises
     ------
     InputError
-        If the file is missing, unreadable or empty, decodes in no supported
-        encoding, has no header (or none holding ``columns``), has a column
+        If the file is missing, unreadable, not gzip though named ``.gz``, or
+        empty, decodes in no supported encoding, has no header (or none holding ``columns``), has a column
         name twice, or, when ``strict``, has a quoted field left open at the
         end (a truncated file) or a record with more fields than the header.
     """
@@ -173,6 +175,11 @@ def read_table(path: str | Path, *, skip_title_lines: int = 0, columns: Mapping[
         raise InputError(path, "cannot be read (file not found)") from error
     except OSError as error:
         raise InputError(path, f"cannot be read ({error.strerror})") from error
+    if path.suffix == ".gz":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as error:
+            raise InputError(path, f"cannot be decompressed: expected a gzip file ({error})") from error
     if not raw.strip():
         raise InputError(path, "the file is empty: expected a header line and records")
     text, encoding = decode(path, raw)
