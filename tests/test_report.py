@@ -133,7 +133,8 @@ def minimal_results(rr2: float = 0.25, r_value: float = 0.75, deff: float = 1.2,
                      "inputs": {"frame": {"file": "frame.csv", "sha256": "ab" * 32}},
                      "wave": {"year": 2012, "demo": demo, "title": "Baromètre 2012",
                               "fieldwork": {"start": "2012-09-10", "end": "2012-11-16"},
-                              "estimation": {"confidence_level": 0.95}}},
+                              "estimation": {"confidence_level": 0.95},
+                              "weighting": {"cells": ["type_group"], "margins": ["type_group", "size_band"]}}},
         "response_bias": {
             "rates": {"RR2": {"rate": rr2, "wilson_low": rr2 - 0.03, "wilson_high": rr2 + 0.04, "numerator": 127,
                               "denominator": 512}},
@@ -209,6 +210,9 @@ def test_summary_findings_state_results_with_intervals():
     assert "Économies : 20,0\u00a0% après pondération (IC à 95\u00a0% [14,0\u00a0%\u00a0; 27,0\u00a0%], 32 " \
            "répondants), 25,0\u00a0% sans pondération." in texts
     assert "entre 12,0\u00a0% et 29,0\u00a0% (contre 19,0\u00a0%" in texts[-1]
+    assert ("ce chiffre diffère des 20,0\u00a0% de l'estimation principale parce qu'il redresse dans les seules "
+            "cellules type_group, sans caler sur les marges type_group, size_band") in texts[-1], \
+        "the summary says why its two savings figures differ"
 
 
 def test_missing_or_incomplete_results_file_is_named(tmp_path):

@@ -8,9 +8,13 @@ Its public API, by module (``from helpers import report``; ``report.render_wave(
 - ``provenance``: checksums, commit and package versions;
 - ``prose``: the French and English templates of the report's text;
 - ``texts``: the summary's findings, the caveats log and the leadership texts;
-- ``display``: figures, tables and small-cell suppression in a notebook;
+- ``display``: figures and tables in a notebook;
+- ``suppression``: small cells and their complements;
 - ``sections``, ``charts``: what the report notebook shows, section by section;
-- ``render``, ``pdf``, ``index``: the self-contained HTML, the PDF and the reviewers' index.
+- ``render``, ``pdf``, ``index``: the self-contained HTML, the PDF and the reviewers' index;
+- ``pages``: the executed notebooks as HTML pages with their code;
+- ``exports``: the tables as CSV files and one accessible workbook;
+- ``traced``, ``links``: numbers traced to their results key, linked to the cell that wrote it.
 
 Names load from their module on first use, so that ``render``, ``pdf`` and ``index`` (used by the runner)
 import neither matplotlib, seaborn nor IPython, which ``display`` and ``charts`` need.
@@ -22,26 +26,34 @@ import lazy_loader
 # import every module and its libraries.
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    submodules=['charts', 'display', 'formatting', 'index', 'pdf', 'prose', 'provenance', 'render', 'results',
-                'sections', 'tables', 'texts'],
+    submodules=['charts', 'display', 'formatting', 'exports', 'index', 'links', 'pages', 'pdf', 'prose', 'provenance', 'render', 'results',
+                'sections', 'suppression', 'tables', 'texts', 'tracing'],
     submod_attrs={
     'charts': ['delta_figure', 'headline_figure', 'rates_by_type_figure', 'trend_figure'],
-    'display': ['SUPPRESSED', 'finish_figure', 'show_figure', 'small_cell_note', 'suppress_small_cells',
-        'table_html'],
+    'display': ['Chart', 'finish_figure', 'show_figure', 'table_html'],
+    'suppression': ['SUPPRESSED', 'cell_number', 'secondary_suppression', 'small_cell_note', 'suppress_small_cells',
+        'suppress_with_complements'],
+    'exports': ['ExportTable', 'TABLES_DIR', 'WORKBOOK', 'tables_of', 'write_csv', 'write_workbook'],
     'formatting': ['FORMATS', 'LANGUAGES', 'NBSP', 'bracket', 'check_language', 'count', 'formatted_value',
         'interval', 'long_date', 'number', 'percent', 'points', 'signed'],
     'index': ['write_index'],
+    'links': ['RESULTS_PAGE', 'cell_anchor', 'cell_link', 'key_anchor', 'link_numbers', 'notes_html', 'page_name',
+        'results_page', 'writer_of'],
+    'pages': ['linked_to_pages', 'notebook_page', 'write_notebook_pages'],
     'pdf': ['PrintFailed', 'find_chromium', 'fixed_pdf_metadata', 'print_pdf', 'printable', 'processes_naming'],
     'prose': ['TEMPLATES_DIR', 'render_section', 'section_names'],
     'provenance': ['PACKAGES', 'file_table', 'flatten', 'git_commit', 'package_versions', 'report_provenance',
         'sha256'],
-    'render': ['REPORT_NOTEBOOK', 'html_page', 'make_offline', 'notebook_body', 'render_wave', 'report_name',
-        'report_notebook_name', 'write_html'],
-    'results': ['RESULTS_NAME', 'load_results', 'lookup', 'read_results', 'to_plain', 'write_section'],
+    'render': ['REPORT_NOTEBOOK', 'html_page', 'make_offline', 'notebook_body', 'print_css', 'render_wave', 'report_name',
+        'report_notebook_name', 'traced_page', 'with_contents', 'write_html', 'write_tables'],
+    'results': ['RESULTS_NAME', 'SOURCES_NAME', 'WRITER_MIME', 'load_results', 'lookup', 'read_results', 'to_plain',
+        'write_section', 'write_writers', 'writers'],
     'sections': ['ReportSetup', 'bounds_table', 'disposition_table', 'indicator_table', 'notebook_links',
         'paired_table', 'provenance_tables', 'rates_by_type', 'rates_by_type_table', 'rates_table', 'start',
         'trend_available', 'trend_changes', 'trend_table'],
     'tables': ['formatted'],
+    'tracing': ['CODEBOOK_KEY', 'DerivedFloat', 'HTMLText', 'KEY_SEPARATOR', 'TracedFloat', 'TracedInt', 'TracedStr',
+        'TracedText', 'derived', 'html_text', 'key_of', 'keys_of', 'markup', 'traced', 'with_sources'],
     'texts': ['Caveat', 'Finding', 'banner_html', 'caveat_table', 'caveats', 'findings_html',
         'leadership_conclusion', 'leadership_markdown', 'leadership_table', 'report_title', 'run_date_of',
         'summary_findings', 'type_label'],

@@ -1,20 +1,20 @@
-"""Showing report content in a notebook: figures with their alternative text, HTML tables, small-cell suppression."""
+"""Showing report content in a notebook: figures with their text alternative and data, and HTML tables."""
 
 from __future__ import annotations
 
 import html
 import io
-from collections.abc import Iterable
+import re
+from dataclasses import dataclass
 from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Image, display
+from IPython.display import HTML, Image, display
 
 from helpers.report.formatting import NBSP
+from helpers.report.tracing import html_text
 from helpers.steps import figures
-
-SUPPRESSED = "s"
 
 
 def finish_figure(fig: Any, ax: Any, lang: str, **labels: str) -> None:
@@ -25,58 +25,72 @@ def finish_figure(fig: Any, ax: Any, lang: str, **labels: str) -> None:
         line.set_text(line.get_text().replace("Source: ", f"Source{NBSP}: ", 1))
 
 
-def show_figure(fig: Any) -> None:
-    """Display a finished figure with its title as the image's alternative text, then close it.
+@dataclass(frozen=True)
+class Chart:
+    """A report figure with what it shows: its data as a table and a sentence saying what it shows.
 
-    The rendered report then describes every figure to screen readers, instead of nbconvert's
-    "No description has been provided for this image".
+    Attributes
+    ----------
+    figure
+        The finished matplotlib figure.
+    name
+        File name of its data (``figure-<name>.csv``), letters, digits and ``_``.
+    data
+        The plotted values, one row per point (cells formatted, traced to results keys where read from them).
+    description
+        What the figure shows, for its text alternative (after the title).
+    lang
+        The report's language.
     """
+
+    figure: Any
+    name: str
+    data: pd.DataFrame
+    description: str
+    lang: str
+
+
+def show_figure(chart: Any) -> None:
+    """Display a figure with its text alternative, then close it; a :class:`Chart` also shows its data.
+
+    The image's alternative text is the figure's title, followed for a :class:`Chart` by its description
+    (instead of nbconvert's "No description has been provided for this image"); the chart's data follow as a
+    collapsible table (``<details>``) named ``figure-<name>``, which the rendering writes to CSV.
+    """
+    fig = chart.figure if isinstance(chart, Chart) else chart
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=fig.dpi, bbox_inches="tight", metadata=figures.PNG_METADATA)
     title = fig._suptitle.get_text().replace("\n", " ") if fig._suptitle is not None else ""
     plt.close(fig)
-    display(Image(data=buffer.getvalue(), format="png", alt=title))
+    if not isinstance(chart, Chart):
+        display(Image(data=buffer.getvalue(), format="png", alt=title))
+        return
+    display(Image(data=buffer.getvalue(), format="png", alt=f"{title}. {chart.description}"))
+    summary = {"fr": "Données de la figure", "en": "Data of the figure"}[chart.lang]
+    display(HTML(f'<details class="figure-data"><summary>{summary}</summary>\n'
+                 f'{table_html(chart.data, name=f"figure-{chart.name}")}\n</details>'))
 
 
-def table_html(table: pd.DataFrame, note: str = "") -> str:
-    """A text table as HTML without its index, with an optional note under it."""
-    body = table.to_html(index=False, border=0, classes="report-table", escape=True)
-    return body + (f'\n<p class="note">{html.escape(note)}</p>' if note else "")
-
-
-def suppress_small_cells(table: pd.DataFrame, n_column: str, columns: Iterable[str],
-                         threshold: int) -> tuple[pd.DataFrame, int]:
-    """Replace the cells of rows resting on fewer than ``threshold`` respondents by ``s``.
+def table_html(table: pd.DataFrame, note: str = "", name: str | None = None) -> str:
+    """A text table as HTML without its index, with an optional note under it.
 
     Parameters
     ----------
     table
-        A table already formatted as text.
-    n_column
-        Column holding each row's number of respondents (kept visible).
-    columns
-        Columns to suppress in the small rows.
-    threshold
-        Smallest number of respondents a cell may rest on.
-
-    Returns
-    -------
-    (table, rows suppressed)
+        The table, cells formatted as text; a :class:`helpers.report.tracing.TracedText` cell becomes a
+        ``span`` naming its results keys.
+    note
+        Shown under the table.
+    name
+        The table's file name (letters, digits, ``_`` and ``-``): the rendering writes it to
+        ``tables/<name>.csv`` and to a sheet of ``report.xlsx``.
     """
-    if n_column not in table:
-        raise KeyError(f"no column {n_column!r} holding the number of respondents")
-    out = table.copy()
-    small = pd.to_numeric(table[n_column]).lt(threshold).to_numpy()
-    columns = list(columns)
-    out[columns] = out[columns].astype(object)
-    out.loc[small, columns] = SUPPRESSED
-    return out, int(small.sum())
-
-
-def small_cell_note(suppressed: int, threshold: int, lang: str) -> str:
-    """The note under a table saying what ``s`` means (and how many rows it hides)."""
-    if lang == "fr":
-        return (f"s : valeur non diffusée, moins de {threshold} répondants ({suppressed} ligne(s)). "
-                if suppressed else f"Aucune case ne repose sur moins de {threshold} répondants.")
-    return (f"s: not shown, fewer than {threshold} respondents ({suppressed} row(s)). "
-            if suppressed else f"No cell rests on fewer than {threshold} respondents.")
+    if name is not None and not re.fullmatch(r"[\w-]+", name):
+        raise ValueError(f"table name {name!r}; expected letters, digits, '_' or '-'")
+    named = f' data-name="{name}"' if name else ""
+    head = "".join(f"<th>{html.escape(str(column))}</th>" for column in table.columns)
+    rows = "\n".join("<tr>" + "".join(f"<td>{html_text(cell)}</td>" for cell in row) + "</tr>"
+                     for row in table.itertuples(index=False))
+    body = (f'<table class="report-table"{named}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n'
+            f"</tbody>\n</table>")
+    return body + (f'\n<p class="note">{html.escape(note)}</p>' if note else "")

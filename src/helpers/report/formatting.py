@@ -3,11 +3,16 @@
 French uses a comma for decimals, a narrow no-break space between thousands and a no-break space before
 ``%`` and ``;``; English uses the point, the comma and no space. Every number the report states goes
 through these functions, and through :data:`FORMATS` by name in the summary and the prose templates.
+Given numbers read through :func:`helpers.report.tracing.traced`, each returns a
+:class:`helpers.report.tracing.TracedText` naming the results keys it states.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+
+from helpers.report.tracing import with_sources
 
 LANGUAGES = ("fr", "en")
 NBSP = "\u00a0"  # before % and : in French
@@ -21,12 +26,21 @@ MONTHS = {
 }
 
 
+def _tracing(write):
+    """``write`` returning a traced text when it is given traced numbers."""
+    @functools.wraps(write)
+    def written(*args, **kwargs):
+        return with_sources(write(*args, **kwargs), (*args, *kwargs.values()))
+    return written
+
+
 def check_language(lang: str) -> None:
     """Refuse a report language other than ``fr`` or ``en``."""
     if lang not in LANGUAGES:
         raise ValueError(f"report language {lang!r}; expected one of {LANGUAGES}")
 
 
+@_tracing
 def number(value: float, lang: str = "fr", digits: int = 1) -> str:
     """A number with ``digits`` decimals: ``1 234,5`` in French, ``1,234.5`` in English.
 
@@ -47,27 +61,32 @@ def number(value: float, lang: str = "fr", digits: int = 1) -> str:
     return f"{MINUS if negative else ''}{text}"
 
 
+@_tracing
 def count(value: float, lang: str = "fr") -> str:
     """A whole number with the language's thousands separator."""
     return number(round(value), lang, 0)
 
 
+@_tracing
 def percent(share: float, lang: str = "fr", digits: int = 1) -> str:
     """A share as a percentage: ``12,3 %`` in French (no-break space), ``12.3%`` in English."""
     return number(100 * share, lang, digits) + (f"{NBSP}%" if lang == "fr" else "%")
 
 
+@_tracing
 def signed(difference: float, lang: str = "fr", digits: int = 1) -> str:
     """A difference of shares in percentage points as a signed number: ``+2,3`` / ``−1.5`` (``0,0`` unsigned)."""
     text = number(100 * difference, lang, digits)
     return ("+" if not text.startswith(MINUS) and round(100 * difference, digits) != 0 else "") + text
 
 
+@_tracing
 def points(difference: float, lang: str = "fr", digits: int = 1) -> str:
     """A difference of shares in percentage points, signed: ``+2,3 points`` / ``−1.5 points``."""
     return f"{signed(difference, lang, digits)}{NBSP}points"
 
 
+@_tracing
 def interval(low: float, high: float, lang: str = "fr", level: float = 0.95, kind: str = "percent") -> str:
     """A confidence interval: ``IC à 95 % [10,1 % ; 25,3 %]`` / ``95% CI [10.1%, 25.3%]``.
 
@@ -87,6 +106,7 @@ def interval(low: float, high: float, lang: str = "fr", level: float = 0.95, kin
     return f"{prefix} {bracket(low, high, lang, kind)}"
 
 
+@_tracing
 def bracket(low: float | None, high: float | None, lang: str = "fr", kind: str = "percent") -> str:
     """An interval's bounds alone, for a table column that names the level: ``[10,1 % ; 25,3 %]``.
 
@@ -99,6 +119,7 @@ def bracket(low: float | None, high: float | None, lang: str = "fr", kind: str =
     return f"[{shown[0]}{separator}{shown[1]}]"
 
 
+@_tracing
 def long_date(iso: str, lang: str = "fr") -> str:
     """An ISO date (``2012-11-16``) written out: ``16 novembre 2012`` / ``16 November 2012``."""
     check_language(lang)
@@ -118,7 +139,7 @@ FORMATS = {
     "ratio": lambda value, lang: number(value, lang, 2),
     "decimal3": lambda value, lang: number(value, lang, 3),
     "level": lambda value, lang: percent(value, lang, 0),
-    "year": lambda value, lang: str(int(value)),
+    "year": _tracing(lambda value, lang: str(int(value))),
 }
 
 

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from helpers import atomic
+from helpers.report.links import page_name
 from helpers.report.render import html_page
 
 
@@ -21,13 +22,17 @@ def _wave_entry(folder: Path) -> str:
                if (folder / name).is_file()]
     notebooks = sorted(path.name for path in folder.glob("*.ipynb"))
     links = " · ".join(f'<a href="{folder.name}/{name}">{name}</a>' for name in reports) or "—"
-    executed = " · ".join(f'<a href="{folder.name}/{name}">{name}</a>' for name in notebooks) or "—"
+    executed = " · ".join(f'<a href="{folder.name}/{page_name(name)}">{Path(name).stem}</a> '
+                          f'(<a href="{folder.name}/{name}">.ipynb</a>)' for name in notebooks) or "—"
     return (f'<li id="wave-{folder.name}"><h2>{folder.name} — {title}{demo}</h2>\n'
             f"<p>Rapport / report : {links}</p>\n<p>Carnets exécutés / executed notebooks : {executed}</p></li>")
 
 
 def write_index(reports_root: Path) -> Path:
-    """Write ``reports/index.html``: every wave under ``reports_root`` with its reports and executed notebooks."""
+    """Write ``reports/index.html``: every wave under ``reports_root`` with its reports and executed notebooks.
+
+    Each executed notebook is linked as its HTML page with code and as the ``.ipynb``.
+    """
     waves = sorted((folder for folder in Path(reports_root).iterdir()
                     if folder.is_dir() and re.fullmatch(r"\d{4}", folder.name)), reverse=True)
     entries = "\n".join(_wave_entry(folder) for folder in waves) or "<li>Aucune vague / no wave yet.</li>"

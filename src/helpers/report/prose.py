@@ -10,7 +10,9 @@ In a template, values are written through filters, in the template's language (`
 ``percent``, ``points``, ``signed``, ``count``, ``ratio``, ``decimal3``, ``level`` and ``year`` (the
 formats of :data:`helpers.report.formatting.FORMATS`), ``number(digits)``, ``points(digits)`` and
 ``long_date``; and through functions: ``interval(low, high, kind="percent")`` at the context's confidence
-``level``, and ``bracket(low, high, kind="percent")``.
+``level``, and ``bracket(low, high, kind="percent")``. A number read through
+:func:`helpers.report.tracing.traced` is written as an HTML ``span`` naming its results key (Markdown keeps
+inline HTML), which the rendering links to the notebook cell that wrote it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import jinja2
 
 from helpers.report import formatting
 from helpers.report.formatting import check_language
+from helpers.report.tracing import markup
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 SUFFIX = ".md.j2"
@@ -43,20 +46,20 @@ def _in_language(format_value):
     @jinja2.pass_context
     def filter_(context, value, *args):
         _defined(value)
-        return format_value(value, context["lang"], *args)
+        return markup(format_value(value, context["lang"], *args))
     return filter_
 
 
 @jinja2.pass_context
 def _interval(context, low: float, high: float, kind: str = "percent") -> str:
     _defined(low, high)
-    return formatting.interval(low, high, context["lang"], context["level"], kind)
+    return markup(formatting.interval(low, high, context["lang"], context["level"], kind))
 
 
 @jinja2.pass_context
 def _bracket(context, low: float | None, high: float | None, kind: str = "percent") -> str:
     _defined(low, high)
-    return formatting.bracket(low, high, context["lang"], kind)
+    return markup(formatting.bracket(low, high, context["lang"], kind))
 
 
 @functools.cache

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import mimetypes
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from helpers import atomic
 from helpers.errors import InputError
+from helpers.report.exports import TABLES_DIR, WORKBOOK, tables_of, write_csv, write_workbook
 from helpers.report.formatting import LANGUAGES
+from helpers.report.links import RESULTS_PAGE, link_numbers, notes_html, results_page
 from helpers.report.pdf import print_pdf
-from helpers.report.results import load_results
+from helpers.report.results import RESULTS_NAME, load_results, write_writers
 from helpers.report.texts import report_title, run_date_of
 
 REPORT_NOTEBOOK = "04_report"
@@ -38,9 +42,20 @@ p.note { font-size: 0.85em; color: #444; margin-top: 0; }
 .prompt, .input_prompt, .output_prompt { display: none; }
 .output_stderr, .output_error { display: none; }
 pre { white-space: pre-wrap; font-size: 0.85em; }
-@media print { main { max-width: none; padding: 0; } h2 { break-after: avoid; } img, table { break-inside: avoid; } }
-@page { size: A4; margin: 16mm 14mm; }
+a.traced { color: inherit; text-decoration: underline dotted #888; }
+sup.ref { display: none; font-size: 0.65em; }
+sup.ref a { color: #555; text-decoration: none; }
+ol.notes { font-size: 0.8em; } ol.notes code { font-size: 0.95em; }
+nav.contents ol { columns: 2; font-size: 0.92em; }
+details.figure-data summary { cursor: pointer; color: #333; font-size: 0.9em; }
+@media print { main { max-width: none; padding: 0; } h2 { break-after: avoid; } img, table { break-inside: avoid; }
+               sup.ref { display: inline; } details.figure-data { display: none; } }
+@page { size: A4; margin: 18mm 14mm; }
 """
+CONTENTS = {"fr": "Sommaire", "en": "Contents"}
+DEMO_WARNING = {"fr": "Données synthétiques de démonstration : ne pas citer",
+                "en": "Synthetic demonstration data: do not quote"}
+PAGE = {"fr": "Page", "en": "Page"}
 REMOTE = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
 
 
@@ -128,15 +143,89 @@ def report_notebook_name(lang: str, primary: str) -> str:
     return f"{REPORT_NOTEBOOK}.ipynb" if lang == primary else f"{REPORT_NOTEBOOK}.{lang}.ipynb"
 
 
-def write_html(notebook_path: Path, output: Path, title: str, lang: str) -> Path:
-    """Render an executed report notebook to a self-contained HTML file."""
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def print_css(title: str, demo: bool, lang: str) -> str:
+    """The printed page's margins: the running title on top, the page number (and the demo warning) below.
+
+    Chromium (from version 131) prints CSS ``@page`` margin boxes, so the PDF needs no stamping afterwards.
+    """
+    warning = (f"  @bottom-left {{ content: {_css_string(DEMO_WARNING[lang])}; font-size: 8pt; color: #D55E00; }}\n"
+               if demo else "")
+    return ("@page {\n"
+            f"  @top-center {{ content: {_css_string(title)}; font-size: 8pt; color: #444; }}\n{warning}"
+            f'  @bottom-right {{ content: "{PAGE[lang]} " counter(page) " / " counter(pages); font-size: 8pt; }}\n'
+            "}\n")
+
+
+def with_contents(soup, lang: str) -> None:
+    """Insert a table of contents of the page's ``h2`` sections before the first one, in place."""
+    headings = [heading for heading in soup.find_all("h2") if heading.get("id")]
+    if not headings:
+        return
+    items = []
+    for heading in headings:
+        for anchor in heading.find_all("a", class_="anchor-link"):
+            anchor.decompose()
+        items.append(f'<li><a href="#{html.escape(heading["id"])}">{html.escape(heading.get_text().strip())}</a></li>')
+    from bs4 import BeautifulSoup  # a dependency of nbconvert (see make_offline)
+
+    nav = BeautifulSoup(f'<nav class="contents" aria-labelledby="contents"><h2 id="contents">{CONTENTS[lang]}</h2>'
+                        f'<ol>{"".join(items)}</ol></nav>', "html.parser")
+    headings[0].insert_before(nav)
+
+
+def traced_page(page: str, results: dict, writers: dict, lang: str) -> str:
+    """The report page with its numbers linked to their keys and cells, the notes and the table of contents."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, "html.parser")
+    notes = link_numbers(soup, results, writers, lang)
+    soup.main.append(BeautifulSoup(notes_html(notes, writers, lang), "html.parser"))
+    with_contents(soup, lang)
+    return str(soup)
+
+
+def write_html(notebook_path: Path, output: Path, title: str, lang: str, results: dict | None = None,
+               writers: dict | None = None) -> Path:
+    """Render an executed report notebook to a self-contained HTML file.
+
+    With the wave's ``results`` and their ``writers`` (:func:`helpers.report.results.writers`), every traced
+    number links to its key and cell (:func:`traced_page`) and the printed page carries the running title,
+    the page numbers and, for a demo wave, the demo warning.
+    """
     page = make_offline(html_page(notebook_body(notebook_path), title, lang), notebook_path.parent)
+    if results is not None:
+        demo = bool(results["cleaning"]["wave"].get("demo"))
+        page = traced_page(page, results, writers or {}, lang).replace(
+            "</style>", print_css(title, demo, lang) + "</style>", 1)
     output.write_text(page, encoding="utf-8")
     return output
 
 
+def write_tables(reports: Path, results: dict, lang: str) -> list[Path]:
+    """Every named table of ``report.html`` to ``tables/<name>.csv`` and all of them to ``report.xlsx``."""
+    tables = tables_of((reports / report_name(lang, lang)).read_text(encoding="utf-8"), lang)
+    folder = reports / TABLES_DIR
+    folder.mkdir(exist_ok=True)
+    written = [write_csv(table, folder) for table in tables]
+    wave = results["cleaning"]["wave"]
+    source = {"fr": f"baromètre e-services {wave['year']}, results.json",
+              "en": f"e-services barometer {wave['year']}, results.json"}[lang]
+    written.append(write_workbook(tables, reports / WORKBOOK, title=report_title(results, lang), source=source,
+                                  demo_warning=DEMO_WARNING[lang] if wave.get("demo") else "",
+                                  threshold=wave["report"]["small_cell_threshold"],
+                                  run_date=run_date_of(results, ""), lang=lang))
+    return written
+
+
 def render_wave(reports: Path, primary: str, languages: Sequence[str] = LANGUAGES) -> list[Path]:
-    """Render a wave's executed report notebooks to HTML, and to PDF where Chromium is present.
+    """Render a wave's executed report notebooks to HTML, its tables to CSV and xlsx, and to PDF with Chromium.
+
+    Also writes ``results.sources.json`` (which cell wrote each section of the results) and ``results.html``
+    (every key with its value and cell), which the report's numbers link to.
 
     Parameters
     ----------
@@ -153,12 +242,18 @@ def render_wave(reports: Path, primary: str, languages: Sequence[str] = LANGUAGE
         The files written.
     """
     results = load_results(reports)
-    written = []
+    written = [write_writers(reports)]
+    writers = json.loads(written[0].read_text(encoding="utf-8"))
     for lang in languages:
         notebook = reports / report_notebook_name(lang, primary)
         if not notebook.is_file():
             raise InputError(notebook, "executed report notebook not found")
-        written.append(write_html(notebook, reports / report_name(lang, primary), report_title(results, lang), lang))
+        written.append(write_html(notebook, reports / report_name(lang, primary), report_title(results, lang), lang,
+                                  results, writers))
+    page = html_page(results_page(results, writers, primary), f"{RESULTS_NAME} — {report_title(results, primary)}",
+                     primary)
+    written.append(atomic.write_text(reports / RESULTS_PAGE, page))
+    written += write_tables(reports, results, primary)
     pdf = reports / "report.pdf"
     if print_pdf(reports / report_name(primary, primary), pdf, run_date_of(results, "")):
         written.append(pdf)

@@ -1,7 +1,13 @@
-"""The results file: the numbers the report states, written by the analysis steps.
+"""The results file: the numbers the report states, written by the analysis steps, and who wrote each.
 
 Each step writes its own section of ``results.json``; the report reads them
 (checked by :func:`load_results`) and never retypes a number.
+
+Which cell wrote a section is read from the executed notebooks, not from the kernel: :func:`write_section`,
+run in a notebook, displays an output of type :data:`WRITER_MIME` naming the section, so the executed notebook
+holds, in the cell that wrote it, its own record. :func:`writers` finds those records in a wave's executed
+notebooks (by the cells' committed ids) and :func:`write_writers` keeps them in ``results.sources.json``:
+every key of a section was written by that section's cell.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from helpers import atomic
 from helpers.errors import InputError
 
 RESULTS_NAME = "results.json"
+SOURCES_NAME = "results.sources.json"
 REPORT_SECTIONS = ("cleaning", "response_bias")
+WRITER_MIME = "application/vnd.helpers.results-section+json"
 
 
 def to_plain(value: Any) -> Any:
@@ -74,7 +82,7 @@ def lookup(results: Mapping[str, Any], path: str) -> Any:
     """The value at a ``/``-separated path of the results (``response_bias/rates/RR2/rate``)."""
     value: Any = results
     for key in path.split("/"):
-        value = value[key]
+        value = value[int(key)] if isinstance(value, list) else value[key]
     return value
 
 
@@ -98,4 +106,68 @@ def write_section(folder: Path, section: str, payload: dict[str, Any]) -> Path:
         return json.dumps(results, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
     # Steps that run side by side write their sections into the same file: one at a time.
-    return atomic.update_text(Path(folder) / RESULTS_NAME, with_section)
+    path = atomic.update_text(Path(folder) / RESULTS_NAME, with_section)
+    _record_writer(section, plain)
+    return path
+
+
+def _count_values(value: Any) -> int:
+    if isinstance(value, dict):
+        return sum(_count_values(item) for item in value.values())
+    if isinstance(value, list):
+        return sum(_count_values(item) for item in value)
+    return 1
+
+
+def _record_writer(section: str, plain: Any) -> None:
+    """In a notebook, display which section of the results this cell wrote (a no-op outside a kernel)."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # no IPython: not in a notebook
+        return
+    if get_ipython() is None:
+        return
+    text = f"{RESULTS_NAME}: section {section!r} written ({_count_values(plain)} values)"
+    display({WRITER_MIME: {"section": section}, "text/plain": text}, raw=True)
+
+
+def writers(folder: Path) -> dict[str, dict[str, str]]:
+    """Which executed notebook and cell wrote each section of a wave's results.
+
+    Parameters
+    ----------
+    folder
+        The wave's reports folder, holding its executed notebooks.
+
+    Returns
+    -------
+    dict
+        Section -> ``{"notebook": "02_response_bias.ipynb", "cell": "<cell id>"}``.
+
+    Raises
+    ------
+    InputError
+        If two cells claim the same section.
+    """
+    found: dict[str, dict[str, str]] = {}
+    for path in sorted(Path(folder).glob("*.ipynb")):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        for cell in notebook.get("cells", []):
+            for output in cell.get("outputs", []):
+                record = output.get("data", {}).get(WRITER_MIME)
+                if record is None:
+                    continue
+                section = record["section"]
+                writer = {"notebook": path.name, "cell": cell.get("id", "")}
+                if section in found and found[section] != writer:
+                    raise InputError(path, f"section {section!r} of {RESULTS_NAME} written by cell {writer['cell']} "
+                                           f"and by {found[section]['notebook']}, cell {found[section]['cell']}")
+                found[section] = writer
+    return found
+
+
+def write_writers(folder: Path) -> Path:
+    """Write ``results.sources.json``: :func:`writers` of the wave's executed notebooks."""
+    text = json.dumps(writers(folder), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    return atomic.write_text(Path(folder) / SOURCES_NAME, text)

@@ -17,13 +17,15 @@ import pandas as pd
 
 from helpers import paths
 from helpers.inputs.codebook import Codebook, load_codebook
-from helpers.report.display import small_cell_note, suppress_small_cells
 from helpers.report.formatting import LANGUAGES, bracket, check_language, count, number, percent, points
+from helpers.report.links import page_name
 from helpers.report.prose import render_section
 from helpers.report.provenance import flatten
 from helpers.report.render import report_notebook_name
 from helpers.report.results import load_results
+from helpers.report.suppression import small_cell_note, suppress_small_cells, suppress_with_complements
 from helpers.report.texts import run_date_of, type_label
+from helpers.report.tracing import CODEBOOK_KEY, TracedText, traced, with_sources
 from helpers.steps import figures
 
 DISPOSITIONS = {
@@ -59,7 +61,7 @@ class ReportSetup:
     year, lang
         The wave and the report's language.
     results
-        The wave's ``results.json``.
+        The wave's ``results.json``, every number traced to its key (:func:`helpers.report.tracing.traced`).
     codebook
         The codebook; ``labels`` maps each indicator to its label in ``lang``.
     reports
@@ -135,7 +137,7 @@ def start(year: int, *, reports_dir: str | Path | None = None, lang: str = "fr",
     """
     check_language(lang)
     reports = paths.reports_dir(year, reports_dir or None)
-    results = load_results(reports)
+    results = traced(load_results(reports))
     codebook = load_codebook()
     wave = results["cleaning"]["wave"]
     bias = results["response_bias"]
@@ -145,7 +147,7 @@ def start(year: int, *, reports_dir: str | Path | None = None, lang: str = "fr",
     if wave["demo"]:
         source += {"fr": " (données synthétiques de démonstration)", "en": " (synthetic demonstration data)"}[lang]
     context = {
-        "year": year, "date": date, "level": wave["estimation"]["confidence_level"],
+        "year": wave["year"], "date": date, "level": wave["estimation"]["confidence_level"],
         "threshold": wave["report"]["small_cell_threshold"], "wave": wave, "cleaning": results["cleaning"],
         "bias": bias, "trend": trend, "previous": trend.get("previous_year", year - 1),
         "primary_diagnostics": bias["weighting"]["diagnostics"][bias["weighting"]["primary"]],
@@ -157,9 +159,13 @@ def start(year: int, *, reports_dir: str | Path | None = None, lang: str = "fr",
                        source=source, context=context)
 
 
-def _suppressed(table: pd.DataFrame, n_column: str, columns: list[str], setup: ReportSetup) -> tuple[pd.DataFrame, str]:
-    shown, suppressed = suppress_small_cells(table, n_column, columns, setup.threshold)
-    return shown, small_cell_note(suppressed, setup.threshold, setup.lang)
+def _suppressed(table: pd.DataFrame, n_column: str, columns: list[str], setup: ReportSetup,
+                complements: bool = False) -> tuple[pd.DataFrame, str]:
+    if complements:
+        shown, suppressed, complementary = suppress_with_complements(table, n_column, columns, setup.threshold)
+    else:
+        (shown, suppressed), complementary = suppress_small_cells(table, n_column, columns, setup.threshold), 0
+    return shown, small_cell_note(suppressed, setup.threshold, setup.lang, complementary)
 
 
 def disposition_table(setup: ReportSetup) -> pd.DataFrame:
@@ -188,19 +194,18 @@ def rates_by_type(results: dict[str, Any]) -> pd.DataFrame:
 
 
 def rates_by_type_table(setup: ReportSetup) -> tuple[pd.DataFrame, str]:
-    """Section 2: RR2 by type of authority, small cells suppressed; the table and its note."""
-    lang, by_type = setup.lang, rates_by_type(setup.results)
+    """Section 2: RR2 by type of authority, small cells and their complements suppressed; the table and its note."""
+    lang, by_type = setup.lang, setup.results["response_bias"]["rates_by_type"]
     columns = {"fr": ("Type de collectivité", "Éligibles ou inconnues", "Répondantes", "Taux RR2",
                       f"Intervalle à {setup.shown_level}"),
                "en": ("Type of authority", "Eligible or unknown", "Respondents", "RR2 rate",
                       f"{setup.shown_level} interval")}[lang]
-    table = pd.DataFrame({columns[0]: [type_label(code, lang) for code in by_type.index],
-                          columns[1]: [count(v, lang) for v in by_type["denominator"]],
-                          columns[2]: by_type["numerator"].astype(int).to_numpy(),
-                          columns[3]: [percent(v, lang) for v in by_type["rate"]],
-                          columns[4]: [bracket(low, high, lang)
-                                       for low, high in zip(by_type["wilson_low"], by_type["wilson_high"])]})
-    return _suppressed(table, columns[2], list(columns[3:]), setup)
+    rows = [(type_label(code, lang), count(row["denominator"], lang), count(row["numerator"], lang),
+             percent(row["rate"], lang), bracket(row["wilson_low"], row["wilson_high"], lang))
+            for code, row in ((code, by_type[code]) for code in rates_by_type(setup.results).index)]
+    # The types' respondents add up to RR2's numerator, which the summary states: complements are hidden too.
+    return _suppressed(pd.DataFrame(rows, columns=list(columns)), columns[2], list(columns[3:]), setup,
+                       complements=True)
 
 
 def indicator_table(setup: ReportSetup) -> tuple[pd.DataFrame, str]:
@@ -214,9 +219,11 @@ def indicator_table(setup: ReportSetup) -> tuple[pd.DataFrame, str]:
     for indicator, spec in setup.codebook.indicators.items():
         weighted, unweighted = estimates["weighted"][indicator], estimates["unweighted"][indicator]
         published = spec.published_2012
-        rows.append((setup.labels[indicator], weighted["n"], percent(unweighted["estimate"], lang),
+        rows.append((setup.labels[indicator], count(weighted["n"], lang), percent(unweighted["estimate"], lang),
                      percent(weighted["estimate"], lang), bracket(weighted["ci_low"], weighted["ci_high"], lang),
-                     "–" if published is None else percent(published, lang)))
+                     "–" if published is None else TracedText(percent(published, lang),
+                                                              [f"{CODEBOOK_KEY}indicators/{indicator}/published_2012"],
+                                                              [published])))
     table = pd.DataFrame(rows, columns=list(columns))
     if setup.year != PUBLISHED_YEAR:
         table = table.drop(columns=columns[-1])
@@ -259,7 +266,8 @@ def trend_table(setup: ReportSetup) -> tuple[pd.DataFrame, str]:
         [(setup.labels[i], percent(row["previous"], lang), percent(row["current"], lang),
           points(row["difference"], lang), bracket(row["ci_low"], row["ci_high"], lang, "points"),
           bracket(row["ci_low_independent"], row["ci_high_independent"], lang, "points"),
-          int(min(row["previous_n"], row["current_n"]))) for i, row in trend_changes(setup).iterrows()],
+          count(min(row["previous_n"], row["current_n"]), lang))
+         for i, row in ((i, setup.results["trend"]["indicators"][i]) for i in trend_changes(setup).index)],
         columns=list(columns))
     return _suppressed(table, columns[-1], list(columns[1:6]), setup)
 
@@ -270,25 +278,27 @@ def paired_table(setup: ReportSetup) -> tuple[pd.DataFrame, str]:
     A difference resting on fewer changes than the small-cell threshold is flagged with ``†``.
     """
     lang = setup.lang
-    paired = _in_codebook_order(pd.DataFrame(setup.results["trend"]["paired"]).T, setup)
+    paired = setup.results["trend"]["paired"]
     columns = {"fr": ("Indicateur", "Paires", "Gagnées", "Perdues", "Écart apparié",
                       f"Intervalle à {setup.shown_level} (points)", "p (McNemar)"),
                "en": ("Indicator", "Pairs", "Gained", "Lost", "Paired difference",
                       f"{setup.shown_level} interval (points)", "p (McNemar)")}[lang]
     rows = []
-    for indicator, row in paired.iterrows():
+    for indicator in [i for i in setup.codebook.indicators if i in paired]:
+        row = paired[indicator]
         if row["pairs"] == 0:
-            rows.append((setup.labels[indicator], 0, "–", "–", "–", "–", "–"))
+            rows.append((setup.labels[indicator], count(row["pairs"], lang), "–", "–", "–", "–", "–"))
             continue
         flag = " †" if row["gained"] + row["lost"] < setup.threshold else ""
-        rows.append((setup.labels[indicator], int(row["pairs"]), count(row["gained"], lang),
-                     count(row["lost"], lang), points(row["difference"], lang) + flag,
+        rows.append((setup.labels[indicator], count(row["pairs"], lang), count(row["gained"], lang),
+                     count(row["lost"], lang),
+                     with_sources(points(row["difference"], lang) + flag, [row["difference"]]),
                      bracket(row["ci_low"], row["ci_high"], lang, "points"), number(row["p_value"], lang, 3)))
     return _suppressed(pd.DataFrame(rows, columns=list(columns)), columns[1], list(columns[2:]), setup)
 
 
-def provenance_tables(trace: dict[str, Any], lang: str) -> list[pd.DataFrame]:
-    """Section 8: the input files with their checksums, the wave's parameters and the software versions.
+def provenance_tables(trace: dict[str, Any], lang: str) -> dict[str, pd.DataFrame]:
+    """Section 8: the input files with their checksums, the wave's parameters and the software versions, by name.
 
     Parameters
     ----------
@@ -299,21 +309,24 @@ def provenance_tables(trace: dict[str, Any], lang: str) -> list[pd.DataFrame]:
     """
     headers = {"fr": (("Rôle", "Fichier", "SHA-256"), ("Paramètre", "Valeur"), ("Logiciel", "Version")),
                "en": (("Role", "File", "SHA-256"), ("Parameter", "Value"), ("Software", "Version"))}[lang]
-    return [
-        pd.DataFrame([(role, item["file"], item["sha256"]) for role, item in trace["inputs"].items()],
-                     columns=list(headers[0])),
-        pd.DataFrame(list(flatten(trace["parameters"]).items()), columns=list(headers[1])),
-        pd.DataFrame(list(trace["packages"].items()), columns=list(headers[2])),
-    ]
+    return {
+        "inputs": pd.DataFrame([(role, item["file"], item["sha256"]) for role, item in trace["inputs"].items()],
+                               columns=list(headers[0])),
+        "parameters": pd.DataFrame(list(flatten(trace["parameters"]).items()), columns=list(headers[1])),
+        "software": pd.DataFrame(list(trace["packages"].items()), columns=list(headers[2])),
+    }
 
 
 def notebook_links(folder: Path, primary: str) -> str:
     """Section 9: HTML list of links to the wave's executed notebooks (relative, so they work from the report).
+
+    Each notebook is linked as its HTML page with code (:mod:`helpers.report.pages`) and as the ``.ipynb``.
 
     Lists the step notebooks present in ``folder`` and the report notebook in every language, so the
     French and English reports link to the same files whichever is executed first.
     """
     steps = {path.name for path in Path(folder).glob("*.ipynb") if re.fullmatch(r"\d\d_\w+\.ipynb", path.name)}
     names = sorted(steps | {report_notebook_name(lang, primary) for lang in LANGUAGES})
-    items = "\n".join(f'<li><a href="{html.escape(name)}">{html.escape(name)}</a></li>' for name in names)
+    items = "\n".join(f'<li><a href="{html.escape(page_name(name))}">{html.escape(Path(name).stem)}</a> '
+                      f'(<a href="{html.escape(name)}">{html.escape(name)}</a>)</li>' for name in names)
     return f'<ul class="notebooks">\n{items}\n</ul>'

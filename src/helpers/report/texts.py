@@ -16,6 +16,9 @@ import pandas as pd
 from helpers.report.formatting import NBSP, bracket, check_language, count, formatted_value, number, percent, points
 from helpers.report.prose import render_section
 from helpers.report.results import lookup
+from helpers.report.tracing import HTMLText, derived, html_text
+
+_h = html_text  # a value written into a text that is HTML
 
 # --- summary findings ------------------------------------------------------------------------------------------
 
@@ -38,6 +41,11 @@ class Finding:
         """The finding with its values written in ``lang``."""
         return self.template.format(*(formatted_value(lookup(results, path), kind, lang)
                                       for path, kind in self.sources))
+
+    def html(self, results: Mapping[str, Any], lang: str) -> str:
+        """The finding as HTML, each value a ``span`` naming its results key when the results are traced."""
+        return html.escape(self.template).format(*(html_text(formatted_value(lookup(results, path), kind, lang))
+                                                   for path, kind in self.sources))
 
 
 def _estimate_sources(prefix: str) -> tuple[tuple[str, str], ...]:
@@ -103,15 +111,23 @@ def summary_findings(results: Mapping[str, Any], labels: Mapping[str, str], lang
     curves = results["response_bias"]["nonignorable"]["delta_curves"]
     if "savings" in curves and {"0.5", "1.0", "2.0"} <= set(curves["savings"]):
         curve = "response_bias/nonignorable/delta_curves/savings"
+        weighting = results["cleaning"]["wave"]["weighting"]
+        cells, margins = ", ".join(weighting["cells"]), ", ".join(weighting["margins"])
         text = {"fr": "Si les non-répondants avaient deux fois moins ou deux fois plus de chances que les "
                       "répondants de déclarer des économies, la part des collectivités qui en déclarent serait "
                       "comprise entre {} et {} (contre {} si la non-réponse est ignorable dans les cellules de "
-                      "pondération).",
+                      "pondération ; ce chiffre diffère des {} de l'estimation principale parce qu'il redresse "
+                      f"dans les seules cellules {cells}, sans caler sur les marges {margins}, et compte une "
+                      "question sans réponse d'une collectivité répondante comme de la non-réponse).",
                 "en": "If non-respondents had half or twice the respondents' odds of reporting savings, the share "
                       "of authorities reporting savings would lie between {} and {} (against {} if non-response "
-                      "is ignorable within the weighting cells)."}[lang]
+                      "is ignorable within the weighting cells; this differs from the {} of the main estimate "
+                      f"because it adjusts within the cells {cells} only, without calibrating to the margins "
+                      f"{margins}, and counts a question a responding authority left unanswered as "
+                      "non-response)."}[lang]
         findings.append(Finding(text, ((f"{curve}/0.5", "percent"), (f"{curve}/2.0", "percent"),
-                                       (f"{curve}/1.0", "percent"))))
+                                       (f"{curve}/1.0", "percent"),
+                                       ("response_bias/estimates/weighted/savings/estimate", "percent"))))
     return findings
 
 
@@ -120,7 +136,7 @@ def findings_html(findings: Sequence[Finding], results: Mapping[str, Any], lang:
     items = []
     for finding in findings:
         sources = " ".join(f"{path}:{kind}" for path, kind in finding.sources)
-        items.append(f'<li data-sources="{html.escape(sources)}">{html.escape(finding.text(results, lang))}</li>')
+        items.append(f'<li data-sources="{html.escape(sources)}">{finding.html(results, lang)}</li>')
     return '<ul class="summary">\n' + "\n".join(items) + "\n</ul>"
 
 
@@ -163,8 +179,8 @@ class Caveat:
     Attributes
     ----------
     topic, evidence, treatment
-        French and English texts: the assumption or caveat, what the results say about it, and how the
-        analysis handles it.
+        French and English texts: the assumption or caveat, what the results say about it, and how the analysis
+        handles it (the last two as HTML, their values written by :func:`helpers.report.tracing.html_text`).
     effect
         Likely effect on the published figures if the assumption fails: ``high``, ``medium`` or ``low``.
     """
@@ -177,8 +193,10 @@ class Caveat:
 
 def _max_shift(results: Mapping[str, Any]) -> float:
     estimates = results["response_bias"]["estimates"]
-    return max(abs(estimates["weighted"][i]["estimate"] - estimates["unweighted"][i]["estimate"])
-               for i in estimates["weighted"])
+    pairs = [(estimates["weighted"][i]["estimate"], estimates["unweighted"][i]["estimate"])
+             for i in estimates["weighted"]]
+    weighted, unweighted = max(pairs, key=lambda pair: abs(pair[0] - pair[1]))
+    return derived(abs(weighted - unweighted), (weighted, unweighted))
 
 
 def _method_spread(results: Mapping[str, Any]) -> tuple[float, str]:
@@ -186,7 +204,8 @@ def _method_spread(results: Mapping[str, Any]) -> tuple[float, str]:
     by_method = results["response_bias"]["by_method"]
     spreads = {indicator: max(row.values()) - min(row.values()) for indicator, row in by_method.items()}
     indicator = max(spreads, key=spreads.get)
-    return spreads[indicator], indicator
+    row = by_method[indicator].values()
+    return derived(spreads[indicator], (max(row), min(row))), indicator
 
 
 def caveats(results: Mapping[str, Any], threshold: int) -> list[Caveat]:
@@ -215,8 +234,8 @@ def caveats(results: Mapping[str, Any], threshold: int) -> list[Caveat]:
              "en": "Banner at the top of the report; no figure describes real authorities."}))
     log.append(Caveat(
         {"fr": "Non-réponse ignorable une fois pondérée", "en": "Non-response ignorable once weighted"},
-        {"fr": f"RR2 = {percent(rr2, 'fr')} : la plupart des collectivités n'ont pas répondu.",
-         "en": f"RR2 = {percent(rr2, 'en')}: most authorities did not answer."},
+        {"fr": f"RR2 = {_h(percent(rr2, 'fr'))} : la plupart des collectivités n'ont pas répondu.",
+         "en": f"RR2 = {_h(percent(rr2, 'en'))}: most authorities did not answer."},
         "high" if rr2 < 0.5 else "medium",
         {"fr": "Bornes et courbes delta (section 5) : si les répondants sont les collectivités les plus avancées, "
                "les chiffres pondérés sont des valeurs hautes.",
@@ -224,28 +243,28 @@ def caveats(results: Mapping[str, Any], threshold: int) -> list[Caveat]:
                "figures are upper values."}))
     log.append(Caveat(
         {"fr": "Les variables de la base expliquent la réponse", "en": "Frame variables explain response"},
-        {"fr": f"R-indicateur {number(r_value, 'fr', 3)}, AUC du modèle de réponse "
-               f"{number(bias['propensity_auc'], 'fr', 3)}.",
-         "en": f"R-indicator {number(r_value, 'en', 3)}, AUC of the response model "
-               f"{number(bias['propensity_auc'], 'en', 3)}."},
+        {"fr": f"R-indicateur {_h(number(r_value, 'fr', 3))}, AUC du modèle de réponse "
+               f"{_h(number(bias['propensity_auc'], 'fr', 3))}.",
+         "en": f"R-indicator {_h(number(r_value, 'en', 3))}, AUC of the response model "
+               f"{_h(number(bias['propensity_auc'], 'en', 3))}."},
         "medium" if r_value < 0.8 else "low",
         {"fr": f"Pondération par huit méthodes ; les indicateurs principaux varient d'au plus "
-               f"{points(spread, 'fr')} d'une méthode à l'autre ({widest}).",
-         "en": f"Weighting by eight methods; the headline indicators vary by at most {points(spread, 'en')} "
+               f"{_h(points(spread, 'fr'))} d'une méthode à l'autre ({widest}).",
+         "en": f"Weighting by eight methods; the headline indicators vary by at most {_h(points(spread, 'en'))} "
                f"between methods ({widest})."}))
     log.append(Caveat(
         {"fr": "Variabilité des poids", "en": "Variability of the weights"},
-        {"fr": f"Effet de plan de Kish {number(deff, 'fr', 2)} ({primary}) ; la pondération déplace les "
-               f"indicateurs d'au plus {points(_max_shift(results), 'fr')}.",
-         "en": f"Kish design effect {number(deff, 'en', 2)} ({primary}); weighting moves the indicators by at "
-               f"most {points(_max_shift(results), 'en')}."},
+        {"fr": f"Effet de plan de Kish {_h(number(deff, 'fr', 2))} ({primary}) ; la pondération déplace les "
+               f"indicateurs d'au plus {_h(points(_max_shift(results), 'fr'))}.",
+         "en": f"Kish design effect {_h(number(deff, 'en', 2))} ({primary}); weighting moves the indicators by at "
+               f"most {_h(points(_max_shift(results), 'en'))}."},
         "medium" if deff > 1.5 else "low",
         {"fr": "Chiffres non pondérés donnés à côté des chiffres pondérés.",
          "en": "Unweighted figures shown beside the weighted ones."}))
     log.append(Caveat(
         {"fr": "Petits effectifs", "en": "Small numbers of respondents"},
-        {"fr": f"Le plus petit indicateur repose sur {count(smallest, 'fr')} répondants.",
-         "en": f"The smallest indicator rests on {count(smallest, 'en')} respondents."},
+        {"fr": f"Le plus petit indicateur repose sur {_h(count(smallest, 'fr'))} répondants.",
+         "en": f"The smallest indicator rests on {_h(count(smallest, 'en'))} respondents."},
         "medium" if smallest < 50 else "low",
         {"fr": f"Intervalles de Korn-Graubard ; cases de moins de {threshold} répondants non diffusées.",
          "en": f"Korn-Graubard intervals; cells of fewer than {threshold} respondents not shown."}))
@@ -267,9 +286,9 @@ def caveats(results: Mapping[str, Any], threshold: int) -> list[Caveat]:
     if "trend" in results and results["trend"].get("available"):
         log.append(Caveat(
             {"fr": "Comparaison entre vagues", "en": "Comparison between waves"},
-            {"fr": f"{count(results['trend']['repeat_respondents'], 'fr')} collectivités ont répondu aux deux "
+            {"fr": f"{_h(count(results['trend']['repeat_respondents'], 'fr'))} collectivités ont répondu aux deux "
                    "vagues.",
-             "en": f"{count(results['trend']['repeat_respondents'], 'en')} authorities answered both waves."},
+             "en": f"{_h(count(results['trend']['repeat_respondents'], 'en'))} authorities answered both waves."},
             "medium",
             {"fr": "Covariance due aux répondants communs estimée ; comparaison appariée descriptive.",
              "en": "Covariance from repeat respondents estimated; paired comparison descriptive."}))
@@ -289,7 +308,7 @@ def caveat_table(log: Sequence[Caveat], lang: str) -> pd.DataFrame:
     headers = {"fr": ("Hypothèse ou limite", "Éléments", "Effet probable", "Traitement"),
                "en": ("Assumption or caveat", "Evidence", "Likely effect", "Treatment")}[lang]
     order = {"high": 0, "medium": 1, "low": 2}
-    rows = [(c.topic[lang], c.evidence[lang], EFFECTS[lang][c.effect], c.treatment[lang])
+    rows = [(c.topic[lang], HTMLText(c.evidence[lang]), EFFECTS[lang][c.effect], HTMLText(c.treatment[lang]))
             for c in sorted(log, key=lambda c: order[c.effect])]
     return pd.DataFrame(rows, columns=list(headers))
 

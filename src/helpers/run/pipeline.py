@@ -29,7 +29,8 @@ from helpers.errors import UsageError
 from helpers.inputs.waves import load_wave
 from helpers.run.notebooks import execute_notebook, normalise_notebook
 
-__all__ = ["STEPS", "STEP_GROUPS", "RunLayout", "configure_parser", "main", "notebook_parameters", "render_report",
+__all__ = ["STEPS", "STEP_GROUPS", "RunLayout", "configure_parser", "main", "notebook_parameters",
+           "render_notebook_pages", "render_report",
            "run", "run_side_by_side", "run_step", "step_groups", "step_parameters"]
 
 LOG = logging.getLogger("helpers.run.pipeline")
@@ -163,6 +164,13 @@ def render_report(layout: RunLayout, primary_lang: str) -> None:
              time.perf_counter() - started)
 
 
+def render_notebook_pages(layout: RunLayout) -> None:
+    """Render every staged executed notebook (normalised) to its HTML page with code, for reviewers."""
+    started = time.perf_counter()
+    written = report.write_notebook_pages(layout.staged_reports)
+    LOG.info("notebook pages: %d rendered in %.1f s", len(written), time.perf_counter() - started)
+
+
 def run(year: int, raw_dir: str | None = None, out_dir: str | None = None, only: str | None = None,
         config_path: str | None = None) -> None:
     """Run the yearly pipeline for one wave.
@@ -228,6 +236,7 @@ def run(year: int, raw_dir: str | None = None, out_dir: str | None = None, only:
                     str(layout.staged_reports): paths.display(layout.reports)}
     for executed in sorted(layout.staged_reports.glob("*.ipynb")):
         normalise_notebook(executed, replacements)
+    render_notebook_pages(layout)
     atomic.swap_in([(layout.staged_processed, layout.processed), (layout.staged_reports, layout.reports)],
                    layout.stage)
     shutil.rmtree(layout.stage)
