@@ -34,7 +34,8 @@ steps
     wall time into the cells' own work and the rest (kernel start-up and
     papermill); an empty notebook gives the fixed cost alone, and a notebook
     that only imports the project's libraries the import cost. Then the
-    report rendering (HTML and PDF) and the whole command
+    report rendering (HTML, tables and PDF), the executed notebooks' HTML
+    pages and the whole command
     ``python -m helpers run --year 2012``.
 core
     ``build_weighting`` (every weighting method) and ``estimate_shares`` for
@@ -253,6 +254,9 @@ def bench_steps(repeats: int) -> dict:
         started = time.perf_counter()
         report.render_wave(layout.staged_reports, primary)
         out["(render html + pdf)"] = {"wall_s": time.perf_counter() - started, "runs": 1}
+        started = time.perf_counter()
+        report.write_notebook_pages(layout.staged_reports)
+        out["(notebook pages)"] = {"wall_s": time.perf_counter() - started, "runs": 1}
         started = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "helpers", "run", "--year", str(YEAR), "--out-dir",
                                str(root / "whole")], capture_output=True, text=True)

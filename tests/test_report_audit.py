@@ -320,7 +320,7 @@ EXEMPT_SECTIONS = ("8.", "9.", "10.")  # provenance (checksums, versions), noteb
 
 def untraced_numbers(soup: BeautifulSoup) -> list[tuple[str, str]]:
     main = soup.main
-    for element in main.select("nav.contents, ol.notes, thead, sup.ref, a.traced, span.sourced, code, p.note"):
+    for element in main.select("nav.contents, ol.notes, thead, caption, sup.ref, a.traced, span.sourced, code, p.note"):
         element.decompose()
     for row in main.select("table tr"):
         cells = row.find_all("td")

@@ -26,8 +26,8 @@ import lazy_loader
 # import every module and its libraries.
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    submodules=['charts', 'display', 'formatting', 'exports', 'index', 'links', 'pages', 'pdf', 'prose', 'provenance', 'render', 'results',
-                'sections', 'suppression', 'tables', 'texts', 'tracing'],
+    submodules=['charts', 'display', 'exports', 'formatting', 'index', 'links', 'pages', 'pdf', 'prose', 'provenance',
+                'render', 'results', 'sections', 'suppression', 'tables', 'texts', 'tracing'],
     submod_attrs={
     'charts': ['delta_figure', 'headline_figure', 'rates_by_type_figure', 'trend_figure'],
     'display': ['Chart', 'finish_figure', 'show_figure', 'table_html'],
@@ -44,8 +44,8 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     'prose': ['TEMPLATES_DIR', 'render_section', 'section_names'],
     'provenance': ['PACKAGES', 'file_table', 'flatten', 'git_commit', 'package_versions', 'report_provenance',
         'sha256'],
-    'render': ['REPORT_NOTEBOOK', 'html_page', 'make_offline', 'notebook_body', 'print_css', 'render_wave', 'report_name',
-        'report_notebook_name', 'traced_page', 'with_contents', 'write_html', 'write_tables'],
+    'render': ['REPORT_NOTEBOOK', 'html_page', 'make_offline', 'notebook_body', 'print_css', 'render_wave',
+        'report_name', 'report_notebook_name', 'traced_page', 'with_contents', 'write_html', 'write_tables'],
     'results': ['RESULTS_NAME', 'SOURCES_NAME', 'WRITER_MIME', 'load_results', 'lookup', 'read_results', 'to_plain',
         'write_section', 'write_writers', 'writers'],
     'sections': ['ReportSetup', 'bounds_table', 'disposition_table', 'indicator_table', 'notebook_links',

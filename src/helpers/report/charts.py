@@ -140,7 +140,8 @@ def delta_figure(setup: ReportSetup) -> Chart:
     shown = ", ".join(number(d, lang, 2) for d in deltas)
     description = {
         "fr": f"Une courbe par indicateur : sa part estimée quand les chances de « oui » des non-répondants sont "
-              f"celles des répondants multipliées par δ ({shown}) ; à δ = 1 (ligne pointillée), la non-réponse est "
+              f"celles des répondants multipliées par δ ({shown}) ; à δ = 1 (ligne pointillée), la non-réponse "
+              "est "
               "ignorable dans les cellules de pondération. Plus la courbe monte, plus l'indicateur dépend de "
               "cette hypothèse.",
         "en": f"One curve per indicator: its estimated share when non-respondents' odds of 'yes' are the "

@@ -67,11 +67,12 @@ def show_figure(chart: Any) -> None:
         return
     display(Image(data=buffer.getvalue(), format="png", alt=f"{title}. {chart.description}"))
     summary = {"fr": "Données de la figure", "en": "Data of the figure"}[chart.lang]
+    caption = f"{summary}{NBSP}: {title}" if chart.lang == "fr" else f"{summary}: {title}"
     display(HTML(f'<details class="figure-data"><summary>{summary}</summary>\n'
-                 f'{table_html(chart.data, name=f"figure-{chart.name}")}\n</details>'))
+                 f'{table_html(chart.data, name=f"figure-{chart.name}", caption=caption)}\n</details>'))
 
 
-def table_html(table: pd.DataFrame, note: str = "", name: str | None = None) -> str:
+def table_html(table: pd.DataFrame, note: str = "", name: str | None = None, caption: str = "") -> str:
     """A text table as HTML without its index, with an optional note under it.
 
     Parameters
@@ -84,6 +85,8 @@ def table_html(table: pd.DataFrame, note: str = "", name: str | None = None) -> 
     name
         The table's file name (letters, digits, ``_`` and ``-``): the rendering writes it to
         ``tables/<name>.csv`` and to a sheet of ``report.xlsx``.
+    caption
+        The table's title, when the heading of its section is not (a figure's data).
     """
     if name is not None and not re.fullmatch(r"[\w-]+", name):
         raise ValueError(f"table name {name!r}; expected letters, digits, '_' or '-'")
@@ -91,6 +94,7 @@ def table_html(table: pd.DataFrame, note: str = "", name: str | None = None) -> 
     head = "".join(f"<th>{html.escape(str(column))}</th>" for column in table.columns)
     rows = "\n".join("<tr>" + "".join(f"<td>{html_text(cell)}</td>" for cell in row) + "</tr>"
                      for row in table.itertuples(index=False))
-    body = (f'<table class="report-table"{named}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n'
+    title = f"<caption>{html.escape(caption)}</caption>\n" if caption else ""
+    body = (f'<table class="report-table"{named}>\n{title}<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n'
             f"</tbody>\n</table>")
     return body + (f'\n<p class="note">{html.escape(note)}</p>' if note else "")

@@ -29,6 +29,7 @@ TABLES_DIR = "tables"
 WORKBOOK = "report.xlsx"
 CONFIDENTIAL, NOT_APPLICABLE = "[c]", "[x]"
 BOUNDS = {"fr": ("borne basse", "borne haute"), "en": ("lower bound", "upper bound")}
+UNBOUNDED = {"fr": "non borné", "en": "unbounded"}  # as helpers.report.formatting.bracket writes a missing bound
 TEXTS = {
     "fr": {"figure": "Données de la figure", "contents": "Sommaire", "cover": "Couverture",
            "source": "Source : {source}.",
@@ -98,9 +99,15 @@ def _column(name: str, cells: list[Any], lang: str) -> tuple[dict[str, list[Any]
         return {name: [NOT_APPLICABLE if text in ("–", "") else text for _, text, _ in parsed]}, False
 
     def value(values: list[float] | None, text: str, position: int) -> Any:
-        if values is not None:
-            return values[position] if position < len(values) else None
-        return CONFIDENTIAL if text == SUPPRESSED else NOT_APPLICABLE
+        if values is None:
+            return CONFIDENTIAL if text == SUPPRESSED else NOT_APPLICABLE
+        if len(values) == width:
+            return values[position]
+        # An interval with an unbounded side ("[0,58 ; non borné]"): its one value is on the other side.
+        unbounded = [UNBOUNDED[lang] in part for part in text.strip("[]").split(";" if lang == "fr" else ",", 1)]
+        if unbounded[position]:
+            return UNBOUNDED[lang]
+        return values[0]
 
     if width == 1:
         return {name: [value(values, text, 0) for values, text, _ in parsed]}, percent
@@ -127,7 +134,7 @@ def tables_of(page: str, lang: str) -> list[ExportTable]:
             percent_columns += list(made) if percent else []
         caption = element.find("caption")
         heading = element.find_previous(["h2", "h3"])
-        title = caption.get_text().strip() if caption else (heading.get_text().strip() if heading else element["data-name"])
+        title = (caption or heading).get_text().strip() if (caption or heading) else element["data-name"]
         note = element.find_next_sibling("p", class_="note")
         found.append(ExportTable(element["data-name"], title, note.get_text().strip() if note else "",
                                  pd.DataFrame(columns), percent_columns))

@@ -43,7 +43,8 @@ p.note { font-size: 0.85em; color: #444; margin-top: 0; }
 .output_stderr, .output_error { display: none; }
 pre { white-space: pre-wrap; font-size: 0.85em; }
 a.traced { color: inherit; text-decoration: underline dotted #888; }
-sup.ref { display: none; font-size: 0.65em; }
+sup.ref { display: none; font-size: 0.65em; vertical-align: baseline; position: relative; top: -0.45em;
+          line-height: 0; }
 sup.ref a { color: #555; text-decoration: none; }
 ol.notes { font-size: 0.8em; } ol.notes code { font-size: 0.95em; }
 nav.contents ol { columns: 2; font-size: 0.92em; }
@@ -52,6 +53,8 @@ details.figure-data summary { cursor: pointer; color: #333; font-size: 0.9em; }
                sup.ref { display: inline; } details.figure-data { display: none; } }
 @page { size: A4; margin: 18mm 14mm; }
 """
+# The note numbers are raised by position, not vertical-align: super, with which Chromium 156 laid out the long
+# report a fraction of a point differently from one print to the next (the PDF must be the same on a rerun).
 CONTENTS = {"fr": "Sommaire", "en": "Contents"}
 DEMO_WARNING = {"fr": "Données synthétiques de démonstration : ne pas citer",
                 "en": "Synthetic demonstration data: do not quote"}

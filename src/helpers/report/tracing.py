@@ -2,11 +2,12 @@
 
 The report notebook reads the results through :func:`traced`: every number becomes a :class:`TracedFloat` or
 :class:`TracedInt` (a ``float`` or ``int`` that behaves as one, with its ``key``, e.g.
-``response_bias/rates/RR2/rate``), and every text a :class:`TracedStr` (dates are stated from them). The report's formats (:mod:`helpers.report.formatting`) then return a
-:class:`TracedText` (a ``str`` with the keys and values it states) and :func:`html_text` writes it as
-``<span class="traced" data-key="..." data-value="[...]">`` (keys joined by ``|``, values as a JSON list), which the rendering links to the key and to the
-notebook cell that wrote it (:mod:`helpers.report.links`). Arithmetic gives plain numbers and joining texts
-gives a plain ``str``: only a number shown as it was read is traced.
+``response_bias/rates/RR2/rate``), and every text a :class:`TracedStr` (dates are stated from them). The
+report's formats (:mod:`helpers.report.formatting`) then return a :class:`TracedText` (a ``str`` with the keys
+and values it states) and :func:`html_text` writes it as ``<span class="traced" data-key="..."
+data-value="[...]">`` (keys joined by ``|``, values as a JSON list), which the rendering links to the key and
+to the notebook cell that wrote it (:mod:`helpers.report.links`). Arithmetic gives plain numbers and joining
+texts gives a plain ``str``: only a number shown as it was read (or marked :func:`derived`) is traced.
 """
 
 from __future__ import annotations
