@@ -323,7 +323,8 @@ def results(wave_reports) -> dict:
 @pytest.mark.parametrize("name, lang", [("report.html", "fr"), ("report.en.html", "en")])
 def test_summary_numbers_are_those_of_results_json(wave_reports, results, name, lang):
     parser = Summary()
-    parser.feed((wave_reports / name).read_text(encoding="utf-8"))
+    # The numbered notes after each number are the report's sources, not numbers the summary states.
+    parser.feed(re.sub(r'<sup class="ref">.*?</sup>', "", (wave_reports / name).read_text(encoding="utf-8")))
     assert len(parser.items) >= 1 + len(results["response_bias"]["headline"])
     for sources, text in parser.items:
         expected = []

@@ -47,7 +47,7 @@ sup.ref { display: none; font-size: 0.65em; vertical-align: baseline; position: 
           line-height: 0; }
 sup.ref a { color: #555; text-decoration: none; }
 ol.notes { font-size: 0.8em; } ol.notes code { font-size: 0.95em; }
-nav.contents ol { columns: 2; font-size: 0.92em; }
+nav.contents ol { columns: 2; font-size: 0.92em; list-style: none; padding-left: 0; }
 details.figure-data summary { cursor: pointer; color: #333; font-size: 0.9em; }
 @media print { main { max-width: none; padding: 0; } h2 { break-after: avoid; } img, table { break-inside: avoid; }
                sup.ref { display: inline; } details.figure-data { display: none; } }
