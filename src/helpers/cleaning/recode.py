@@ -15,9 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers.cleaning.masking import mask
+from helpers.cleaning.numbers import parse_answers
 from helpers.errors import InputError
 from helpers.inputs.codebook import Codebook, Question, Scale, asked, value_columns
-from helpers.inputs.ingest import LINE_COLUMN, parse_decimal
+from helpers.inputs.ingest import LINE_COLUMN
 from helpers.inputs.textnorm import fold
 
 MISSING_SUFFIX = "__missing"
@@ -63,9 +65,8 @@ def _match_labels(raw: pd.Series, lookup: dict, path: Path, column: str, lines: 
     for index in text.index[unresolved]:
         label = folded_lookup.get(fold(text[index]))
         if label is None:
-            # Only the start of the value: a free-typed answer in the wrong column may hold personal data.
-            shown = text[index] if len(text[index]) <= 20 else text[index][:20] + "…"
-            raise InputError(path, f"answer {shown!r} is not a label of this question; expected one "
+            # Masked: a free-typed answer in the wrong column may hold personal data.
+            raise InputError(path, f"answer {mask(text[index])} is not a label of this question; expected one "
                                    f"of {list(lookup)} or blank", row=int(lines[index]), column=column)
         canonical[index] = label
         recoveries.append({"line": int(lines[index]), "column": column, "action": "label_recovered",
@@ -97,9 +98,11 @@ def _recode_multi(question: Question, raw: pd.DataFrame, checked: str, path: Pat
 
 
 def _recode_numeric(question: Question, raw: pd.DataFrame, path: Path, recoveries: list[dict]) -> pd.DataFrame:
-    values = parse_decimal(raw[question.column], path, question.column, raw[LINE_COLUMN])
     low = question.minimum if question.minimum is not None else -np.inf
     high = question.maximum if question.maximum is not None else np.inf
+    values, recovered = parse_answers(raw[question.column], raw[LINE_COLUMN], path, question.column,
+                                      question.unit, (low, high))
+    recoveries.extend(recovered)
     invalid = values.notna() & ~values.between(low, high)
     for index in values.index[invalid]:
         recoveries.append({"line": int(raw.at[index, LINE_COLUMN]), "column": question.column,

@@ -45,6 +45,9 @@ SCHEMA: dict[str, Any] = {
     "fieldwork": {
         "start": Key((dt.date,), "first day of fieldwork", required=True),
         "end": Key((dt.date,), "last day of fieldwork", required=True),
+        "tolerance_days": Key((int,), "days before the start and after the end within which a submission time "
+                                      "still belongs to the wave (0-90); the cleaning step refuses an export with "
+                                      "submissions outside", default=7),
     },
     "cleaning": {
         "complete_threshold": Key((float,), "share of applicable core questions answered for a complete "
@@ -53,6 +56,9 @@ SCHEMA: dict[str, Any] = {
                                            "0.5)", default=0.5),
         "fuzzy_name_cutoff": Key((float,), "similarity (0-1) above which a typed authority name matches a "
                                            "frame name of the same type", default=0.9),
+        "population_unknown": Key((list,), "frame units known to have no population (their unit_id); they go to "
+                                           "the smallest size band, and the cleaning log says so. Any other blank "
+                                           "population is an error, as weighting uses it", default=[], items=str),
     },
     "weighting": {
         "primary": Key((str,), "method of the headline weighted estimates (one the bootstrap can redo)",
@@ -220,7 +226,8 @@ def load_wave(year: int, config_path: str | Path | None = None, raw_dir: str | P
     InputError
         If the file is missing or not YAML, a key is unknown, missing or of the
         wrong type, the year in the file differs from ``year``, the fieldwork
-        ends before it starts, or a raw input file is missing.
+        ends before it starts or starts in another year, its tolerance is
+        outside 0-90 days, or a raw input file is missing.
     """
     path = paths.resolve(config_path, wave_path(year))
     if not path.is_file():
@@ -234,6 +241,12 @@ def load_wave(year: int, config_path: str | Path | None = None, raw_dir: str | P
         raise InputError(path, f"key 'year' is {settings['year']} but the run is for {year}", column="year")
     if settings["fieldwork"]["end"] < settings["fieldwork"]["start"]:
         raise InputError(path, "fieldwork ends before it starts", column="fieldwork.end")
+    if settings["fieldwork"]["start"].year != year:
+        raise InputError(path, f"fieldwork starts on {settings['fieldwork']['start']}, not in the wave's year {year}",
+                         column="fieldwork.start")
+    if not 0 <= settings["fieldwork"]["tolerance_days"] <= 90:
+        raise InputError(path, f"key 'fieldwork.tolerance_days' is {settings['fieldwork']['tolerance_days']}; "
+                               "expected 0 to 90 days", column="fieldwork.tolerance_days")
     cleaning = settings["cleaning"]
     if not 0 < cleaning["partial_threshold"] <= cleaning["complete_threshold"] <= 1:
         raise InputError(path, "expected 0 < partial_threshold <= complete_threshold <= 1",
