@@ -40,8 +40,9 @@ def _check_weighting_values(frame: pd.DataFrame, path: Path, population_unknown:
         if column == "population":
             blank &= ~frame["unit_id"].isin(population_unknown)
         if blank.any():
-            units = ", ".join(f"{row.unit_id} {row.name} (line {row._line})"
-                              for row in frame[blank].rename(columns={LINE_COLUMN: "_line"}).itertuples())
+            rows = frame[blank]
+            units = ", ".join(f"{unit} {name} (line {line})"
+                              for unit, name, line in zip(rows["unit_id"], rows["name"], rows[LINE_COLUMN]))
             problems.append(f"column {column!r} is blank for {int(blank.sum())} unit(s): {units}")
     listed = frame[frame["unit_id"].isin(population_unknown) & (frame["population"] != "")]
     if len(listed):
