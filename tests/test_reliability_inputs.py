@@ -24,7 +24,10 @@ from helpers.inputs.codebook import load_codebook
 from helpers.inputs.ingest import LINE_COLUMN, read_table
 from helpers.inputs.waves import load_wave
 
+from conftest import run_cli
 from minidata import export_header, mini_codebook, submission, write_export, write_frame
+from test_pipeline import personal_strings
+from test_reliability import _pdf_texts, _variants
 
 YEAR = 2012
 CODEBOOK = load_codebook()
@@ -133,7 +136,8 @@ def test_a_fieldwork_tolerance_outside_its_range_is_refused(tmp_path, days):
 # --- 13 §7: values as people type them -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("typed, unit, value", [
-    ("1 200 k€", "k€", 1200.0), ("1 200 K€", "k€", 1200.0), ("12,5 ETP", "ETP", 12.5), ("1\u00a0200", None, 1200.0),
+    ("1 200 k€", "k€", 1200.0), ("1 200 K€", "k€", 1200.0), ("12,5 ETP", "ETP", 12.5),
+    ("1\u00a0200", None, 1200.0),
     ("1\u202f200,5", None, 1200.5), ("1.234.567", None, 1234567.0), ("1.234,5", None, 1234.5),
     ("1,234.5", None, 1234.5), ("0,865", None, 0.865), ("1234,567", None, 1234.567), ("-3", None, -3.0),
 ])
@@ -176,7 +180,8 @@ def test_a_time_with_an_offset_is_converted_to_french_time(raw, wave):
     data.loc[0, COLUMNS["submitted_at"]] = "2012-10-01T07:30:00+00:00"
     _write_export(raw, data)
     detail = _clean(raw, wave).log.set_index("column").loc[COLUMNS["submitted_at"], "detail"]
-    assert detail == "'2012-10-01T07:30:00+00:00' read as 2012-10-01 09:30:00 (ISO 8601, converted to Europe/Paris time)"
+    assert detail == ("'2012-10-01T07:30:00+00:00' read as 2012-10-01 09:30:00 "
+                      "(ISO 8601, converted to Europe/Paris time)")
 
 
 def test_unreadable_numbers_are_all_refused_at_once_with_their_lines_masked(raw, wave, kept_rows):
@@ -336,3 +341,52 @@ def test_personal_data_typed_into_any_column_reaches_no_output_nor_message(tmp_p
 
 def test_a_malformed_identifier_is_logged_masked():
     assert mask("jean.planted@mairie.example") == "'jea…@…'"
+
+
+def _plant(raw: Path, kept_rows: pd.Index, cells: list[str]) -> set[str]:
+    """Type the planted e-mail and phone into the given columns of retained rows; return what to look for."""
+    data = _read_export(raw)
+    for number, column in enumerate(cells):
+        data.loc[kept_rows[2 * number], column] = PLANTED[0]
+        data.loc[kept_rows[2 * number + 1], column] = PLANTED[1]
+    _write_export(raw, data)
+    personal = personal_strings(_read_export(raw))
+    return {variant for value in personal | set(PLANTED) for variant in _variants(value)}
+
+
+def _leaks(root: Path, wanted: set[str]) -> dict[str, list[str]]:
+    leaks = {}
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        texts = _pdf_texts(data) if path.suffix == ".pdf" else [data.decode("utf-8", errors="replace"),
+                                                                data.decode("cp1252", errors="replace")]
+        found = sorted({value for value in wanted for text in texts if value in text})
+        if found:
+            leaks[str(path.relative_to(root))] = found[:3]
+    return leaks
+
+
+@pytest.mark.pipeline
+def test_personal_data_typed_into_identifiers_names_and_types_reaches_no_output_of_a_run(raw, kept_rows, tmp_path):
+    """The fields where a typed e-mail or phone does not stop the run: every file the run writes (processed
+    files, executed notebooks, report pages and PDF, logs) and its log hold none of them."""
+    wanted = _plant(raw, kept_rows, [COLUMNS["unit_id"], COLUMNS["authority_name"], COLUMNS["authority_type"],
+                                     COLUMNS["job_title"], CODEBOOK.questions["comments"].column])
+    out = tmp_path / "out"
+    result = run_cli("--raw-dir", str(raw), "--out-dir", str(out))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not _leaks(out, wanted)
+    assert not [value for value in wanted if value in result.stderr + result.stdout]
+    log = pd.read_csv(out / "data" / "processed" / str(YEAR) / "cleaning_log.csv", dtype=str)
+    assert log["detail"].str.contains("identifier 'jea…@…' malformed", regex=False).any()
+
+
+@pytest.mark.pipeline
+def test_a_run_stopped_by_personal_data_in_a_closed_answer_leaks_it_nowhere(raw, kept_rows, tmp_path):
+    wanted = _plant(raw, kept_rows, [CODEBOOK.questions["projects_underway"].column])
+    out = tmp_path / "out"
+    result = run_cli("--raw-dir", str(raw), "--out-dir", str(out))
+    assert result.returncode != 0 and "is not a label of this question" in result.stderr
+    assert "'jea…@…'" in result.stderr or "'06 …'" in result.stderr
+    assert not _leaks(out, wanted)
+    assert not [value for value in wanted if value in result.stderr + result.stdout]
