@@ -157,3 +157,11 @@ def test_routing_rules_are_checked_when_the_codebook_loads(tmp_path, rule, posit
 def test_routing_on_a_multiple_choice_option_loads(tmp_path):
     codebook = _codebook_with_routing(tmp_path, {"question": "driver", "option": "elected"})
     assert codebook.questions["savings"].asked_if == {"question": "driver", "option": "elected"}
+
+
+def test_every_unknown_label_of_a_column_is_counted_and_masked(tmp_path):
+    with pytest.raises(InputError, match=r"line 2, column 'Q1. Projets \?': answer 'jea…@…' is not a label of this "
+                                         r"question \(and 1 more, lines \[4\]\)") as refused:
+        _recode(tmp_path, [{"Q1. Projets ?": "jean.durand@ville.example"}, {"Q1. Projets ?": "Oui"},
+                           {"Q1. Projets ?": "01 23 45 67 89"}])
+    assert "durand" not in str(refused.value) and "45 67" not in str(refused.value)

@@ -62,12 +62,15 @@ def _match_labels(raw: pd.Series, lookup: dict, path: Path, column: str, lines: 
     text = raw.fillna("").astype(str).str.strip()
     canonical = text.where(text.isin(list(lookup)) | (text == ""))
     unresolved = canonical.isna()
+    unknown = [index for index in text.index[unresolved] if fold(text[index]) not in folded_lookup]
+    if unknown:
+        # Masked: a free-typed answer in the wrong column may hold personal data.
+        more = [int(lines[i]) for i in unknown[1:]]
+        others = f" (and {len(more)} more, lines {more[:5]}{' ...' if len(more) > 5 else ''})" if more else ""
+        raise InputError(path, f"answer {mask(text[unknown[0]])} is not a label of this question{others}; expected "
+                               f"one of {list(lookup)} or blank", row=int(lines[unknown[0]]), column=column)
     for index in text.index[unresolved]:
-        label = folded_lookup.get(fold(text[index]))
-        if label is None:
-            # Masked: a free-typed answer in the wrong column may hold personal data.
-            raise InputError(path, f"answer {mask(text[index])} is not a label of this question; expected one "
-                                   f"of {list(lookup)} or blank", row=int(lines[index]), column=column)
+        label = folded_lookup[fold(text[index])]
         canonical[index] = label
         recoveries.append({"line": int(lines[index]), "column": column, "action": "label_recovered",
                            "detail": f"{text[index]!r} read as {label!r}"})
