@@ -300,6 +300,9 @@ def test_a_unit_listed_as_of_unknown_population_passes_and_is_logged(raw, wave):
 # --- 13 §6: personal data typed into any field -------------------------------------------------------------------
 
 PLANTED = ("jean.planted@mairie.example", "06 12 34 56 78")
+MINI_SETTINGS = {"complete_threshold": 0.8, "partial_threshold": 0.5, "fuzzy_name_cutoff": 0.9,
+                 "population_unknown": ["210000007"]}  # minidata's Saint-Pierre
+MINI_FIELDWORK = {"start": dt.date(2012, 9, 10), "end": dt.date(2012, 11, 16), "tolerance_days": 7}
 
 
 def _mini_wave(folder: Path, column: str, value: str):
@@ -322,12 +325,9 @@ def test_personal_data_typed_into_any_column_reaches_no_output_nor_message(tmp_p
         folder = tmp_path / f"c{number}"
         folder.mkdir()
         codebook, frame_path, export_path = _mini_wave(folder, column, value)
-        settings = {"complete_threshold": 0.8, "partial_threshold": 0.5, "fuzzy_name_cutoff": 0.9,
-                    "population_unknown": ["210000007"]}
-        fieldwork = {"start": dt.date(2012, 9, 10), "end": dt.date(2012, 11, 16), "tolerance_days": 7}
         try:
-            files = write_cleaned(clean_wave(frame_path, export_path, codebook, settings, fieldwork), codebook,
-                                  folder / "out")
+            cleaned = clean_wave(frame_path, export_path, codebook, MINI_SETTINGS, MINI_FIELDWORK)
+            files = write_cleaned(cleaned, codebook, folder / "out")
         except InputError as error:
             assert value not in str(error) and value[:8] not in str(error), f"{column}: {error}"
             outcomes[column] = "refused"
@@ -390,3 +390,12 @@ def test_a_run_stopped_by_personal_data_in_a_closed_answer_leaks_it_nowhere(raw,
     assert "'jea…@…'" in result.stderr or "'06 …'" in result.stderr
     assert not _leaks(out, wanted)
     assert not [value for value in wanted if value in result.stderr + result.stdout]
+
+
+def test_an_unrecognised_authority_type_is_logged_as_a_dropped_value(tmp_path):
+    codebook, frame_path, export_path = _mini_wave(tmp_path, COLUMNS["authority_type"], "a.b@ville.example")
+    cleaned = clean_wave(frame_path, export_path, codebook, MINI_SETTINGS, MINI_FIELDWORK)
+    entry = cleaned.log[cleaned.log["action"] == "type_unrecognised"]
+    assert entry[["line", "column"]].values.tolist() == [[3, COLUMNS["authority_type"]]]
+    assert entry["detail"].iloc[0].startswith("'a.b…@…' is not one of")
+    assert cleaned.summary["values_logged"]["dropped"] == 1

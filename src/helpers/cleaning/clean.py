@@ -49,7 +49,7 @@ LOG_COLUMNS = ["step", "line", "column", "response_id", "unit_id", "action", "de
 # Log actions that change, reinterpret or drop one value (the others concern whole submissions).
 VALUE_ACTIONS = {"recovered": ("label_recovered", "number_recovered", "datetime_recovered", "identifier_cleaned"),
                  "reinterpreted": ("number_reinterpreted", "population_unknown"),
-                 "dropped": ("value_invalid", "routing_discarded")}
+                 "dropped": ("value_invalid", "routing_discarded", "type_unrecognised")}
 # What the survey tool's response ids look like; any other value (an e-mail, a phone) is refused, masked.
 RESPONSE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -134,6 +134,11 @@ def _submissions(raw: pd.DataFrame, codebook: Codebook, path: Path, fieldwork: d
     recoveries.extend(recovered)
     typed_type = raw[columns["authority_type"]].str.strip()
     type_labels = {fold(label): code for label, code in export.authority_type_labels.items()}
+    for index in typed_type.index[(typed_type != "") & ~typed_type.map(fold).isin(list(type_labels))]:
+        recoveries.append({"line": int(raw.at[index, LINE_COLUMN]), "column": columns["authority_type"],
+                           "action": "type_unrecognised",
+                           "detail": f"{mask(typed_type[index])} is not one of {list(export.authority_type_labels)}; "
+                                     "the unit is looked up among every type"})
     return pd.DataFrame({
         LINE_COLUMN: raw[LINE_COLUMN],
         "response_id": response_ids,
@@ -236,8 +241,8 @@ def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings
     if raw.empty:
         raise InputError(path, "the export holds a header but no submission")
     extra = _check_columns(raw, codebook, path)
-    time_recoveries: list[dict] = []
-    submissions = _submissions(raw, codebook, path, fieldwork, time_recoveries)
+    read_recoveries: list[dict] = []
+    submissions = _submissions(raw, codebook, path, fieldwork, read_recoveries)
     duplicated_ids = submissions["response_id"].duplicated(keep=False)
     if duplicated_ids.any():
         first = duplicated_ids.idxmax()
@@ -251,7 +256,7 @@ def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings
     recoded = recode_answers(raw, codebook, path)
     line_to_response = submissions.set_index(LINE_COLUMN)["response_id"]
     kept_lines = set(raw[LINE_COLUMN])
-    for step, entries in (("read", time_recoveries), ("recode", recoded.recoveries.to_dict("records"))):
+    for step, entries in (("read", read_recoveries), ("recode", recoded.recoveries.to_dict("records"))):
         for entry in entries:
             if entry["line"] in kept_lines:
                 log.append({"step": step, "line": entry["line"], "column": entry["column"],

@@ -124,7 +124,8 @@ def _apply_routing(question: Question, answers: pd.DataFrame, lines: pd.Series, 
     if question.type != "multi":
         answered = answers.loc[routed_out, columns].notna().any(axis=1)
     for index in answered.index[answered]:
-        recoveries.append({"line": int(lines[index]), "column": question.id, "action": "routing_discarded",
+        recoveries.append({"line": int(lines[index]), "column": " | ".join(question.export_columns),
+                           "action": "routing_discarded",
                            "detail": "answered although the routing did not ask it; set to not_asked"})
     answers.loc[routed_out, columns] = pd.NA
     answers.loc[routed_out, question.id + MISSING_SUFFIX] = "not_asked"
