@@ -121,7 +121,7 @@ def _wave_file(tmp_path: Path, **fieldwork) -> Path:
 
 def test_a_wave_whose_fieldwork_is_in_another_year_is_refused(tmp_path):
     path = _wave_file(tmp_path, start="2011-09-10", end="2011-11-16")
-    with pytest.raises(InputError, match=r"column 'fieldwork.start': fieldwork starts on 2011-09-10, not in the "
+    with pytest.raises(InputError, match=r"column 'fieldwork': key 'fieldwork': fieldwork starts on 2011-09-10, not in the "
                                          r"wave's year 2012"):
         load_wave(YEAR, path)
 
@@ -129,7 +129,8 @@ def test_a_wave_whose_fieldwork_is_in_another_year_is_refused(tmp_path):
 @pytest.mark.parametrize("days", [-1, 91])
 def test_a_fieldwork_tolerance_outside_its_range_is_refused(tmp_path, days):
     path = _wave_file(tmp_path, tolerance_days=days)
-    with pytest.raises(InputError, match=rf"'fieldwork.tolerance_days' is {days}; expected 0 to 90 days"):
+    with pytest.raises(InputError, match=rf"'fieldwork.tolerance_days' is {days}; expected an integer >= 0 and "
+                                         r"<= 90"):
         load_wave(YEAR, path)
 
 

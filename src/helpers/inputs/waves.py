@@ -77,9 +77,12 @@ class Fieldwork(Section):
                                 "with submissions outside")
 
     @model_validator(mode="after")
-    def _ordered(self) -> Fieldwork:
+    def _ordered(self, info: ValidationInfo) -> Fieldwork:
         if self.end < self.start:
             raise ValueError(f"fieldwork ends ({self.end}) before it starts ({self.start})")
+        run_year = (info.context or {}).get("year")
+        if run_year is not None and self.start.year != run_year:
+            raise ValueError(f"fieldwork starts on {self.start}, not in the wave's year {run_year}")
         return self
 
 
@@ -204,12 +207,6 @@ class WaveSettings(Section):
         if run_year is not None and year != run_year:
             raise ValueError(f"the run is for {run_year}")
         return year
-
-    @model_validator(mode="after")
-    def _fieldwork_in_the_year(self) -> WaveSettings:
-        if self.fieldwork.start.year != self.year:
-            raise ValueError(f"fieldwork starts on {self.fieldwork.start}, not in the wave's year {self.year}")
-        return self
 
 
 @dataclass(frozen=True)
