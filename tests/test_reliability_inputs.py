@@ -121,8 +121,8 @@ def _wave_file(tmp_path: Path, **fieldwork) -> Path:
 
 def test_a_wave_whose_fieldwork_is_in_another_year_is_refused(tmp_path):
     path = _wave_file(tmp_path, start="2011-09-10", end="2011-11-16")
-    with pytest.raises(InputError, match=r"column 'fieldwork': key 'fieldwork': fieldwork starts on 2011-09-10, not in the "
-                                         r"wave's year 2012"):
+    with pytest.raises(InputError, match=r"column 'fieldwork': key 'fieldwork': fieldwork starts on 2011-09-10, "
+                                         r"not in the wave's year 2012"):
         load_wave(YEAR, path)
 
 
