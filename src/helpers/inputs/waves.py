@@ -51,8 +51,8 @@ SCHEMA: dict[str, Any] = {
                                             "interview (AAPOR suggests 0.8)", default=0.8),
         "partial_threshold": Key((float,), "share below which a submission is a break-off (AAPOR suggests "
                                            "0.5)", default=0.5),
-        "fuzzy_name_cutoff": Key((float,), "similarity (0-1) above which a typed authority name matches a "
-                                           "frame name of the same type", default=0.9),
+        "fuzzy_name_cutoff": Key((float,), "token-set similarity (0-1, rapidfuzz) above which a typed authority "
+                                           "name matches a frame name of the same type", default=0.9),
     },
     "weighting": {
         "primary": Key((str,), "method of the headline weighted estimates (one the bootstrap can redo)",
