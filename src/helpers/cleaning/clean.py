@@ -2,8 +2,11 @@
 
 Order of operations (each recorded in the cleaning log):
 
-1. read the frame and the export, whatever their encoding and separator, and
-   check the export's columns against the codebook;
+1. read the frame and the export, whatever their format, encoding and
+   separator, as the wave's export profile lays it out, and check every
+   column and value of the export against the profile and the codebook
+   (:func:`helpers.inputs.exports.read_export`), dropping the preview and test
+   rows the tool marks;
 2. drop test submissions (a test marker as a whole word in the authority's
    name or the respondent's name or e-mail);
 3. recode answers to typed values (:mod:`helpers.cleaning.recode`);
@@ -19,7 +22,6 @@ Order of operations (each recorded in the cleaning log):
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -33,7 +35,8 @@ from helpers.cleaning.recode import MISSING_SUFFIX, recode_answers, value_column
 from helpers.errors import InputError
 from helpers.frame.reader import read_frame
 from helpers.inputs.codebook import Codebook
-from helpers.inputs.ingest import LINE_COLUMN, read_table
+from helpers.inputs.exports import read_export
+from helpers.inputs.ingest import LINE_COLUMN
 from helpers.inputs.textnorm import fold
 from helpers.survey.aapor import DISPOSITIONS as AAPOR_CLASSES
 
@@ -70,19 +73,10 @@ class CleanedWave:
     summary: dict[str, Any] = field(default_factory=dict)
 
 
-def _check_columns(data: pd.DataFrame, codebook: Codebook, path: Path) -> list[str]:
-    """Raise for a missing column; return unexpected ones (dropped, as they may hold personal data)."""
-    expected = list(codebook.export.columns.values()) + codebook.question_columns()
-    present = [c for c in data.columns if c != LINE_COLUMN]
-    missing = [c for c in expected if c not in present]
-    extra = [c for c in present if c not in expected]
-    if missing:
-        hints = []
-        for column in missing:
-            close = difflib.get_close_matches(column, extra, n=1, cutoff=0.6)
-            hints.append(f"{column!r}" + (f" (renamed {close[0]!r}?)" if close else ""))
-        raise InputError(path, f"missing column(s) expected by the codebook: {', '.join(hints)}")
-    return extra
+def _unknown_columns(data: pd.DataFrame, codebook: Codebook) -> list[str]:
+    """Columns the codebook does not know (dropped, as they may hold personal data)."""
+    expected = set(codebook.export.columns.values()) | set(codebook.question_columns())
+    return [c for c in data.columns if c != LINE_COLUMN and c not in expected]
 
 
 def _log(rows: list[dict], step: str, frame: pd.DataFrame, action: str, detail: pd.Series | str) -> None:
@@ -100,24 +94,12 @@ def _test_submissions(raw: pd.DataFrame, codebook: Codebook) -> pd.Series:
     return raw[columns].apply(lambda col: col.map(lambda text: bool(pattern.search(fold(text))))).any(axis=1)
 
 
-def _submissions(raw: pd.DataFrame, codebook: Codebook, path: Path) -> pd.DataFrame:
+def _submissions(raw: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """The submissions' metadata, typed (the export was checked against its profile and the codebook)."""
     export = codebook.export
     columns = export.columns
     status = raw[columns["status"]].str.strip().map(export.status_labels)
-    bad_status = status.isna()
-    if bad_status.any():
-        first = bad_status.idxmax()
-        raise InputError(path, f"status {raw.at[first, columns['status']]!r} is not one of "
-                               f"{list(export.status_labels)}", row=int(raw.at[first, LINE_COLUMN]),
-                         column=columns["status"])
-    submitted = pd.to_datetime(raw[columns["submitted_at"]].str.strip(), format=export.datetime_format,
-                               errors="coerce")
-    bad_date = submitted.isna()
-    if bad_date.any():
-        first = bad_date.idxmax()
-        raise InputError(path, f"date-time {raw.at[first, columns['submitted_at']]!r} does not follow "
-                               f"{export.datetime_format!r}", row=int(raw.at[first, LINE_COLUMN]),
-                         column=columns["submitted_at"])
+    submitted = pd.to_datetime(raw[columns["submitted_at"]].str.strip(), format=export.datetime_format)
     typed_type = raw[columns["authority_type"]].str.strip()
     type_labels = {fold(label): code for label, code in export.authority_type_labels.items()}
     return pd.DataFrame({
@@ -170,7 +152,8 @@ def _dispositions(frame: pd.DataFrame, retained: pd.DataFrame, settings: dict, l
     return units
 
 
-def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings: dict) -> CleanedWave:
+def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings: dict,
+               raw_settings: dict | None = None) -> CleanedWave:
     """Run the whole cleaning step on one wave.
 
     Parameters
@@ -183,6 +166,10 @@ def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings
         The questionnaire (:func:`helpers.inputs.codebook.load_codebook`).
     settings
         The ``cleaning`` section of the wave configuration.
+    raw_settings
+        The ``raw`` section (export profile, sheet, encoding, what to do with
+        short records); default the project's own format, detected encoding,
+        short records refused.
 
     Returns
     -------
@@ -191,17 +178,23 @@ def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings
     Raises
     ------
     InputError
-        For an unreadable file, a missing column, an unknown answer label, a
-        malformed date or status, or an export with no submission.
+        For an unreadable file, an export that is not as its profile says
+        (every missing column and unexpected value listed at once), a short
+        record, or an export with no submission.
     """
+    reading = {"profile": "default", "sheet": None, "encoding": None, "short_records": "error",
+               **(raw_settings or {})}
     frame = read_frame(frame_path)
-    table = read_table(export_path)
-    raw, path = table.data, table.path
+    export = read_export(export_path, codebook, profile=reading["profile"], sheet=reading["sheet"],
+                         encoding=reading["encoding"], drop_short=reading["short_records"] == "drop")
+    table, raw, path = export.table, export.data, export.path
     if raw.empty:
         raise InputError(path, "the export holds a header but no submission")
-    extra = _check_columns(raw, codebook, path)
-    log: list[dict] = []
-    submissions = _submissions(raw, codebook, path)
+    extra = _unknown_columns(raw, codebook)
+    read = len(raw)
+    log: list[dict] = [{"step": "read", "line": row.line, "response_id": None, "unit_id": None,
+                        "action": "dropped_row", "detail": row.reason} for row in export.dropped]
+    submissions = _submissions(raw, codebook)
     duplicated_ids = submissions["response_id"].duplicated(keep=False)
     if duplicated_ids.any():
         first = duplicated_ids.idxmax()
@@ -243,11 +236,13 @@ def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings
     log_frame["line"] = log_frame["line"].astype("Int64")
     log_frame = log_frame.sort_values(["line", "step"], na_position="last", kind="stable").reset_index(drop=True)
     summary = {
-        "export": {"file": path.name, "encoding": table.encoding, "separator": table.separator,
-                   "submissions": int(len(table.data)), "columns_dropped": extra,
+        "export": {"file": path.name, "format": export.format, "profile": export.layout.name,
+                   "encoding": table.encoding, "separator": table.separator,
+                   "submissions": read, "rows_dropped_on_reading": len(export.dropped),
+                   "columns_dropped": extra,
                    "free_text_columns_dropped": [q.column for q in codebook.questions.values() if q.type == "text"]},
         "steps": {
-            "submissions_read": int(len(table.data)),
+            "submissions_read": read,
             "test_submissions_dropped": int(is_test.sum()),
             "unmatched_dropped": int(len(unmatched)),
             "duplicates_dropped": int(len(linked) - len(retained)),

@@ -1,4 +1,4 @@
-"""What a run reads: the export (its bytes and table), the codebook, the wave configuration, text normalisation."""
+"""What a run reads: the export (its bytes and table, its profile, its check), the codebook, the wave configuration, text normalisation."""
 
 import lazy_loader
 
@@ -10,5 +10,10 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
     'ingest': ['LINE_COLUMN', 'RawTable', 'RejectedRecord', 'SEPARATORS', 'column_key', 'decode', 'find_header',
         'parse_decimal', 'parse_numbers', 'read_table', 'sniff_separator', 'split_records'],
     'textnorm': ['fold'],
-    'waves': ['SCHEMA', 'Key', 'Wave', 'load_wave', 'wave_path'],
+    'exports': ['DroppedRow', 'ExportRead', 'read_export'],
+    'profiles': ['EXPORTS_DIR', 'KEY_JOIN', 'ColumnLayout', 'DropRule', 'Header', 'Layout', 'Multi', 'Profile',
+        'QuestionColumns', 'Templates', 'layout', 'load_profile', 'profile_names', 'profile_path'],
+    'readers': ['FORMATS', 'STATA_LABEL_LENGTH', 'Grid', 'keyed_table', 'read_export_table', 'read_grid'],
+    'validation': ['MAX_PROBLEMS', 'export_schema', 'validate_export'],
+    'waves': ['INPUT_FILES', 'SCHEMA', 'Key', 'Wave', 'load_wave', 'wave_path'],
 })

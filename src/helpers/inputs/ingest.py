@@ -38,7 +38,7 @@ HEADER_SEARCH_LINES = 10
 
 @dataclass(frozen=True)
 class RejectedRecord:
-    """A record left out by a lenient :func:`read_table` because its width differs from the header's.
+    """A record :func:`read_table` left out because its width differs from the header's (lenient, or ``drop_short``).
 
     Attributes
     ----------
@@ -77,7 +77,7 @@ class RawTable:
         When :func:`read_table` looked the header up by ``columns``: short
         name -> the column's name in the file.
     rejected
-        Records a lenient read left out, in file order.
+        Records a lenient read, or one with ``drop_short``, left out, in file order.
     """
 
     path: Path
@@ -130,7 +130,8 @@ def sniff_separator(path: Path, header: str) -> str:
 
 
 def read_table(path: str | Path, *, skip_title_lines: int = 0, columns: Mapping[str, Sequence[str]] | None = None,
-               quoting: Mapping[str, int] | None = None, strict: bool = True) -> RawTable:
+               quoting: Mapping[str, int] | None = None, strict: bool = True,
+               drop_short: bool = False) -> RawTable:
     """Read a delimited text file as strings, detecting encoding, separator and, on request, the header line.
 
     Parameters
@@ -148,13 +149,16 @@ def read_table(path: str | Path, *, skip_title_lines: int = 0, columns: Mapping[
         Separator -> :mod:`csv` quoting constant, where it is not
         ``csv.QUOTE_MINIMAL`` (a file whose tabs separate unquoted fields).
     strict
-        A malformed quoted field or a record with more fields than the header
-        stops the reading; a shorter record is padded with empty fields (survey
-        tools drop trailing empty fields). When false, quotes are read as
-        :func:`csv.reader` does leniently and a record of another width than the
-        header is left out and listed in ``rejected``. Either way, blank
-        records are skipped and trailing empty fields beyond the header's
-        width ignored.
+        A malformed quoted field or a record with more or fewer fields than
+        the header stops the reading (a short record is never padded: it is
+        most often a file cut in the middle of its last record). When false,
+        quotes are read as :func:`csv.reader` does leniently and a record of
+        another width than the header is left out and listed in ``rejected``.
+        Either way, blank records are skipped and trailing empty fields beyond
+        the header's width ignored.
+    drop_short
+        With ``strict``, leave a record with fewer fields than the header out
+        and list it in ``rejected`` instead of stopping.
 
     Returns
     -------
@@ -166,7 +170,8 @@ def read_table(path: str | Path, *, skip_title_lines: int = 0, columns: Mapping[
         If the file is missing, unreadable, not gzip though named ``.gz``, or
         empty, decodes in no supported encoding, has no header (or none holding ``columns``), has a column
         name twice, or, when ``strict``, has a quoted field left open at the
-        end (a truncated file) or a record with more fields than the header.
+        end (a truncated file) or a record with more fields than the header, or
+        (unless ``drop_short``) fewer.
     """
     path = Path(path)
     try:
@@ -208,11 +213,12 @@ def read_table(path: str | Path, *, skip_title_lines: int = 0, columns: Mapping[
             continue
         if len(record) > width and not any(cell.strip() for cell in record[width:]):
             record = record[:width]
-        if len(record) == width or (strict and len(record) < width):
-            rows.append(record + [""] * (width - len(record)))
+        if len(record) == width:
+            rows.append(record)
             starts.append(start)
-        elif strict:
-            raise InputError(path, f"{len(record)} fields where the header has {width}", row=start)
+        elif strict and (len(record) > width or not drop_short):
+            hint = "; is the file cut short?" if len(record) < width else ""
+            raise InputError(path, f"{len(record)} fields where the header has {width}{hint}", row=start)
         else:
             rejected.append(RejectedRecord(start, len(record), lines[start - 1].rstrip("\r\n")[:200]))
     data = pd.DataFrame(rows, columns=header, dtype=object)

@@ -18,8 +18,9 @@ from helpers import paths
 from helpers.errors import InputError
 from helpers.vocabulary import AUXILIARY, CALIBRATED, WEIGHTING_VARIABLES
 
-__all__ = ["SCHEMA", "Key", "Wave", "load_wave", "wave_path"]
+__all__ = ["INPUT_FILES", "SCHEMA", "Key", "Wave", "load_wave", "wave_path"]
 
+INPUT_FILES = ("frame", "export")
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,16 @@ SCHEMA: dict[str, Any] = {
     "title": Key((str,), "title of the wave's report", required=True),
     "raw": {
         "frame": Key((str,), "sampling frame, relative to the wave's raw folder", default="frame.csv"),
-        "export": Key((str,), "survey tool export, relative to the wave's raw folder", default="export.csv"),
+        "export": Key((str,), "survey tool export, relative to the wave's raw folder: .csv, .tsv, .txt, .xlsx, "
+                              ".sav or .dta (the format comes from the extension)", default="export.csv"),
+        "profile": Key((str,), "how the survey tool lays out the export: config/exports/<profile>.yaml",
+                       default="default"),
+        "sheet": Key((str,), "sheet of an .xlsx export (default the first)"),
+        "encoding": Key((str,), "encoding of a delimited export (default detected: UTF-8, UTF-8 with BOM or "
+                                "Windows-1252)"),
+        "short_records": Key((str,), "a record with fewer fields than the header (a file cut short) stops the "
+                                     "run (error) or is dropped and logged (drop)", default="error",
+                             choices=("error", "drop")),
     },
     "fieldwork": {
         "start": Key((dt.date,), "first day of fieldwork", required=True),
@@ -122,8 +132,8 @@ class Wave:
         return self.settings[name]
 
     def input_paths(self, raw_dir: Path) -> dict[str, Path]:
-        """The wave's raw input files under ``raw_dir``."""
-        return {name: raw_dir / relative for name, relative in self.settings["raw"].items()}
+        """The wave's raw input files under ``raw_dir``: ``frame`` and ``export``."""
+        return {name: raw_dir / self.settings["raw"][name] for name in INPUT_FILES}
 
     def as_parameters(self) -> dict[str, Any]:
         """Settings with dates as ISO strings, as papermill passes them to notebooks."""
@@ -249,6 +259,11 @@ def load_wave(year: int, config_path: str | Path | None = None, raw_dir: str | P
                          column="weighting.logit_bounds")
     if settings["report"]["small_cell_threshold"] < 1:
         raise InputError(path, "small_cell_threshold must be at least 1", column="report.small_cell_threshold")
+    profile = paths.CONFIG_DIR / "exports" / f"{settings['raw']['profile']}.yaml"
+    if not profile.is_file():
+        shipped = sorted(p.stem for p in profile.parent.glob("*.yaml"))
+        raise InputError(path, f"raw.profile {settings['raw']['profile']!r}: no {paths.display(profile)}; "
+                               f"expected one of {shipped}", column="raw.profile")
     wave = Wave(path, settings)
     if check_inputs:
         for name, input_path in wave.input_paths(paths.raw_dir(year, raw_dir)).items():
