@@ -9,8 +9,7 @@ with pyreadstat. In ``.sav`` and ``.dta`` files a column's header is its
 variable label where it has one (SPSS and Stata names cannot hold question
 text), else its name; a numeric variable with value labels is read as its
 labels, a user-missing code without a label as blank; Stata cuts variable
-labels at 80 characters, so a label of that length stands for the one header
-that starts with it. A record's line is its line in a delimited file, its row
+labels at 80 bytes, so a label that starts exactly one longer header stands for it. A record's line is its line in a delimited file, its row
 in a sheet, and its case number plus one in a ``.sav`` or ``.dta`` file.
 """
 
@@ -266,11 +265,12 @@ def keyed_table(grid: Grid, header: Header, *, drop_short: bool = False) -> tupl
 
 
 def _stata_keys(data: pd.DataFrame, expected: Sequence[str]) -> pd.DataFrame:
-    """Rename Stata labels cut at 80 characters to the one expected key each starts."""
+    """Rename Stata labels cut at 80 bytes to the one longer expected key each starts."""
     renames = {}
+    long = [key for key in expected if len(key.encode("utf-8")) > STATA_LABEL_LENGTH]
     for name in data.columns:
-        if len(name) == STATA_LABEL_LENGTH and name not in expected:
-            starting = [key for key in expected if key.startswith(name)]
+        if name and name not in expected:
+            starting = [key for key in long if key.startswith(name)]
             if len(starting) == 1:
                 renames[name] = starting[0]
     return data.rename(columns=renames)
