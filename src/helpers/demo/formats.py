@@ -69,20 +69,14 @@ def lay_out(export: pd.DataFrame, layout: Layout) -> tuple[list[list[str]], pd.D
         cells[column.key] = values
         kinds[column.key] = column
         headers.append(column.headers)
-    for key, rule in layout.drop_keys.items():
+    for key, (rule, header_cells) in layout.drop_columns.items():
         cells[key] = pd.Series(rule.written, index=export.index)
-        headers.append(tuple(_drop_headers(layout, key)))
+        headers.append(header_cells)
     rows = [list(row) for row in zip(*headers)]
     for row in profile.header.carry_forward:
         cells_of_row = rows[row - 1]
         rows[row - 1] = [cell if k == 0 or cell != cells_of_row[k - 1] else "" for k, cell in enumerate(cells_of_row)]
     return rows, pd.DataFrame(cells, index=export.index), kinds
-
-
-def _drop_headers(layout: Layout, key: str) -> list[str]:
-    cells = [""] * layout.profile.header.rows
-    cells[layout.profile.header.keys[0] - 1] = key
-    return cells
 
 
 def _as_text(values: pd.Series, column: ColumnLayout | None, layout: Layout) -> list[str]:

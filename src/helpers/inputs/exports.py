@@ -88,7 +88,7 @@ def read_export(path: str | os.PathLike[str], codebook: Codebook, *, profile: st
     dropped = [DroppedRow(r.line, f"{r.fields} fields where the header has {len(data.columns) - 1}; "
                                   "record dropped (raw.short_records: drop)") for r in table.rejected]
     keep = pd.Series(True, index=data.index)
-    for key, rule in resolved.drop_keys.items():
+    for key, (rule, _) in resolved.drop_columns.items():
         marked = data[key].fillna("").astype(str).str.strip().isin(rule.values)
         dropped += [DroppedRow(int(line), f"{key} is {value!r}: {rule.reason}")
                     for line, value in zip(data.loc[marked & keep, LINE_COLUMN], data.loc[marked & keep, key])]

@@ -239,10 +239,13 @@ class Layout:
         return next(column for column in self.columns if column.role == role)
 
     @property
-    def drop_keys(self) -> dict[str, DropRule]:
-        """Key of each drop rule's column -> the rule."""
-        return {_key(self.profile, _cells(self.profile, rule.column, {}, self.path, "drop")): rule
-                for rule in self.profile.drop}
+    def drop_columns(self) -> dict[str, tuple[DropRule, tuple[str, ...]]]:
+        """Key of each drop rule's column -> the rule and the column's header cells."""
+        columns = {}
+        for k, rule in enumerate(self.profile.drop):
+            cells = _cells(self.profile, rule.column, {}, self.path, f"drop[{k}].column")
+            columns[_key(self.profile, cells)] = (rule, cells)
+        return columns
 
     def canonical(self, data: pd.DataFrame) -> pd.DataFrame:
         """An export read with this layout (columns named by :attr:`ColumnLayout.key`), in the default layout.

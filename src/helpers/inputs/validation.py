@@ -88,7 +88,7 @@ def export_schema(layout: Layout) -> pa.DataFrameSchema:
         check = _check(column, layout)
         columns[column.key] = pa.Column(None, checks=[check] if check else [], nullable=True, required=True,
                                         coerce=False)
-    for key in layout.drop_keys:
+    for key in layout.drop_columns:
         columns[key] = pa.Column(None, nullable=True, required=True)
     return pa.DataFrameSchema(columns, strict=False)
 
