@@ -160,6 +160,12 @@ def validate_export(table: RawTable, layout: Layout, *, top: list[list[str]] | N
     shown = problems[:MAX_PROBLEMS]
     rest = len(problems) - len(shown)
     hint = _header_hint(layout, top or [], grid_rows or [], missing) if missing else ""
+    singles = {column.key for column in layout.columns if column.kind == "single"}
+    closed = len(singles)
+    first = len(singles & set(values.loc[values["index"] == data.index[0], "column"])) if len(data) else 0
+    if not hint and closed and first > closed // 2:
+        hint = (f" The first record fails in {first} of the {closed} closed questions: is it another header row "
+                f"(profile {layout.name!r} expects {layout.profile.header.rows}; raw.profile)?")
     listing = "\n  ".join(shown) + (f"\n  ... and {rest} more problem(s)" if rest else "")
     raise InputError(table.path, f"{len(problems)} problem(s) with the export (profile {layout.name!r}):{hint}"
                                  f"\n  {listing}")
