@@ -8,7 +8,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
     'codebook': ['Codebook', 'EXPORT_ROLES', 'Export', 'Indicator', 'Option', 'PERSONAL_ROLES', 'QUESTION_TYPES',
         'Question', 'Scale', 'asked', 'load_codebook', 'value_columns'],
     'ingest': ['LINE_COLUMN', 'RawTable', 'RejectedRecord', 'SEPARATORS', 'column_key', 'decode', 'find_header',
-        'parse_decimal', 'parse_numbers', 'read_table', 'sniff_separator', 'split_records'],
+        'fit_records', 'parse_decimal', 'parse_numbers', 'read_table', 'sniff_separator', 'split_records'],
     'textnorm': ['fold'],
     'exports': ['DroppedRow', 'ExportRead', 'read_export'],
     'profiles': ['EXPORTS_DIR', 'KEY_JOIN', 'ColumnLayout', 'DropRule', 'Header', 'Layout', 'Multi', 'Profile',

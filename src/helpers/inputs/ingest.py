@@ -22,7 +22,7 @@ import gzip
 import io
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -206,7 +206,31 @@ def read_table(path: str | Path, *, skip_title_lines: int = 0, columns: Mapping[
     duplicated = sorted({name for name in header if header.count(name) > 1})
     if duplicated:
         raise InputError(path, f"column header(s) appear twice: {duplicated}", row=1 + header_index)
-    width = len(header)
+    rows, starts, rejected = fit_records(path, records, len(header), strict=strict, drop_short=drop_short,
+                                         shown=lambda start, _: lines[start - 1].rstrip("\r\n"))
+    data = pd.DataFrame(rows, columns=header, dtype=object)
+    data[LINE_COLUMN] = np.asarray(starts, dtype=np.int64)
+    return RawTable(path, encoding, separator, data, header_index + 1, found, tuple(rejected))
+
+
+def fit_records(path: Path, records: Iterable[tuple[int, list[str]]], width: int, *, strict: bool = True,
+                drop_short: bool = False, shown: Callable[[int, list[str]], str]
+                ) -> tuple[list[list[str]], list[int], list[RejectedRecord]]:
+    """Records of the header's width, as :func:`read_table` keeps them (see its ``strict`` and ``drop_short``).
+
+    Blank records are skipped and trailing empty fields beyond ``width``
+    ignored; ``shown(line, record)`` gives the text a rejected record is listed with.
+
+    Returns
+    -------
+    (rows, lines, rejected)
+
+    Raises
+    ------
+    InputError
+        When ``strict``, for a record with more fields than ``width``, or
+        fewer unless ``drop_short``, naming its line.
+    """
     rows, starts, rejected = [], [], []
     for start, record in records:
         if not any(cell.strip() for cell in record):
@@ -220,10 +244,8 @@ def read_table(path: str | Path, *, skip_title_lines: int = 0, columns: Mapping[
             hint = "; is the file cut short?" if len(record) < width else ""
             raise InputError(path, f"{len(record)} fields where the header has {width}{hint}", row=start)
         else:
-            rejected.append(RejectedRecord(start, len(record), lines[start - 1].rstrip("\r\n")[:200]))
-    data = pd.DataFrame(rows, columns=header, dtype=object)
-    data[LINE_COLUMN] = np.asarray(starts, dtype=np.int64)
-    return RawTable(path, encoding, separator, data, header_index + 1, found, tuple(rejected))
+            rejected.append(RejectedRecord(start, len(record), shown(start, record)[:200]))
+    return rows, starts, rejected
 
 
 def split_records(path: Path, lines: Sequence[str], separator: str, *, first_line: int = 1,

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.errors import InputError
-from helpers.inputs.ingest import LINE_COLUMN, RawTable, RejectedRecord, decode, sniff_separator, split_records
+from helpers.inputs.ingest import LINE_COLUMN, RawTable, decode, fit_records, sniff_separator, split_records
 from helpers.inputs.profiles import KEY_JOIN, Header, Layout
 
 __all__ = ["FORMATS", "STATA_LABEL_LENGTH", "Grid", "keyed_table", "read_export_table", "read_grid"]
@@ -243,20 +243,9 @@ def keyed_table(grid: Grid, header: Header, *, drop_short: bool = False) -> tupl
     duplicated = sorted({key for key in keys if key and keys.count(key) > 1})
     if duplicated:
         raise InputError(path, f"column header(s) appear twice: {duplicated}", row=grid.lines[0])
-    rows, starts, rejected = [], [], []
-    for line, record in zip(grid.lines[header.rows:], grid.rows[header.rows:]):
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) > width and not any(cell.strip() for cell in record[width:]):
-            record = record[:width]
-        if len(record) == width:
-            rows.append(record)
-            starts.append(line)
-        elif len(record) < width and drop_short:
-            rejected.append(RejectedRecord(line, len(record), grid.separator.join(record)[:200]))
-        else:
-            hint = "; is the file cut short?" if len(record) < width else ""
-            raise InputError(path, f"{len(record)} fields where the header has {width}{hint}", row=line)
+    records = zip(grid.lines[header.rows:], grid.rows[header.rows:])
+    rows, starts, rejected = fit_records(path, records, width, drop_short=drop_short,
+                                         shown=lambda _, record: grid.separator.join(record))
     data = pd.DataFrame(rows, columns=keys, dtype=object) if rows else pd.DataFrame(columns=keys, dtype=object)
     data[LINE_COLUMN] = np.asarray(starts, dtype=np.int64)
     table = RawTable(path, grid.encoding, grid.separator, data, grid.lines[header.rows - 1] if grid.lines else 1,
