@@ -27,6 +27,8 @@ from helpers.inputs.profiles import Profile, layout, load_profile, profile_names
 from helpers.inputs.validation import MAX_PROBLEMS
 from helpers.inputs.waves import load_wave
 
+from conftest import run_cli
+
 YEAR = 2012
 PROFILES = ("default", "limesurvey", "qualtrics", "surveymonkey", "google-forms")
 
@@ -259,3 +261,21 @@ def test_demo_command_writes_the_export_as_the_tool_would(tmp_path, wave, codebo
     assert data["Q2. Qui porte l'e-administration ?"].str.contains(", ", regex=False).any()
     assert read_export(tmp_path / "export.xlsx", codebook, profile="google-forms").data.shape == wave.export.assign(
         _line=0).shape
+
+
+def test_a_qualtrics_workbook_gives_the_weights_and_estimates_of_the_csv(tmp_path, demo_run_2012):
+    """The full chain for one profile x format: steps 01 and 02 through the runner on a Qualtrics .xlsx."""
+    raw = tmp_path / "raw"
+    write_wave(generate_wave(YEAR), raw, tmp_path / "truth.json", profile="qualtrics", file_format="xlsx")
+    (raw / "export.csv").unlink(missing_ok=True)
+    config = tmp_path / f"{YEAR}.yaml"
+    config.write_text(load_wave(YEAR).path.read_text(encoding="utf-8").replace(
+        "  export: export.csv\n", "  export: export.xlsx\n  profile: qualtrics\n"), encoding="utf-8")
+    out = tmp_path / "out"
+    for step in ("01_clean", "02_response_bias"):
+        result = run_cli("--out-dir", str(out), "--raw-dir", str(raw), "--config", str(config), "--only", step)
+        assert result.returncode == 0, result.stderr
+    processed = f"data/processed/{YEAR}"
+    for name in ("units.csv", "answers.csv", "weights.csv", "estimates.csv", "domain_estimates.csv",
+                 "response_rates.csv"):
+        assert (out / processed / name).read_bytes() == (demo_run_2012 / processed / name).read_bytes(), name
