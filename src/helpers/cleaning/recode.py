@@ -125,7 +125,7 @@ def _apply_routing(question: Question, answers: pd.DataFrame, lines: pd.Series, 
 
 
 def recode_answers(raw: pd.DataFrame, codebook: Codebook, path: Path) -> Recoded:
-    """Recode every question of ``raw`` (an export read by :func:`helpers.inputs.ingest.read_table`).
+    """Recode every question of ``raw`` (an export read by :func:`helpers.inputs.exports.read_export`).
 
     Parameters
     ----------

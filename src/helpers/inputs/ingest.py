@@ -5,13 +5,16 @@ Exports arrive in UTF-8, UTF-8 with a byte-order mark or Windows-1252, with
 decimal commas. Everything is read as text; typing happens in the modules that
 know what each column means.
 
-:func:`read_table` is the one reader of delimited files: strictly for a
-survey export or a frame; leniently, for the official files
+:func:`read_table` is the one reader of delimited files with one header line:
+strictly for a frame; leniently, for the official files
 (:mod:`helpers.frame.official`), which have report titles above a header whose
 column names vary in case and accents (:func:`find_header` locates it) and
 whose bad rows are reported rather than fatal. :func:`parse_numbers` serves
 both kinds of file. A file whose name ends in ``.gz`` is read through gzip
-(the project ships its largest official file so).
+(the project ships its largest official file so). Survey exports, which may
+have several header rows or come as workbooks or SPSS/Stata files, are read by
+:mod:`helpers.inputs.readers` with the same decoding, splitting and record
+rules (:func:`decode`, :func:`split_records`, :func:`fit_records`).
 """
 
 from __future__ import annotations
