@@ -12,7 +12,7 @@ from helpers.inputs.codebook import Codebook
 from helpers.inputs.ingest import LINE_COLUMN, RawTable
 from helpers.inputs.profiles import Layout, layout
 from helpers.inputs.readers import read_export_table
-from helpers.inputs.validation import validate_export
+from helpers.inputs.exportcheck import validate_export
 
 __all__ = ["DroppedRow", "ExportRead", "read_export"]
 

@@ -33,11 +33,11 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from helpers.errors import InputError
 from helpers.inputs.codebook import EXPORT_ROLES, Codebook, Question
+from helpers.inputs.validation import check, read_yaml
 from helpers.paths import CONFIG_DIR
 
 __all__ = ["EXPORTS_DIR", "KEY_JOIN", "ColumnLayout", "DropRule", "Header", "Layout", "Multi", "Profile",
@@ -166,23 +166,15 @@ def load_profile(name: str | os.PathLike[str]) -> tuple[Path, Profile]:
     Raises
     ------
     InputError
-        If the file is missing or not YAML, or if keys are unknown, missing or
-        of the wrong type: one message listing every such key.
+        If the file is missing or not YAML, or if keys are unknown, missing,
+        of the wrong type or outside their range: one message listing every
+        such key (:func:`helpers.inputs.validation.check`).
     """
     text = str(name)
     path = Path(text) if text.endswith((".yaml", ".yml")) else profile_path(text)
     if not path.is_file():
         raise InputError(path, f"no export profile {text!r}: expected this file (shipped: {profile_names()})")
-    try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise InputError(path, f"not valid YAML: {error}") from error
-    try:
-        return path, Profile.model_validate(spec or {})
-    except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(str(part) for part in e['loc']) or 'top level'}: {e['msg']}"
-                             for e in error.errors())
-        raise InputError(path, f"{error.error_count()} problem(s): {problems}") from error
+    return path, check(Profile, read_yaml(path, "export profile") or {}, path)
 
 
 @dataclass(frozen=True)
@@ -256,7 +248,7 @@ class Layout:
         format, decimal points stay (the cleaning step reads both marks),
         multiple-choice cells become one ticked/blank column per option, and
         columns the layout does not know are kept as they are. Validate first
-        (:func:`helpers.inputs.validation.validate_export`).
+        (:func:`helpers.inputs.exportcheck.validate_export`).
         """
         out: dict[str, pd.Series] = {}
         known = set()

@@ -1,171 +1,195 @@
-"""Checking an export against its profile and codebook in one pass, with pandera.
+"""Configuration files checked by their pydantic models, every problem reported at once.
 
-:func:`export_schema` turns a :class:`helpers.inputs.profiles.Layout` into a
-:class:`pandera.pandas.DataFrameSchema`: every column the profile lays out is
-required, and each closed answer, tick, number, date-time and status must be
-one the layout knows (labels up to case, accents and spacing, which the
-cleaning step recovers and logs). :func:`validate_export` runs it lazily, so
-that one message lists every problem of the file, each with its line, column,
-the value found and what was expected (the first :data:`MAX_PROBLEMS`, with the
-count of the rest).
+The wave file and the codebook are described by pydantic models
+(:mod:`helpers.inputs.waves`, :mod:`helpers.inputs.codebook`). Their JSON
+Schema is what editors use to complete and check the files; the same schema
+words the messages here: the key at fault, the value found and what was
+expected (type, range or choices, and the key's description).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import difflib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TypeVar
 
-import pandas as pd
-import pandera.pandas as pa
-from rapidfuzz import fuzz, process
+import yaml
+from pydantic import BaseModel, ValidationError
 
 from helpers.errors import InputError
-from helpers.inputs.ingest import LINE_COLUMN, RawTable, parse_numbers
-from helpers.inputs.profiles import ColumnLayout, Layout
-from helpers.inputs.textnorm import fold
 
-__all__ = ["MAX_PROBLEMS", "export_schema", "validate_export"]
+__all__ = ["Problem", "check", "json_schema", "problems_error", "read_yaml"]
 
-MAX_PROBLEMS = 20
-RENAMED_SCORE = 60  # rapidfuzz token-sort score above which an unknown column is offered as a renaming
-SHOWN_CHARACTERS = 20  # a free-typed answer in the wrong column may hold personal data: show its start only
+M = TypeVar("M", bound=BaseModel)
+Problem = tuple[str | None, str]
+"""A key (``None`` for the whole file) and what is wrong with it."""
 
-
-def _one_of(tokens: list[str], *, folded: bool) -> Callable[[str], bool]:
-    exact = set(tokens)
-    loose = {fold(token) for token in tokens} if folded else set()
-    return lambda value: (not value.strip() or value.strip() in exact or (folded and fold(value) in loose))
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def _expected(tokens: list[str]) -> str:
-    shown = ", ".join(repr(token) for token in tokens[:8])
-    return f"one of {shown}{', ...' if len(tokens) > 8 else ''} or blank"
+def json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a configuration file described by ``model``."""
+    return {"$schema": SCHEMA_DIALECT, **model.model_json_schema()}
 
 
-def _date(datetime_format: str) -> Callable[[str], bool]:
-    def parses(value: str) -> bool:
-        try:
-            dt.datetime.strptime(value.strip(), datetime_format)
-        except ValueError:
-            return False
-        return True
-    return parses
+def read_yaml(path: Path, what: str) -> Any:
+    """Parse a YAML file, refusing a missing or malformed one with an :class:`InputError` naming ``what``."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise InputError(path, f"cannot read the {what}: {error.strerror}") from error
+    except yaml.YAMLError as error:
+        raise InputError(path, f"not valid YAML: {error}") from error
 
 
-def _numbers(values: pd.Series) -> pd.Series:
-    return (values.str.strip() == "") | parse_numbers(values).notna()
-
-
-def _check(column: ColumnLayout, layout: Layout) -> pa.Check | None:
-    folded = layout.profile.answers == "labels"
-    if column.role == "submitted_at":
-        return pa.Check(_date(layout.datetime_format), element_wise=True,
-                        error=f"a date-time as {layout.datetime_format!r}")
-    if column.role == "status":
-        return pa.Check(lambda value: value.strip() in column.tokens, element_wise=True,
-                        error=_expected(list(column.tokens)).removesuffix(" or blank"))
-    if column.kind in ("single", "option"):
-        return pa.Check(_one_of(list(column.tokens), folded=folded or column.kind == "option"), element_wise=True,
-                        error=_expected(list(column.tokens)))
-    if column.kind == "numeric":
-        return pa.Check(_numbers, error="a number (e.g. 12,5) or blank")
-    if column.kind == "multi_cell":
-        separator = layout.profile.multi.separator
-        ticks = _one_of(list(column.tokens), folded=False)
-        return pa.Check(lambda cell: all(ticks(part) for part in cell.split(separator)), element_wise=True,
-                        error=f"options among {list(column.tokens)} joined by {separator!r}, or blank")
-    return None
-
-
-def export_schema(layout: Layout) -> pa.DataFrameSchema:
-    """The schema of an export laid out by ``layout``, its columns named by their keys.
-
-    Columns the layout does not know are allowed (the cleaning step drops
-    them, as they may hold personal data).
-    """
-    columns = {}
-    for column in layout.columns:
-        check = _check(column, layout)
-        columns[column.key] = pa.Column(None, checks=[check] if check else [], nullable=True, required=True,
-                                        coerce=False)
-    for key in layout.drop_columns:
-        columns[key] = pa.Column(None, nullable=True, required=True)
-    return pa.DataFrameSchema(columns, strict=False)
-
-
-def _shown(value: object) -> str:
-    text = str(value)
-    return repr(text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + "…")
-
-
-def _renamed(name: str, unknown: list[str]) -> str:
-    """A hint naming the unknown column that looks like the missing one, if any does."""
-    best = process.extractOne(name, unknown, scorer=fuzz.token_sort_ratio, score_cutoff=RENAMED_SCORE)
-    return f" (renamed {best[0]!r}?)" if best else ""
-
-
-def _header_hint(layout: Layout, top: list[list[str]], grid_rows: list[list[str]], missing: list[str]) -> str:
-    """Where the expected headers are, when the file's header rows are not the profile's."""
-    keys = {column.key for column in layout.columns}
-    rows = layout.profile.header.rows
-    for index, row in enumerate(grid_rows[:10]):
-        found = sum(cell.strip() in keys for cell in row)
-        if found >= len(keys) // 2 and index + 1 != rows:
-            return (f" The file's headers look like they are on row {index + 1}, while profile {layout.name!r} "
-                    f"expects {rows} header row(s) with its keys on row(s) {layout.profile.header.keys}: "
-                    "is this export from another tool or export option (raw.profile)?")
-    if len(missing) > len(keys) // 2:
-        return f" Most headers are missing: is this export laid out as profile {layout.name!r} (raw.profile)?"
-    return ""
-
-
-def validate_export(table: RawTable, layout: Layout, *, top: list[list[str]] | None = None,
-                    grid_rows: list[list[str]] | None = None) -> None:
-    """Check every column and value of an export at once.
+def check(model: type[M], spec: Any, path: Path, *, context: dict[str, Any] | None = None,
+          names: dict[tuple, str] | None = None) -> M:
+    """Validate ``spec`` (a parsed YAML file) against ``model``.
 
     Parameters
     ----------
-    table
-        The export under its keys (:func:`helpers.inputs.readers.read_export_table`).
-    layout
-        Its profile resolved against the codebook.
-    top, grid_rows
-        The header rows and the first rows as read, for the hint given when
-        the headers are not where the profile says.
+    model
+        The file's pydantic model.
+    spec
+        The parsed file.
+    path
+        The file, for messages.
+    context
+        Passed to the model's validators.
+    names
+        Readable names of list items by location (``("questions", 3)`` -> ``"questions.savings"``).
 
     Raises
     ------
     InputError
-        One message listing every missing column and every value that is not
-        what its column expects, each with its line, column, the value found
-        and what was expected: the first :data:`MAX_PROBLEMS`, then the
-        count of the rest.
+        Listing every problem found: unknown keys (with the nearest valid key), missing keys, wrong types
+        and values outside their range.
     """
-    data = table.data.drop(columns=LINE_COLUMN).fillna("").astype(str)
     try:
-        export_schema(layout).validate(data, lazy=True)
-        return
-    except pa.errors.SchemaErrors as errors:
-        cases = errors.failure_cases
-    lines = table.data[LINE_COLUMN]
-    missing = cases.loc[cases["check"] == "column_in_dataframe", "failure_case"].astype(str).tolist()
-    unknown = [name for name in data.columns if name not in {column.key for column in layout.columns}]
-    problems = [f"column {name!r}: missing (expected by profile {layout.name!r}){_renamed(name, unknown)}"
-                for name in missing]
-    values = cases[cases["index"].notna() & (cases["check"] != "column_in_dataframe")].copy()
-    values["line"] = [int(lines.loc[label]) for label in values["index"]]
-    for case in values.sort_values(["line", "column"], kind="stable").itertuples():
-        problems.append(f"line {case.line}, column {case.column!r}: found {_shown(case.failure_case)}; "
-                        f"expected {case.check}")
-    shown = problems[:MAX_PROBLEMS]
-    rest = len(problems) - len(shown)
-    hint = _header_hint(layout, top or [], grid_rows or [], missing) if missing else ""
-    singles = {column.key for column in layout.columns if column.kind == "single"}
-    closed = len(singles)
-    first = len(singles & set(values.loc[values["index"] == data.index[0], "column"])) if len(data) else 0
-    if not hint and closed and first > closed // 2:
-        hint = (f" The first record fails in {first} of the {closed} closed questions: is it another header row "
-                f"(profile {layout.name!r} expects {layout.profile.header.rows}; raw.profile)?")
-    listing = "\n  ".join(shown) + (f"\n  ... and {rest} more problem(s)" if rest else "")
-    raise InputError(table.path, f"{len(problems)} problem(s) with the export (profile {layout.name!r}):{hint}"
-                                 f"\n  {listing}")
+        return model.model_validate(spec, context=context)
+    except ValidationError as error:
+        schema = model.model_json_schema()
+        raise problems_error(path, [_describe(schema, item, names or {}) for item in error.errors()]) from None
+
+
+def problems_error(path: Path, problems: Sequence[Problem]) -> InputError:
+    """One :class:`InputError` listing ``problems``; a single problem keeps its key as the error's column."""
+    if len(problems) == 1:
+        key, text = problems[0]
+        return InputError(path, text, column=key)
+    listed = "\n".join(f"  - {text}" for _, text in problems)
+    return InputError(path, f"{len(problems)} problems:\n{listed}")
+
+
+def _node(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """``node`` with its reference followed and an optional (``X | None``) reduced to ``X``."""
+    while True:
+        if "$ref" in node:
+            # The referring property's own words (its description, default) win over the definition's.
+            own = {key: value for key, value in node.items() if key != "$ref"}
+            node = {**schema["$defs"][node["$ref"].rsplit("/", 1)[-1]], **own}
+        elif "anyOf" in node:
+            options = [option for option in node["anyOf"] if option.get("type") != "null"]
+            if len(options) != 1:
+                return node
+            node = {**options[0], **{key: value for key, value in node.items() if key != "anyOf"}}
+        else:
+            return node
+
+
+def _locate(schema: dict[str, Any], loc: tuple) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The schema nodes of the item at ``loc`` and of its parent (``None`` where the schema has no such key)."""
+    parent, node = None, _node(schema, schema)
+    for part in loc:
+        parent = node
+        if isinstance(part, int) and "items" in node:
+            node = node["items"]
+        elif part in node.get("properties", {}):
+            node = node["properties"][part]
+        elif isinstance(node.get("additionalProperties"), dict):
+            node = node["additionalProperties"]
+        else:
+            return None, parent
+        node = _node(schema, node)
+    return node, parent
+
+
+def _key(loc: tuple, names: dict[tuple, str]) -> str:
+    key = ""
+    for depth, part in enumerate(loc):
+        if (named := names.get(loc[:depth + 1])) is not None:
+            key = named
+        elif isinstance(part, int):
+            key = f"{key}[{part}]"
+        else:
+            key = f"{key}.{part}" if key else str(part)
+    return key
+
+
+def _bound(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _expected(node: dict[str, Any]) -> str:
+    """What a schema node accepts, in words: ``"an integer >= 100"``, ``"one of ['fr', 'en']"`` ..."""
+    if "enum" in node:
+        return f"one of {node['enum']}"
+    if "const" in node:
+        return repr(node["const"])
+    kind = node.get("type")
+    if kind == "array":
+        size = node.get("minItems")
+        count = (f"a list of {size}" if size is not None and size == node.get("maxItems") else
+                 "a non-empty list of" if size == 1 else f"a list of at least {size}" if size else "a list of")
+        distinct = " distinct" if node.get("uniqueItems") else ""
+        return f"{count}{distinct} values, each {_expected(node.get('items', {}))}"
+    if kind == "object" or "properties" in node:
+        return "a mapping of keys to values"
+    words = {"integer": "an integer", "number": "a number", "boolean": "true or false", "string": "a string"}
+    text = "a date (YYYY-MM-DD)" if node.get("format") == "date" else words.get(kind, "a value")
+    limits = [f"{sign} {_bound(node[name])}" for name, sign in (("minimum", ">="), ("exclusiveMinimum", ">"),
+                                                                  ("maximum", "<="), ("exclusiveMaximum", "<"))
+              if name in node]
+    if "minLength" in node and kind == "string":
+        limits.append("not empty")
+    return f"{text} {' and '.join(limits)}".strip()
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."
+
+
+def _describe(schema: dict[str, Any], error: dict[str, Any], names: dict[tuple, str]) -> Problem:
+    loc = tuple(error["loc"])
+    node, parent = _locate(schema, loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        key = _key(loc, names)
+        known = sorted((parent or {}).get("properties", {}))
+        near = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        return key, f"unknown key {key!r}{hint}; expected one of {known}"
+    if loc and isinstance(loc[-1], int) and node is not None and kind not in ("missing", "value_error"):
+        # One item of a list is wrong: name the list and the item.
+        key = _key(loc[:-1], names)
+        return key, f"key {key!r} holds {_shown(error['input'])}; expected {_expected(node)}{_help(parent)}"
+    key = _key(loc, names)
+    where = f"key {key!r}" if key else "the file"
+    if kind == "missing":
+        return key, f"missing required key {key!r}{_help(node)}"
+    if kind == "value_error":
+        message = str(error["ctx"]["error"])
+        if isinstance(error["input"], dict):  # a rule across the keys of a section
+            return key or None, f"{where}: {message}"
+        return key or None, f"{where} is {_shown(error['input'])}; {message}"
+    return key or None, f"{where} is {_shown(error['input'])}; expected {_expected(node or {})}{_help(node)}"
+
+
+def _help(node: dict[str, Any] | None) -> str:
+    description = (node or {}).get("description")
+    return f" — {description}" if description else ""
