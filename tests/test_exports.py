@@ -179,6 +179,16 @@ def test_an_unknown_value_label_in_a_sav_is_refused(tmp_path, wave, codebook, se
     assert "line 7, column \"Q1. " in message and "found '7'; expected one of 'Oui', 'Non'" in message
 
 
+def test_a_tools_own_tokens_must_be_exact(tmp_path, wave, codebook, settings):
+    """A codebook label may differ in case (recovered and logged); a tool's tick text or answer code may not."""
+    export = _write(tmp_path, wave, "surveymonkey", "csv")
+    lines = export.read_bytes().decode("utf-8").split("\r\n")
+    body = "\r\n".join(lines[2:]).replace(",Les élus,", ",les élus,", 1).replace(",Oui,", ",oui,", 1)
+    export.write_bytes("\r\n".join([*lines[:2], body]).encode("utf-8"))
+    message = _refused(tmp_path, export, codebook, settings, {"profile": "surveymonkey"})
+    assert "1 problem(s)" in message and "found 'les élus'; expected one of 'Les élus' or blank" in message
+
+
 def test_a_sheet_that_does_not_exist_is_refused(tmp_path, wave, codebook, settings):
     export = _write(tmp_path, wave, "surveymonkey", "xlsx")
     message = _refused(tmp_path, export, codebook, settings, {"profile": "surveymonkey", "sheet": "Réponses"})
@@ -208,7 +218,8 @@ def test_a_file_cut_in_its_last_record_stops_naming_the_line_or_is_dropped(tmp_p
     export.write_bytes(cut)
     line = cut.count(b"\n") + 1
     message = _refused(tmp_path, export, codebook, settings, {})
-    assert f"export.csv, line {line}: " in message and "fields where the header has 51; is the file cut short?" in message
+    assert f"export.csv, line {line}: " in message
+    assert "fields where the header has 51; is the file cut short?" in message
     cleaned = clean_wave(tmp_path / "frame.csv", export, codebook, settings, {"short_records": "drop"})
     dropped = cleaned.log[cleaned.log["action"] == "dropped_row"]
     assert dropped["line"].tolist() == [line] and "raw.short_records: drop" in dropped["detail"].iloc[0]
@@ -249,8 +260,8 @@ def test_an_unknown_profile_in_the_wave_file_is_refused(tmp_path):
             .replace("  export: export.csv\n", "  export: export.csv\n  profile: limesurvy\n"))
     config = tmp_path / "2012.yaml"
     config.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError, match=r"column 'raw.profile': key 'raw.profile' is 'limesurvy'; no "
-                                         r"config/exports/limesurvy\.yaml; expected one of \['default', 'google-forms'"):
+    with pytest.raises(InputError, match=r"column 'raw.profile': key 'raw.profile' is 'limesurvy'; no config/"
+                                         r"exports/limesurvy\.yaml; expected one of \['default', 'google-forms'"):
         load_wave(YEAR, config)
 
 

@@ -88,7 +88,7 @@ def _as_text(values: pd.Series, column: ColumnLayout | None, layout: Layout) -> 
     return values.astype(str).tolist()
 
 
-def _delimited(rows, cells, kinds, layout: Layout, year: int) -> bytes:
+def _delimited(rows, cells, kinds, layout: Layout) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=layout.profile.separator, lineterminator="\r\n")
     writer.writerows(rows)
@@ -181,7 +181,7 @@ def export_file_bytes(export: pd.DataFrame, year: int, layout: Layout, file_form
         return export_bytes(export, year)
     rows, cells, kinds = lay_out(export, layout)
     if file_format == "csv":
-        return _delimited(rows, cells, kinds, layout, year)
+        return _delimited(rows, cells, kinds, layout)
     if file_format == "xlsx":
         return _workbook(rows, cells, kinds, layout)
     return _labelled(rows, cells, kinds, layout, file_format)

@@ -1,4 +1,4 @@
-"""What a run reads: the export (its bytes and table, its profile, its check), the codebook, the wave configuration, text normalisation."""
+"""What a run reads: the export (its formats, profile and check), the codebook, the wave configuration, text normalisation."""
 
 import lazy_loader
 

@@ -3,8 +3,9 @@
 :func:`export_schema` turns a :class:`helpers.inputs.profiles.Layout` into a
 :class:`pandera.pandas.DataFrameSchema`: every column the profile lays out is
 required, and each closed answer, tick, number, date-time and status must be
-one the layout knows (labels up to case, accents and spacing, which the
-cleaning step recovers and logs). :func:`validate_export` runs it lazily, so
+one the layout knows (a codebook label up to case, accents and spacing, which
+the cleaning step recovers and logs; a tool's own tokens exactly).
+:func:`validate_export` runs it lazily, so
 that one message lists every problem of the file, each with its line, column,
 the value found and what was expected (the first :data:`MAX_PROBLEMS`, with the
 count of the rest).
@@ -31,10 +32,12 @@ RENAMED_SCORE = 60  # rapidfuzz token-sort score above which an unknown column i
 SHOWN_CHARACTERS = 20  # a free-typed answer in the wrong column may hold personal data: show its start only
 
 
-def _one_of(tokens: list[str], *, folded: bool) -> Callable[[str], bool]:
+def _one_of(tokens: dict[str, str], *, folded: bool) -> Callable[[str], bool]:
+    # Only a codebook label written as such may differ in case, accents or spacing: the cleaning step recovers
+    # and logs it. A tool's own token (Y, A1, an option's text in its tick column) must be exact.
     exact = set(tokens)
-    loose = {fold(token) for token in tokens} if folded else set()
-    return lambda value: (not value.strip() or value.strip() in exact or (folded and fold(value) in loose))
+    loose = {fold(token) for token, canonical in tokens.items() if token == canonical} if folded else set()
+    return lambda value: (not value.strip() or value.strip() in exact or fold(value) in loose)
 
 
 def _expected(tokens: list[str]) -> str:
@@ -65,13 +68,13 @@ def _check(column: ColumnLayout, layout: Layout) -> pa.Check | None:
         return pa.Check(lambda value: value.strip() in column.tokens, element_wise=True,
                         error=_expected(list(column.tokens)).removesuffix(" or blank"))
     if column.kind in ("single", "option"):
-        return pa.Check(_one_of(list(column.tokens), folded=folded or column.kind == "option"), element_wise=True,
+        return pa.Check(_one_of(column.tokens, folded=folded or column.kind == "option"), element_wise=True,
                         error=_expected(list(column.tokens)))
     if column.kind == "numeric":
         return pa.Check(_numbers, error="a number (e.g. 12,5) or blank")
     if column.kind == "multi_cell":
         separator = layout.profile.multi.separator
-        ticks = _one_of(list(column.tokens), folded=False)
+        ticks = _one_of(column.tokens, folded=False)
         return pa.Check(lambda cell: all(ticks(part) for part in cell.split(separator)), element_wise=True,
                         error=f"options among {list(column.tokens)} joined by {separator!r}, or blank")
     return None
@@ -104,7 +107,7 @@ def _renamed(name: str, unknown: list[str]) -> str:
     return f" (renamed {best[0]!r}?)" if best else ""
 
 
-def _header_hint(layout: Layout, top: list[list[str]], grid_rows: list[list[str]], missing: list[str]) -> str:
+def _header_hint(layout: Layout, grid_rows: list[list[str]], missing: list[str]) -> str:
     """Where the expected headers are, when the file's header rows are not the profile's."""
     keys = {column.key for column in layout.columns}
     rows = layout.profile.header.rows
@@ -119,8 +122,7 @@ def _header_hint(layout: Layout, top: list[list[str]], grid_rows: list[list[str]
     return ""
 
 
-def validate_export(table: RawTable, layout: Layout, *, top: list[list[str]] | None = None,
-                    grid_rows: list[list[str]] | None = None) -> None:
+def validate_export(table: RawTable, layout: Layout, *, grid_rows: list[list[str]] | None = None) -> None:
     """Check every column and value of an export at once.
 
     Parameters
@@ -129,9 +131,9 @@ def validate_export(table: RawTable, layout: Layout, *, top: list[list[str]] | N
         The export under its keys (:func:`helpers.inputs.readers.read_export_table`).
     layout
         Its profile resolved against the codebook.
-    top, grid_rows
-        The header rows and the first rows as read, for the hint given when
-        the headers are not where the profile says.
+    grid_rows
+        The rows as read, header rows included, for the hint given when the
+        headers are not where the profile says.
 
     Raises
     ------
@@ -159,7 +161,7 @@ def validate_export(table: RawTable, layout: Layout, *, top: list[list[str]] | N
                         f"expected {case.check}")
     shown = problems[:MAX_PROBLEMS]
     rest = len(problems) - len(shown)
-    hint = _header_hint(layout, top or [], grid_rows or [], missing) if missing else ""
+    hint = _header_hint(layout, grid_rows or [], missing) if missing else ""
     singles = {column.key for column in layout.columns if column.kind == "single"}
     closed = len(singles)
     first = len(singles & set(values.loc[values["index"] == data.index[0], "column"])) if len(data) else 0

@@ -82,8 +82,8 @@ def read_export(path: str | os.PathLike[str], codebook: Codebook, *, profile: st
         expect.
     """
     resolved = layout(profile, codebook)
-    table, grid, top = read_export_table(path, resolved, sheet=sheet, encoding=encoding, drop_short=drop_short)
-    validate_export(table, resolved, top=top, grid_rows=grid.rows)
+    table, grid = read_export_table(path, resolved, sheet=sheet, encoding=encoding, drop_short=drop_short)
+    validate_export(table, resolved, grid_rows=grid.rows)
     data = table.data
     dropped = [DroppedRow(r.line, f"{r.fields} fields where the header has {len(data.columns) - 1}; "
                                   "record dropped (raw.short_records: drop)") for r in table.rejected]

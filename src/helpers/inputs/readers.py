@@ -9,8 +9,9 @@ with pyreadstat. In ``.sav`` and ``.dta`` files a column's header is its
 variable label where it has one (SPSS and Stata names cannot hold question
 text), else its name; a numeric variable with value labels is read as its
 labels, a user-missing code without a label as blank; Stata cuts variable
-labels at 80 bytes, so a label that starts exactly one longer header stands for it. A record's line is its line in a delimited file, its row
-in a sheet, and its case number plus one in a ``.sav`` or ``.dta`` file.
+labels at 80 bytes, so a label that starts exactly one longer header stands
+for it. A record's line is its line in a delimited file, its row in a sheet,
+and its case number plus one in a ``.sav`` or ``.dta`` file.
 """
 
 from __future__ import annotations
@@ -192,7 +193,7 @@ def read_grid(path: str | Path, *, sheet: str | None = None, encoding: str | Non
     return _labelled(path, kind, datetime_format)
 
 
-def keyed_table(grid: Grid, header: Header, *, drop_short: bool = False) -> tuple[RawTable, list[list[str]]]:
+def keyed_table(grid: Grid, header: Header, *, drop_short: bool = False) -> RawTable:
     """The records of ``grid`` under its header rows, each column named by its key.
 
     Parameters
@@ -207,9 +208,9 @@ def keyed_table(grid: Grid, header: Header, *, drop_short: bool = False) -> tupl
 
     Returns
     -------
-    (RawTable, header rows)
-        The table, its columns named by their key (the key rows' cells joined
-        by :data:`helpers.inputs.profiles.KEY_JOIN`), and the header rows as read.
+    RawTable
+        Its columns named by their key (the key rows' cells joined by
+        :data:`helpers.inputs.profiles.KEY_JOIN`).
 
     Raises
     ------
@@ -248,9 +249,8 @@ def keyed_table(grid: Grid, header: Header, *, drop_short: bool = False) -> tupl
                                          shown=lambda _, record: grid.separator.join(record))
     data = pd.DataFrame(rows, columns=keys, dtype=object) if rows else pd.DataFrame(columns=keys, dtype=object)
     data[LINE_COLUMN] = np.asarray(starts, dtype=np.int64)
-    table = RawTable(path, grid.encoding, grid.separator, data, grid.lines[header.rows - 1] if grid.lines else 1,
-                     rejected=tuple(rejected))
-    return table, top
+    return RawTable(path, grid.encoding, grid.separator, data, grid.lines[header.rows - 1] if grid.lines else 1,
+                    rejected=tuple(rejected))
 
 
 def _stata_keys(data: pd.DataFrame, expected: Sequence[str]) -> pd.DataFrame:
@@ -274,12 +274,12 @@ def _serial_dates(data: pd.DataFrame, column: str, datetime_format: str) -> None
 
 
 def read_export_table(path: str | Path, layout: Layout, *, sheet: str | None = None, encoding: str | None = None,
-                      drop_short: bool = False) -> tuple[RawTable, Grid, list[list[str]]]:
+                      drop_short: bool = False) -> tuple[RawTable, Grid]:
     """Read an export laid out as ``layout`` says: its records under their keys.
 
     Returns
     -------
-    (RawTable, Grid, header rows)
+    (RawTable, Grid)
 
     Raises
     ------
@@ -287,7 +287,7 @@ def read_export_table(path: str | Path, layout: Layout, *, sheet: str | None = N
         As :func:`read_grid` and :func:`keyed_table` do.
     """
     grid = read_grid(path, sheet=sheet, encoding=encoding, datetime_format=layout.datetime_format)
-    table, top = keyed_table(grid, layout.profile.header, drop_short=drop_short)
+    table = keyed_table(grid, layout.profile.header, drop_short=drop_short)
     data = table.data
     if grid.format == "dta":
         data = _stata_keys(data, [column.key for column in layout.columns])
@@ -296,4 +296,4 @@ def read_export_table(path: str | Path, layout: Layout, *, sheet: str | None = N
         _serial_dates(data, submitted, layout.datetime_format)
     table = RawTable(table.path, table.encoding, table.separator, data, table.header_line, table.found,
                      table.rejected)
-    return table, grid, top
+    return table, grid
