@@ -294,3 +294,17 @@ def test_a_qualtrics_workbook_gives_the_weights_and_estimates_of_the_csv(tmp_pat
     for name in ("units.csv", "answers.csv", "weights.csv", "estimates.csv", "domain_estimates.csv",
                  "response_rates.csv"):
         assert (out / processed / name).read_bytes() == (demo_run_2012 / processed / name).read_bytes(), name
+
+
+def test_the_runner_shows_every_problem_of_a_refused_export(tmp_path):
+    from papermill.exceptions import PapermillExecutionError
+
+    from helpers.run.notebooks import failure_message
+
+    evalue = "export.csv: 2 problem(s) with the export (profile 'default'):\n  column 'Q1': missing\n  line 3, ..."
+    error = PapermillExecutionError(4, 4, "", "InputError", evalue, [])
+    message = failure_message("01_clean", tmp_path / "01_clean.ipynb", error)
+    assert "InputError: export.csv: 2 problem(s)" in message and "column 'Q1': missing\n  line 3, ..." in message
+    other = failure_message("01_clean", tmp_path / "01_clean.ipynb",
+                            PapermillExecutionError(4, 4, "", "KeyError", "'x'\nmore", []))
+    assert "KeyError: 'x'\n  partial executed notebook" in other
