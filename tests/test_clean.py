@@ -111,7 +111,7 @@ def test_renamed_column_is_reported_with_a_hint(wave):
     codebook, frame_path, export_path = wave
     text = export_path.read_bytes().decode("cp1252").replace("Q1. Projets ?", "Q1. Projets en cours ?")
     export_path.write_bytes(text.encode("cp1252"))
-    with pytest.raises(InputError, match=r"missing column\(s\) .*'Q1. Projets \?' \(renamed 'Q1. Projets en cours \?'\?\)"):
+    with pytest.raises(InputError, match=r"column 'Q1. Projets \?': missing .*\(renamed 'Q1. Projets en cours \?'\?\)"):
         clean_wave(frame_path, export_path, codebook, SETTINGS, FIELDWORK)
 
 

@@ -91,11 +91,26 @@ def test_malformed_file_is_an_error(tmp_path, text, message):
         read_table(path)
 
 
-def test_short_records_are_padded_and_blank_records_skipped(tmp_path):
+def test_blank_records_are_skipped(tmp_path):
     path = tmp_path / "export.csv"
-    path.write_text("a;b;c\n1;2\n;;\n4;5;6\n", encoding="utf-8")
+    path.write_text("a;b;c\n1;2;3\n;;\n4;5;6\n", encoding="utf-8")
     data = read_table(path).data
-    assert data[["a", "b", "c"]].values.tolist() == [["1", "2", ""], ["4", "5", "6"]]
+    assert data[["a", "b", "c"]].values.tolist() == [["1", "2", "3"], ["4", "5", "6"]]
+
+
+def test_a_file_cut_in_its_last_record_is_an_error_naming_the_line(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("a;b;c\n1;2;3\n4;5", encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 3: 2 fields where the header has 3; is the file cut short\?"):
+        read_table(path)
+
+
+def test_short_records_can_be_dropped_and_listed(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("a;b;c\n1;2\n4;5;6\n", encoding="utf-8")
+    table = read_table(path, drop_short=True)
+    assert table.data[["a", "b", "c"]].values.tolist() == [["4", "5", "6"]]
+    assert [(r.line, r.fields, r.text) for r in table.rejected] == [(2, 2, "1;2")]
 
 
 def test_parse_decimal_accepts_both_marks_and_thousands_separators(tmp_path):

@@ -89,3 +89,32 @@ def test_metropole_and_communaute_urbaine_are_interchangeable(frame):
 def test_missing_type_searches_every_type(frame):
     result = _link(frame, [("", "Communauté d'agglo du Grand Évreux", None)])
     assert result.iloc[0]["unit_id"] == "200000001"
+
+
+@pytest.fixture
+def troyes():
+    return pd.DataFrame({
+        "name": ["Communauté d'agglomération Troyes Champagne Métropole", "Communauté d'agglomération du Grand Reims",
+                 "Troyes"],
+        "type": ["communaute_agglomeration", "communaute_agglomeration", "commune"],
+    }, index=pd.Index(["200000011", "200000012", "210000013"], name="unit_id"))
+
+
+@pytest.mark.parametrize("typed", ["CA Champagne Troyes", "Cté d'agglo du Grand Troyes Champagne"])
+def test_token_scorer_matches_reordered_and_extended_names(troyes, typed):
+    """difflib's ratio scores these 0.56 and 0.84 against the frame's core name 'troyes champagne': unmatched."""
+    result = _link(troyes, [("", typed, "communaute_agglomeration")])
+    assert result.iloc[0]["unit_id"] == "200000011"
+    assert result.iloc[0]["match_method"] == "name_fuzzy"
+
+
+def test_a_name_inside_a_longer_one_is_not_enough(frame):
+    """The frame's 'Saint-Quentin' is every word of 'Saint-Quentin-Fallavier', which is not it."""
+    result = _link(frame, [("", "Ville de Saint-Quentin-Fallavier", "commune")])
+    assert result.iloc[0]["match_method"] == "unmatched"
+
+
+def test_token_scorer_leaves_a_renamed_authority_to_the_analyst(troyes):
+    """'CA du Grand Troyes' (the former name) shares one word with each candidate: no guess is made."""
+    result = _link(troyes, [("", "CA du Grand Troyes", "communaute_agglomeration")])
+    assert result.iloc[0]["match_method"] == "unmatched"

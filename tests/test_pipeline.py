@@ -94,8 +94,8 @@ def _empty(export: Path) -> None:
 
 
 BROKEN_INPUTS = [
-    (_rename_column, "missing column"),
-    (_unknown_label, "is not a label of this question"),
+    (_rename_column, r"Q1\. .*: missing \(expected by profile 'default'\)"),
+    (_unknown_label, r"line 2, column .*: found 'Oui peut-être'; expected one of 'Oui'"),
     (_bad_bytes, "no supported encoding"),
     (_empty, "the file is empty"),
 ]
@@ -123,7 +123,7 @@ def test_broken_input_stops_the_run_and_keeps_previous_outputs(previous_outputs,
     result = run_cli("--out-dir", str(previous_outputs), "--raw-dir", str(raw), "--only", "clean")
     assert result.returncode == 1
     assert "step 01_clean failed in cell" in result.stderr and "InputError" in result.stderr
-    assert "export.csv" in result.stderr and "missing column" in result.stderr
+    assert "export.csv" in result.stderr and "missing (expected by profile" in result.stderr
     assert "partial executed notebook kept for debugging at" in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(previous_outputs) == first_snapshot

@@ -17,7 +17,7 @@ import pytest
 
 from helpers import paths
 from helpers.cleaning.clean import clean_wave, write_cleaned
-from helpers.cleaning.masking import mask
+from helpers.masking import mask
 from helpers.cleaning.numbers import parse_answers, read_number
 from helpers.errors import InputError
 from helpers.inputs.codebook import load_codebook

@@ -2,8 +2,11 @@
 
 Order of operations (each recorded in the cleaning log):
 
-1. read the frame and the export, whatever their encoding and separator, and
-   check the export's columns against the codebook;
+1. read the frame and the export, whatever their format, encoding and
+   separator, as the wave's export profile lays it out, and check every
+   column and value of the export against the profile and the codebook
+   (:func:`helpers.inputs.exports.read_export`), dropping the preview and test
+   rows the tool marks;
 2. drop test submissions (a test marker as a whole word in the authority's
    name or the respondent's name or e-mail);
 3. recode answers to typed values (:mod:`helpers.cleaning.recode`);
@@ -19,7 +22,6 @@ Order of operations (each recorded in the cleaning log):
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -29,14 +31,15 @@ from typing import Any
 import pandas as pd
 
 from helpers.cleaning.linkage import link_submissions
-from helpers.cleaning.masking import mask
 from helpers.cleaning.recode import MISSING_SUFFIX, recode_answers, value_columns
 from helpers.cleaning.times import check_fieldwork, parse_submission_times
 from helpers.errors import InputError
 from helpers.frame.reader import read_frame, reference_date
 from helpers.inputs.codebook import Codebook
-from helpers.inputs.ingest import LINE_COLUMN, read_table
+from helpers.inputs.exports import read_export
+from helpers.inputs.ingest import LINE_COLUMN
 from helpers.inputs.textnorm import fold
+from helpers.masking import mask
 from helpers.survey.aapor import DISPOSITIONS as AAPOR_CLASSES
 
 # The dispositions this step gives, in AAPOR's classes (I complete, P partial, R refusal and
@@ -78,19 +81,10 @@ class CleanedWave:
     summary: dict[str, Any] = field(default_factory=dict)
 
 
-def _check_columns(data: pd.DataFrame, codebook: Codebook, path: Path) -> list[str]:
-    """Raise for a missing column; return unexpected ones (dropped, as they may hold personal data)."""
-    expected = list(codebook.export.columns.values()) + codebook.question_columns()
-    present = [c for c in data.columns if c != LINE_COLUMN]
-    missing = [c for c in expected if c not in present]
-    extra = [c for c in present if c not in expected]
-    if missing:
-        hints = []
-        for column in missing:
-            close = difflib.get_close_matches(column, extra, n=1, cutoff=0.6)
-            hints.append(f"{column!r}" + (f" (renamed {close[0]!r}?)" if close else ""))
-        raise InputError(path, f"missing column(s) expected by the codebook: {', '.join(hints)}")
-    return extra
+def _unknown_columns(data: pd.DataFrame, codebook: Codebook) -> list[str]:
+    """Columns the codebook does not know (dropped, as they may hold personal data)."""
+    expected = set(codebook.export.columns.values()) | set(codebook.question_columns())
+    return [c for c in data.columns if c != LINE_COLUMN and c not in expected]
 
 
 def _log(rows: list[dict], step: str, frame: pd.DataFrame, action: str, detail: pd.Series | str,
@@ -112,6 +106,7 @@ def _test_submissions(raw: pd.DataFrame, codebook: Codebook) -> pd.Series:
 
 def _submissions(raw: pd.DataFrame, codebook: Codebook, path: Path, fieldwork: dict,
                  recoveries: list[dict]) -> pd.DataFrame:
+    """The submissions' metadata, typed: date-times read as typed and checked against the fieldwork."""
     export = codebook.export
     columns = export.columns
     response_ids = raw[columns["response_id"]].str.strip()
@@ -204,7 +199,7 @@ def _frame(frame_path: Path, settings: dict, fieldwork: dict, log: list[dict]) -
 
 
 def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings: dict,
-               fieldwork: dict) -> CleanedWave:
+               fieldwork: dict, raw_settings: dict | None = None) -> CleanedWave:
     """Run the whole cleaning step on one wave.
 
     Parameters
@@ -219,6 +214,10 @@ def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings
         The ``cleaning`` section of the wave configuration.
     fieldwork
         The ``fieldwork`` section: ``start``, ``end`` and ``tolerance_days``.
+    raw_settings
+        The ``raw`` section (export profile, sheet, encoding, what to do with
+        short records); default the project's own format, detected encoding,
+        short records refused.
 
     Returns
     -------
@@ -227,20 +226,27 @@ def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings
     Raises
     ------
     InputError
-        For an unreadable file, a missing column, an unknown answer label, a
-        malformed or ambiguous number, a malformed date, status or response
-        id, submissions outside the fieldwork, a frame of another year or
-        with blank values the weighting uses, or an export with no submission.
-        Values quoted from the export are masked unless they match what the
-        field expects.
+        For an unreadable file, an export that is not as its profile says
+        (every missing column and unexpected label listed at once), a short
+        record, a malformed or ambiguous number, a malformed date, status or
+        response id, submissions outside the fieldwork, a frame of another
+        year or with blank values the weighting uses, or an export with no
+        submission. Values quoted from the export are masked unless they match
+        what the field expects.
     """
+    reading = {"profile": "default", "sheet": None, "encoding": None, "short_records": "error",
+               **(raw_settings or {})}
     log: list[dict] = []
     frame = _frame(Path(frame_path), settings, fieldwork, log)
-    table = read_table(export_path)
-    raw, path = table.data, table.path
+    export = read_export(export_path, codebook, profile=reading["profile"], sheet=reading["sheet"],
+                         encoding=reading["encoding"], drop_short=reading["short_records"] == "drop")
+    table, raw, path = export.table, export.data, export.path
     if raw.empty:
         raise InputError(path, "the export holds a header but no submission")
-    extra = _check_columns(raw, codebook, path)
+    extra = _unknown_columns(raw, codebook)
+    read = len(raw)
+    log.extend({"step": "read", "line": row.line, "column": None, "response_id": None, "unit_id": None,
+                "action": "dropped_row", "detail": row.reason} for row in export.dropped)
     read_recoveries: list[dict] = []
     submissions = _submissions(raw, codebook, path, fieldwork, read_recoveries)
     duplicated_ids = submissions["response_id"].duplicated(keep=False)
@@ -289,11 +295,13 @@ def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings
     log_frame["line"] = log_frame["line"].astype("Int64")
     log_frame = log_frame.sort_values(["line", "step"], na_position="last", kind="stable").reset_index(drop=True)
     summary = {
-        "export": {"file": path.name, "encoding": table.encoding, "separator": table.separator,
-                   "submissions": int(len(table.data)), "columns_dropped": extra,
+        "export": {"file": path.name, "format": export.format, "profile": export.layout.name,
+                   "encoding": table.encoding, "separator": table.separator,
+                   "submissions": read, "rows_dropped_on_reading": len(export.dropped),
+                   "columns_dropped": extra,
                    "free_text_columns_dropped": [q.column for q in codebook.questions.values() if q.type == "text"]},
         "steps": {
-            "submissions_read": int(len(table.data)),
+            "submissions_read": read,
             "test_submissions_dropped": int(is_test.sum()),
             "unmatched_dropped": int(len(unmatched)),
             "duplicates_dropped": int(len(linked) - len(retained)),

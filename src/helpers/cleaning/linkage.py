@@ -4,18 +4,20 @@ Respondents type their authority's name freely ("CA du Grand Evreux",
 "Cté d'agglo. Grand Évreux", "VILLE DE ST-DENIS"), and the identifier column
 is often blank or malformed. A name is reduced to its core (accents, case,
 punctuation, usual abbreviations and words naming the type of authority
-removed) and compared within the authority type the respondent chose.
+removed) and compared within the authority type the respondent chose: first
+exactly, then by :func:`name_similarity`, a token-based score (rapidfuzz) that
+is indifferent to word order and tolerant of a word one name adds to the other
+("Champagne Troyes", "Grand Troyes Champagne" for "Troyes Champagne Métropole").
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 
-import numpy as np
 import pandas as pd
+from rapidfuzz import fuzz, process
 
-from helpers.cleaning.masking import mask
+from helpers.masking import mask
 from helpers.inputs.textnorm import fold
 
 ABBREVIATIONS = {
@@ -63,6 +65,28 @@ def _candidates(frame_keys: pd.DataFrame, unit_type: str | None) -> pd.DataFrame
     return frame_keys[frame_keys["type"].isin(COMPATIBLE_TYPES.get(unit_type, {unit_type}))]
 
 
+def _token_score(typed: str, other: str, **_: object) -> float:
+    # token_set_ratio alone scores 100 whenever one name's words are a subset of the other's
+    # ("montreuil foret" for "montreuil"); token_sort_ratio discounts the words only one name has.
+    return (fuzz.token_set_ratio(typed, other) + fuzz.token_sort_ratio(typed, other)) / 2
+
+
+def name_similarity(typed: str, other: str) -> float:
+    """Similarity (0-1) of two core names (:func:`core_name`): the mean of rapidfuzz's token-set and token-sort ratios.
+
+    Word order does not count; a word that only one name has lowers the score
+    without sinking it.
+
+    Examples
+    --------
+    >>> name_similarity("champagne troyes", "troyes champagne")
+    1.0
+    >>> round(name_similarity("grand troyes champagne", "troyes champagne"), 2)
+    0.92
+    """
+    return _token_score(typed, other) / 100
+
+
 def link_submissions(submissions: pd.DataFrame, frame: pd.DataFrame, fuzzy_cutoff: float) -> pd.DataFrame:
     """Find the frame unit of each submission.
 
@@ -75,8 +99,8 @@ def link_submissions(submissions: pd.DataFrame, frame: pd.DataFrame, fuzzy_cutof
     frame
         The frame, indexed by ``unit_id``, with ``name`` and ``type``.
     fuzzy_cutoff
-        Lowest :class:`difflib.SequenceMatcher` ratio between core names for a
-        fuzzy match; the best candidate must also be the only one that close.
+        Lowest :func:`name_similarity` between core names for a fuzzy match;
+        the best candidate must also be the only one that close.
 
     Returns
     -------
@@ -110,13 +134,13 @@ def link_submissions(submissions: pd.DataFrame, frame: pd.DataFrame, fuzzy_cutof
         if key and len(exact) > 1:
             results.append((None, "unmatched", reason + f"name matches {len(exact)} units: {sorted(exact)}"))
             continue
-        ratios = np.array([difflib.SequenceMatcher(None, key, other).ratio() for other in candidates["key"]])
-        close = np.flatnonzero(ratios >= fuzzy_cutoff)
-        if key and len(close) == 1:
-            unit = candidates.index[close[0]]
-            results.append((unit, "name_fuzzy", reason + f"name similarity {ratios[close[0]]:.2f}"))
-        elif len(close) > 1:
-            results.append((None, "unmatched", reason + f"name close to {len(close)} units"))
+        scores = process.extract(key, candidates["key"].tolist(), scorer=_token_score, limit=None,
+                                 score_cutoff=fuzzy_cutoff * 100) if key else []
+        if len(scores) == 1:
+            _, score, position = scores[0]
+            results.append((candidates.index[position], "name_fuzzy", reason + f"name similarity {score / 100:.2f}"))
+        elif len(scores) > 1:
+            results.append((None, "unmatched", reason + f"name close to {len(scores)} units"))
         else:
             results.append((None, "unmatched", reason + "no frame unit of this type has this name"))
     return pd.DataFrame(results, index=submissions.index, columns=["unit_id", "match_method", "match_detail"])

@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.cleaning.masking import mask
+from helpers.masking import mask
 from helpers.errors import InputError
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.cleaning.masking import mask
+from helpers.masking import mask
 from helpers.cleaning.numbers import parse_answers
 from helpers.errors import InputError
 from helpers.inputs.codebook import Codebook, Question, Scale, asked, value_columns
@@ -132,7 +132,7 @@ def _apply_routing(question: Question, answers: pd.DataFrame, lines: pd.Series, 
 
 
 def recode_answers(raw: pd.DataFrame, codebook: Codebook, path: Path) -> Recoded:
-    """Recode every question of ``raw`` (an export read by :func:`helpers.inputs.ingest.read_table`).
+    """Recode every question of ``raw`` (an export read by :func:`helpers.inputs.exports.read_export`).
 
     Parameters
     ----------

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from helpers.cleaning.masking import quoted
+from helpers.masking import quoted
 from helpers.errors import InputError
 
 LOCAL_TIME = ZoneInfo("Europe/Paris")

@@ -3,7 +3,7 @@
 ``model`` holds the generating model's parameters, seed and random streams;
 ``frame`` the synthetic frame; ``population`` the latent population and true
 answers; ``response`` invitations, unit and item non-response; ``export`` the
-raw export; ``truth`` the known truth and the wave's README; ``wave`` a whole
+raw export; ``formats`` that export as another survey tool lays it out; ``truth`` the known truth and the wave's README; ``wave`` a whole
 wave and the ``demo`` command; ``simulation`` the ``validate`` command. Only
 this package reads the truth: the analysis never imports it.
 """
@@ -14,6 +14,7 @@ import lazy_loader
 # import every module and its libraries.
 __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
     'export': ['ENCODINGS', 'FIELDWORK', 'LINE_ENDINGS'],
+    'formats': ['FORMATS', 'export_file_bytes', 'lay_out'],
     'frame': ['read_frame_csv', 'synthetic_frame'],
     'model': ['DEFAULT_SEED', 'POP_CENTRE', 'RESPONSE_MECHANISMS', 'TRUE_ODDS_RATIO', 'YEARS'],
     'simulation': ['ESTIMATORS', 'MECHANISMS', 'Setup', 'make_setup', 'simulate', 'summarise'],

@@ -24,6 +24,7 @@ import pandas as pd
 
 from helpers import atomic
 from helpers.demo.export import build_export, export_bytes
+from helpers.demo.formats import FORMATS, export_file_bytes
 from helpers.demo.frame import read_frame_csv, synthetic_frame
 from helpers.demo.model import (ALPHA_TYPE, BETA_POP, DEFAULT_SEED, DRIFT_2013, RESPONSE_MECHANISMS, YEARS,
                                 stream)
@@ -34,6 +35,7 @@ from helpers.demo.truth import SYNTHETIC_MARKER, TRUTH_DIR, build_truth, wave_re
 from helpers.errors import InputError
 from helpers.frame.reader import FRAME_COLUMNS, sort_units
 from helpers.inputs.codebook import Codebook, load_codebook, value_columns
+from helpers.inputs.profiles import layout, profile_names
 from helpers.paths import display, raw_dir, resolve
 
 LOG = logging.getLogger(__name__)
@@ -218,13 +220,14 @@ def true_answers(wave: DemoWave, codebook: Codebook | None = None) -> pd.DataFra
 def _check_overwrite(folder: Path) -> None:
     """Refuse to overwrite a folder holding real (non-demo) data."""
     readme = folder / "README.md"
-    holds_data = any((folder / name).exists() for name in ("frame.csv", "export.csv"))
+    holds_data = (folder / "frame.csv").exists() or any(folder.glob("export.*"))
     if holds_data and not (readme.is_file() and SYNTHETIC_MARKER in readme.read_text(encoding="utf-8")):
         raise InputError(folder, f"holds data not marked {SYNTHETIC_MARKER!r} in README.md; "
                                  "refusing to overwrite what may be real data (use --force)")
 
 
-def write_wave(wave: DemoWave, raw_dir: Path, truth_path: Path, force: bool = False) -> list[Path]:
+def write_wave(wave: DemoWave, raw_dir: Path, truth_path: Path, force: bool = False, profile: str = "default",
+               file_format: str = "csv") -> list[Path]:
     """Write a wave's frame, export, README and truth file.
 
     Parameters
@@ -237,6 +240,10 @@ def write_wave(wave: DemoWave, raw_dir: Path, truth_path: Path, force: bool = Fa
         The truth JSON file.
     force
         Overwrite a folder whose README does not mark it as demo data.
+    profile, file_format
+        The export profile (``config/exports/<profile>.yaml``) and file format
+        (:data:`helpers.demo.formats.FORMATS`) of ``export.<format>``; the
+        default profile as ``csv`` is ``export.csv`` as the project ships it.
 
     Returns
     -------
@@ -251,7 +258,11 @@ def write_wave(wave: DemoWave, raw_dir: Path, truth_path: Path, force: bool = Fa
     raw_dir = Path(raw_dir)
     if not force:
         _check_overwrite(raw_dir)
-    files = {raw_dir / "frame.csv": wave.frame_bytes, raw_dir / "export.csv": wave.export_bytes,
+    if (profile, file_format) == ("default", "csv"):
+        export = wave.export_bytes
+    else:
+        export = export_file_bytes(wave.export, wave.year, layout(profile, load_codebook()), file_format)
+    files = {raw_dir / "frame.csv": wave.frame_bytes, raw_dir / f"export.{file_format}": export,
              raw_dir / "README.md": wave.readme.encode("utf-8"),
              Path(truth_path): (json.dumps(wave.truth, ensure_ascii=False, indent=1) + "\n").encode("utf-8")}
     for path, data in files.items():
@@ -269,6 +280,10 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--frame", default=None,
                         help="frame CSV in the frame format to use instead of the synthetic frame")
     parser.add_argument("--force", action="store_true", help="overwrite a folder not marked as demo data")
+    parser.add_argument("--profile", default="default", choices=profile_names(),
+                        help="write the export as this survey tool lays it out (config/exports/<profile>.yaml)")
+    parser.add_argument("--format", dest="file_format", default="csv", choices=FORMATS,
+                        help="file format of the export (export.<format>)")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -277,9 +292,13 @@ def main(args: argparse.Namespace) -> int:
     frame = read_frame_csv(resolve(args.frame, Path())) if args.frame else None
     wave = generate_wave(args.year, seed=args.seed, frame=frame)
     truth_path = resolve(args.truth, TRUTH_DIR / f"{args.year}.json")
-    written = write_wave(wave, raw_dir(args.year, args.out_dir), truth_path, force=args.force)
+    written = write_wave(wave, raw_dir(args.year, args.out_dir), truth_path, force=args.force,
+                         profile=args.profile, file_format=args.file_format)
     for path in written:
         LOG.info("wrote %s", display(path))
+    if (args.profile, args.file_format) != ("default", "csv"):
+        LOG.info("to read it, set raw.export: export.%s and raw.profile: %s in the wave file", args.file_format,
+                 args.profile)
     LOG.info("demo wave %d (seed %d): %d frame units, %d export rows, %.1f s", args.year, args.seed,
              len(wave.frame), len(wave.export), time.perf_counter() - started)
     return 0

@@ -1,4 +1,4 @@
-"""What a run reads: the export (its bytes and table), the codebook, the wave configuration, text normalisation."""
+"""What a run reads: the export (its formats, profile and check), the codebook, the wave configuration, text normalisation."""
 
 import lazy_loader
 
@@ -9,8 +9,13 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
         'PERSONAL_ROLES', 'QUESTION_TYPES', 'Routing',
         'Question', 'Scale', 'asked', 'load_codebook', 'value_columns'],
     'ingest': ['LINE_COLUMN', 'RawTable', 'RejectedRecord', 'SEPARATORS', 'column_key', 'decode', 'find_header',
-        'parse_decimal', 'parse_numbers', 'read_table', 'sniff_separator', 'split_records'],
+        'fit_records', 'parse_decimal', 'parse_numbers', 'read_table', 'sniff_separator', 'split_records'],
     'textnorm': ['fold'],
+    'exportcheck': ['MAX_PROBLEMS', 'export_schema', 'validate_export'],
+    'exports': ['DroppedRow', 'ExportRead', 'read_export'],
+    'profiles': ['EXPORTS_DIR', 'KEY_JOIN', 'ColumnLayout', 'DropRule', 'Header', 'Layout', 'Multi', 'Profile',
+        'QuestionColumns', 'Templates', 'layout', 'load_profile', 'profile_names', 'profile_path'],
+    'readers': ['FORMATS', 'STATA_LABEL_LENGTH', 'Grid', 'keyed_table', 'read_export_table', 'read_grid'],
     'validation': ['Problem', 'check', 'json_schema', 'problems_error', 'read_yaml'],
-    'waves': ['Wave', 'WaveSettings', 'load_wave', 'wave_path'],
+    'waves': ['INPUT_FILES', 'Wave', 'WaveSettings', 'load_wave', 'wave_path'],
 })

@@ -5,13 +5,16 @@ Exports arrive in UTF-8, UTF-8 with a byte-order mark or Windows-1252, with
 decimal commas. Everything is read as text; typing happens in the modules that
 know what each column means.
 
-:func:`read_table` is the one reader of delimited files: strictly for a
-survey export or a frame; leniently, for the official files
+:func:`read_table` is the one reader of delimited files with one header line:
+strictly for a frame; leniently, for the official files
 (:mod:`helpers.frame.official`), which have report titles above a header whose
 column names vary in case and accents (:func:`find_header` locates it) and
 whose bad rows are reported rather than fatal. :func:`parse_numbers` serves
 both kinds of file. A file whose name ends in ``.gz`` is read through gzip
-(the project ships its largest official file so).
+(the project ships its largest official file so). Survey exports, which may
+have several header rows or come as workbooks or SPSS/Stata files, are read by
+:mod:`helpers.inputs.readers` with the same decoding, splitting and record
+rules (:func:`decode`, :func:`split_records`, :func:`fit_records`).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import gzip
 import io
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +41,7 @@ HEADER_SEARCH_LINES = 10
 
 @dataclass(frozen=True)
 class RejectedRecord:
-    """A record left out by a lenient :func:`read_table` because its width differs from the header's.
+    """A record :func:`read_table` left out because its width differs from the header's (lenient, or ``drop_short``).
 
     Attributes
     ----------
@@ -77,7 +80,7 @@ class RawTable:
         When :func:`read_table` looked the header up by ``columns``: short
         name -> the column's name in the file.
     rejected
-        Records a lenient read left out, in file order.
+        Records a lenient read, or one with ``drop_short``, left out, in file order.
     """
 
     path: Path
@@ -130,7 +133,8 @@ def sniff_separator(path: Path, header: str) -> str:
 
 
 def read_table(path: str | Path, *, skip_title_lines: int = 0, columns: Mapping[str, Sequence[str]] | None = None,
-               quoting: Mapping[str, int] | None = None, strict: bool = True) -> RawTable:
+               quoting: Mapping[str, int] | None = None, strict: bool = True,
+               drop_short: bool = False) -> RawTable:
     """Read a delimited text file as strings, detecting encoding, separator and, on request, the header line.
 
     Parameters
@@ -148,13 +152,16 @@ def read_table(path: str | Path, *, skip_title_lines: int = 0, columns: Mapping[
         Separator -> :mod:`csv` quoting constant, where it is not
         ``csv.QUOTE_MINIMAL`` (a file whose tabs separate unquoted fields).
     strict
-        A malformed quoted field or a record with more fields than the header
-        stops the reading; a shorter record is padded with empty fields (survey
-        tools drop trailing empty fields). When false, quotes are read as
-        :func:`csv.reader` does leniently and a record of another width than the
-        header is left out and listed in ``rejected``. Either way, blank
-        records are skipped and trailing empty fields beyond the header's
-        width ignored.
+        A malformed quoted field or a record with more or fewer fields than
+        the header stops the reading (a short record is never padded: it is
+        most often a file cut in the middle of its last record). When false,
+        quotes are read as :func:`csv.reader` does leniently and a record of
+        another width than the header is left out and listed in ``rejected``.
+        Either way, blank records are skipped and trailing empty fields beyond
+        the header's width ignored.
+    drop_short
+        With ``strict``, leave a record with fewer fields than the header out
+        and list it in ``rejected`` instead of stopping.
 
     Returns
     -------
@@ -166,7 +173,8 @@ def read_table(path: str | Path, *, skip_title_lines: int = 0, columns: Mapping[
         If the file is missing, unreadable, not gzip though named ``.gz``, or
         empty, decodes in no supported encoding, has no header (or none holding ``columns``), has a column
         name twice, or, when ``strict``, has a quoted field left open at the
-        end (a truncated file) or a record with more fields than the header.
+        end (a truncated file) or a record with more fields than the header, or
+        (unless ``drop_short``) fewer.
     """
     path = Path(path)
     try:
@@ -201,23 +209,46 @@ def read_table(path: str | Path, *, skip_title_lines: int = 0, columns: Mapping[
     duplicated = sorted({name for name in header if header.count(name) > 1})
     if duplicated:
         raise InputError(path, f"column header(s) appear twice: {duplicated}", row=1 + header_index)
-    width = len(header)
+    rows, starts, rejected = fit_records(path, records, len(header), strict=strict, drop_short=drop_short,
+                                         shown=lambda start, _: lines[start - 1].rstrip("\r\n"))
+    data = pd.DataFrame(rows, columns=header, dtype=object)
+    data[LINE_COLUMN] = np.asarray(starts, dtype=np.int64)
+    return RawTable(path, encoding, separator, data, header_index + 1, found, tuple(rejected))
+
+
+def fit_records(path: Path, records: Iterable[tuple[int, list[str]]], width: int, *, strict: bool = True,
+                drop_short: bool = False, shown: Callable[[int, list[str]], str]
+                ) -> tuple[list[list[str]], list[int], list[RejectedRecord]]:
+    """Records of the header's width, as :func:`read_table` keeps them (see its ``strict`` and ``drop_short``).
+
+    Blank records are skipped and trailing empty fields beyond ``width``
+    ignored; ``shown(line, record)`` gives the text a rejected record is listed with.
+
+    Returns
+    -------
+    (rows, lines, rejected)
+
+    Raises
+    ------
+    InputError
+        When ``strict``, for a record with more fields than ``width``, or
+        fewer unless ``drop_short``, naming its line.
+    """
     rows, starts, rejected = [], [], []
     for start, record in records:
         if not any(cell.strip() for cell in record):
             continue
         if len(record) > width and not any(cell.strip() for cell in record[width:]):
             record = record[:width]
-        if len(record) == width or (strict and len(record) < width):
-            rows.append(record + [""] * (width - len(record)))
+        if len(record) == width:
+            rows.append(record)
             starts.append(start)
-        elif strict:
-            raise InputError(path, f"{len(record)} fields where the header has {width}", row=start)
+        elif strict and (len(record) > width or not drop_short):
+            hint = "; is the file cut short?" if len(record) < width else ""
+            raise InputError(path, f"{len(record)} fields where the header has {width}{hint}", row=start)
         else:
-            rejected.append(RejectedRecord(start, len(record), lines[start - 1].rstrip("\r\n")[:200]))
-    data = pd.DataFrame(rows, columns=header, dtype=object)
-    data[LINE_COLUMN] = np.asarray(starts, dtype=np.int64)
-    return RawTable(path, encoding, separator, data, header_index + 1, found, tuple(rejected))
+            rejected.append(RejectedRecord(start, len(record), shown(start, record)[:200]))
+    return rows, starts, rejected
 
 
 def split_records(path: Path, lines: Sequence[str], separator: str, *, first_line: int = 1,

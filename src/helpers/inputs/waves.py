@@ -25,8 +25,9 @@ from helpers.errors import InputError
 from helpers.inputs.validation import check, problems_error, read_yaml
 from helpers.vocabulary import AUXILIARY, CALIBRATED, WEIGHTING_VARIABLES
 
-__all__ = ["Wave", "WaveSettings", "load_wave", "wave_path"]
+__all__ = ["INPUT_FILES", "Wave", "WaveSettings", "load_wave", "wave_path"]
 
+INPUT_FILES = ("frame", "export")
 DEFAULT_CODEBOOK = "config/codebook.yaml"
 
 
@@ -64,7 +65,24 @@ class Raw(Section):
 
     frame: str = Field("frame.csv", min_length=1, description="sampling frame, relative to the wave's raw folder")
     export: str = Field("export.csv", min_length=1, description="survey tool export, relative to the wave's raw "
-                                                                  "folder")
+                        "folder: .csv, .tsv, .txt, .xlsx, .sav or .dta (the format comes from the extension)")
+    profile: str = Field("default", min_length=1, description="how the survey tool lays out the export: "
+                         "config/exports/<profile>.yaml")
+    sheet: str | None = Field(None, min_length=1, description="sheet of an .xlsx export (default the first)")
+    encoding: str | None = Field(None, min_length=1, description="encoding of a delimited export (default "
+                                 "detected: UTF-8, UTF-8 with BOM or Windows-1252)")
+    short_records: Literal["error", "drop"] = Field("error", description="a record with fewer fields than the "
+                                                    "header (a file cut short) stops the run (error) or is dropped "
+                                                    "and logged (drop)")
+
+    @field_validator("profile")
+    @classmethod
+    def _shipped(cls, profile: str) -> str:
+        folder = paths.CONFIG_DIR / "exports"
+        if not (folder / f"{profile}.yaml").is_file():
+            raise ValueError(f"no {paths.display(folder / f'{profile}.yaml')}; expected one of "
+                             f"{sorted(p.stem for p in folder.glob('*.yaml'))}")
+        return profile
 
 
 class Fieldwork(Section):
@@ -93,8 +111,8 @@ class Cleaning(Section):
                                                          "complete interview (AAPOR suggests 0.8)")
     partial_threshold: Share = Field(0.5, description="share below which a submission is a break-off (AAPOR "
                                                         "suggests 0.5); at most complete_threshold")
-    fuzzy_name_cutoff: Share = Field(0.9, description="similarity (0-1) above which a typed authority name matches "
-                                                        "a frame name of the same type")
+    fuzzy_name_cutoff: Share = Field(0.9, description="token-based similarity (0-1, rapidfuzz) above which a typed "
+                                                        "authority name matches a frame name of the same type")
     population_unknown: Annotated[list[Annotated[str, Field(pattern=r"^\d{9}$")]], Field(json_schema_extra={
         "uniqueItems": True}), AfterValidator(_distinct)] = Field(
         [], description="frame units known to have no population (their 9-digit unit_id); they go to the smallest "
@@ -244,8 +262,8 @@ class Wave:
         return getattr(self.config, name).model_dump()
 
     def input_paths(self, raw_dir: Path) -> dict[str, Path]:
-        """The wave's raw input files under ``raw_dir``."""
-        return {name: raw_dir / relative for name, relative in self.config.raw.model_dump().items()}
+        """The wave's raw input files under ``raw_dir``: ``frame`` and ``export``."""
+        return {name: raw_dir / getattr(self.config.raw, name) for name in INPUT_FILES}
 
     def as_parameters(self) -> dict[str, Any]:
         """Settings with dates as ISO strings, as papermill passes them to notebooks."""

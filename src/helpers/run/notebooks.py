@@ -62,9 +62,11 @@ def failure_message(name: str, output: Path, error: Exception) -> str:
     """What :class:`StepFailed` says when notebook ``name``, executed into ``output``, failed with ``error``."""
     where = f"kept for debugging at {paths.display(output)}"
     if isinstance(error, PapermillExecutionError):
-        first_line = error.evalue.strip().splitlines()[0] if error.evalue.strip() else ""
+        evalue = error.evalue.strip()
+        # Bad input is reported whole: its message lists every problem of the file, one a line.
+        shown = evalue if error.ename == "InputError" else (evalue.splitlines() or [""])[0]
         return (f"step {name} failed in cell {error.cell_index} (execution count {error.exec_count}): "
-                f"{error.ename}: {first_line}\n  partial executed notebook {where}")
+                f"{error.ename}: {shown}\n  partial executed notebook {where}")
     if isinstance(error, CellTimeoutError):
         return f"step {name} timed out: {str(error).splitlines()[0]}\n  partial executed notebook {where}"
     return f"step {name}: the kernel died ({error})\n  partial executed notebook {where}"

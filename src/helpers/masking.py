@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+__all__ = ["mask", "quoted"]
+
 SHOWN_CHARACTERS = 3
 
 

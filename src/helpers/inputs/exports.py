@@ -1,0 +1,99 @@
+"""Reading a survey export as its profile lays it out, checked, into the default layout the cleaning step reads."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.inputs.codebook import Codebook
+from helpers.inputs.ingest import LINE_COLUMN, RawTable
+from helpers.inputs.profiles import Layout, layout
+from helpers.inputs.readers import read_export_table
+from helpers.inputs.exportcheck import validate_export
+
+__all__ = ["DroppedRow", "ExportRead", "read_export"]
+
+
+@dataclass(frozen=True)
+class DroppedRow:
+    """A row of the export left out before cleaning: a preview or test row the tool marks, or a short record."""
+
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class ExportRead:
+    """An export read, checked and laid out as the default profile.
+
+    Attributes
+    ----------
+    path, format, layout
+        The file, its format (see :data:`helpers.inputs.readers.FORMATS`) and its profile's layout.
+    table
+        The export as read: columns named by their keys in the profile, every cell text.
+    data
+        The submissions in the default layout (the codebook's headers and
+        labels), with the ``_line`` column: ``table`` less ``dropped``.
+    dropped
+        Rows left out, in file order.
+    """
+
+    path: Path
+    format: str
+    layout: Layout
+    table: RawTable
+    data: pd.DataFrame
+    dropped: tuple[DroppedRow, ...]
+
+
+def read_export(path: str | os.PathLike[str], codebook: Codebook, *, profile: str = "default",
+                sheet: str | None = None, encoding: str | None = None, drop_short: bool = False) -> ExportRead:
+    """Read a survey export as profile ``profile`` lays it out and check it against the profile and the codebook.
+
+    Parameters
+    ----------
+    path
+        The export; its format comes from its extension.
+    codebook
+        The questionnaire.
+    profile
+        A profile name (``config/exports/<profile>.yaml``) or file.
+    sheet, encoding
+        The sheet of a workbook, the encoding of a delimited file (default
+        the first sheet, and the encoding detected).
+    drop_short
+        Leave records with fewer fields than the header out, listed in
+        ``dropped``, instead of stopping.
+
+    Returns
+    -------
+    ExportRead
+
+    Raises
+    ------
+    InputError
+        For an unreadable file, a sheet that does not exist, header rows that
+        are not the profile's, a short record (unless ``drop_short``), or, in
+        one message, every missing column and every value its column does not
+        expect.
+    """
+    resolved = layout(profile, codebook)
+    table, grid = read_export_table(path, resolved, sheet=sheet, encoding=encoding, drop_short=drop_short)
+    validate_export(table, resolved, grid_rows=grid.rows)
+    data = table.data
+    dropped = [DroppedRow(r.line, f"{r.fields} fields where the header has {len(data.columns) - 1}; "
+                                  "record dropped (raw.short_records: drop)") for r in table.rejected]
+    keep = pd.Series(True, index=data.index)
+    for key, (rule, _) in resolved.drop_columns.items():
+        marked = data[key].fillna("").astype(str).str.strip().isin(rule.values)
+        dropped += [DroppedRow(int(line), f"{key} is {value!r}: {rule.reason}")
+                    for line, value in zip(data.loc[marked & keep, LINE_COLUMN], data.loc[marked & keep, key])]
+        keep &= ~marked
+    kept = data[keep].reset_index(drop=True)
+    canonical = resolved.canonical(kept.drop(columns=LINE_COLUMN)).assign(**{LINE_COLUMN: kept[LINE_COLUMN]})
+    return ExportRead(Path(path), grid.format, resolved, table, canonical,
+                      tuple(sorted(dropped, key=lambda row: row.line)))
