@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-from-lock
 UV_VERSION := 0.13.9
 
-.PHONY: setup report test test-fast lab demo lock clean-venv pdf-deps
+.PHONY: setup report test test-fast lab demo frame schemas lock clean-venv pdf-deps
 
 setup: $(STAMP)
 
@@ -35,6 +35,11 @@ lab: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python -m helpers demo --year $(YEAR)
+
+# The JSON Schemas that editors read to complete and check the wave files and codebooks.
+schemas: $(STAMP)
+	$(BIN)/python -m helpers schema wave > config/wave.schema.json
+	$(BIN)/python -m helpers schema codebook > config/codebook.schema.json
 
 # Debian's Chromium prints report.pdf from report.html (about 400 MB; needs root and the package index).
 # Without it the run writes no PDF, says so in its log, and succeeds.

@@ -104,7 +104,7 @@ class Question(Entry):
     """One question of the questionnaire and how the export holds it."""
 
     model_config = ConfigDict(json_schema_extra={"allOf": [
-        {"if": {"properties": {"type": {"const": kind}}}, "then": {"required": required}}
+        {"if": {"properties": {"type": {"const": kind}}, "required": ["type"]}, "then": {"required": required}}
         for kind, required in _REQUIRED_BY_TYPE.items()]})
 
     id: str = Field(pattern=IDENTIFIER, description="the question's identifier, stable across waves")
