@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-from-lock
 UV_VERSION := 0.13.9
 
-.PHONY: setup report test test-fast lab demo frame schemas lock clean-venv pdf-deps
+.PHONY: setup report test test-fast lab demo frame official-wave report-official schemas lock clean-venv pdf-deps
 
 setup: $(STAMP)
 
@@ -35,6 +35,22 @@ lab: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python -m helpers demo --year $(YEAR)
+
+# The frame of YEAR built from the official files the repository ships (data/external/official/YEAR),
+# with its build report beside it (frame-YEAR.report.txt).
+FRAME ?= data/interim/frame-$(YEAR).csv
+frame: $(STAMP)
+	$(BIN)/python -m helpers frame --year $(YEAR) --out $(FRAME)
+
+# The YEAR-official wave: demo answers drawn over the frame built from the official files
+# (config/waves/YEAR-official.yaml, data/raw/YEAR-official/), then run; outputs under build/YEAR-official/.
+official-wave: frame
+	$(BIN)/python -m helpers demo --year $(YEAR) --frame $(FRAME) --out-dir data/raw/$(YEAR)-official \
+		--truth data/demo_truth/$(YEAR)-official.json
+
+report-official: $(STAMP)
+	$(BIN)/python -m helpers run --year $(YEAR) --config config/waves/$(YEAR)-official.yaml \
+		--raw-dir data/raw/$(YEAR)-official --out-dir build/$(YEAR)-official
 
 # The JSON Schemas that editors read to complete and check the wave files and codebooks.
 schemas: $(STAMP)
