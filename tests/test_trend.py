@@ -68,3 +68,25 @@ def test_an_indicator_counting_other_codes_is_not_compared(tmp_path, shared):
         next(i for i in spec["indicators"] if i["id"] == "demat_library_any")["codes"] = [2]
     changes = questionnaire_changes(shared, _edited(tmp_path, redefine))
     assert changes.reworded == {} and changes.not_compared == {"demat_library_any": "redefined"}
+
+
+@pytest.mark.parametrize("lang, added, reworded", [
+    ("fr", "Questions ajoutées en 2013 : « Publication de données en open data ».",
+     "Question reformulée, non comparée : « Télétravail des agents au moins un jour par semaine » (« Vos agents "
+     "peuvent-ils travailler à distance ? » devient"),
+    ("en", "Questions added in 2013: “Public data published as open data”.",
+     "Question reworded, not compared: “Staff telework at least one day a week” (“Vos agents peuvent-ils "
+     "travailler à distance ?” became"),
+])
+def test_the_report_lists_the_questionnaire_changes(shared, lang, added, reworded):
+    from helpers.report.prose import render_section
+
+    current = load_codebook(CONFIG_DIR / "codebook" / "2013.yaml")
+    listing = changes_listing(questionnaire_changes(shared, current), shared, current)
+    text = render_section("trend", {"trend": {"questionnaire": listing}, "year": 2013, "previous": 2012}, lang,
+                          "questionnaire")
+    assert added in text and reworded in text
+    assert ("Coffre-fort électronique" if lang == "fr" else "Electronic safe") in text
+    same = {"added": [], "dropped": [], "reworded": []}
+    assert "same" in render_section("trend", {"trend": {"questionnaire": same}, "year": 2013, "previous": 2012},
+                                    "en", "questionnaire")
