@@ -191,7 +191,7 @@ class Export(Entry):
 
 
 class CodebookFile(Entry):
-    """The questionnaire of the baromètre e-services and the layout of its export (``config/codebook.yaml``)."""
+    """The questionnaire of the baromètre e-services and the layout of its export, config/codebook.yaml."""
 
     model_config = ConfigDict(title="Codebook of the baromètre e-services")
 
