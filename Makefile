@@ -24,7 +24,7 @@ report: $(STAMP)
 PYTEST_WORKERS ?= auto
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_OPTIONS)
 
 # Everything but the tests marked `pipeline` (those that run `python -m helpers run` or read its outputs).
 test-fast: $(STAMP)
