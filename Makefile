@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-from-lock
 UV_VERSION := 0.13.9
 
-.PHONY: setup report test test-fast lab demo lock clean-venv pdf-deps
+.PHONY: setup report test test-fast lab demo frame official-wave report-official schemas lock clean-venv pdf-deps
 
 setup: $(STAMP)
 
@@ -24,7 +24,7 @@ report: $(STAMP)
 PYTEST_WORKERS ?= auto
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_OPTIONS)
 
 # Everything but the tests marked `pipeline` (those that run `python -m helpers run` or read its outputs).
 test-fast: $(STAMP)
@@ -35,6 +35,28 @@ lab: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python -m helpers demo --year $(YEAR)
+
+# The frame of YEAR built from the official files the repository ships (data/external/official/YEAR),
+# with its build report beside it (frame-YEAR.report.txt).
+FRAME ?= data/interim/frame-$(YEAR).csv
+frame: $(STAMP)
+	$(BIN)/python -m helpers frame --year $(YEAR) --out $(FRAME)
+
+# The YEAR-official wave: demo answers drawn over the frame built from the official files
+# (config/waves/YEAR-official.yaml, data/raw/YEAR-official/), then run; outputs under build/YEAR-official/.
+official-wave: frame
+	$(BIN)/python -m helpers demo --year $(YEAR) --frame $(FRAME) --out-dir data/raw/$(YEAR)-official \
+		--truth data/demo_truth/$(YEAR)-official.json
+
+report-official: $(STAMP)
+	$(BIN)/python -m helpers run --year $(YEAR) --config config/waves/$(YEAR)-official.yaml \
+		--raw-dir data/raw/$(YEAR)-official --out-dir build/$(YEAR)-official
+
+# The JSON Schemas that editors read to complete and check the wave files and codebooks.
+schemas: $(STAMP)
+	$(BIN)/python -m helpers schema wave > config/wave.schema.json
+	$(BIN)/python -m helpers schema codebook > config/codebook.schema.json
+	$(BIN)/python -m helpers schema profile > config/profile.schema.json
 
 # Debian's Chromium prints report.pdf from report.html (about 400 MB; needs root and the package index).
 # Without it the run writes no PDF, says so in its log, and succeeds.

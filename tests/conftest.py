@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from failonskip import pytest_addoption, pytest_sessionfinish  # noqa: F401 (hooks of --fail-on-skip)
 
 from helpers.paths import DATA_DIR, ROOT
 

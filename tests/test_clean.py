@@ -145,7 +145,7 @@ def test_demo_wave_planted_rows_are_all_found(year):
     planted = truth["planted"]
     wave = load_wave(year)
     inputs = wave.input_paths(paths.raw_dir(year))
-    cleaned = clean_wave(inputs["frame"], inputs["export"], load_codebook(), wave.section("cleaning"),
+    cleaned = clean_wave(inputs["frame"], inputs["export"], load_codebook(wave.codebook_path), wave.section("cleaning"),
                          wave.section("fieldwork"))
     actions = cleaned.log.groupby("response_id")["action"].agg(set)
 

@@ -182,7 +182,8 @@ def test_encodings():
     assert export_2013.decode("utf-8-sig").startswith("ID de la réponse;")
 
 
-def test_export_layout(wave, codebook):
+def test_export_layout(wave):
+    codebook = demo.wave_codebook(wave.year)
     export = _read_export(wave)
     assert list(export.columns) == [*codebook.export.columns.values(), *codebook.question_columns()]
     cols = codebook.export.columns
@@ -194,7 +195,8 @@ def test_export_layout(wave, codebook):
     assert len(export) == len(wave.export)
 
 
-def test_every_label_is_in_the_codebook(wave, codebook):
+def test_every_label_is_in_the_codebook(wave):
+    codebook = demo.wave_codebook(wave.year)
     export = _read_export(wave)
     for question in codebook.questions.values():
         values = set().union(*(set(export[c]) for c in question.export_columns)) - {""}
@@ -338,7 +340,7 @@ def test_truth_file_contents(wave):
     truth = wave.truth
     assert truth["synthetic"] is True and truth["seed"] == demo.DEFAULT_SEED
     assert truth["model"]["savings"]["true_conditional_odds_ratio"] == demo.TRUE_ODDS_RATIO
-    assert set(truth["frame_shares"]) == set(load_codebook().indicators)
+    assert set(truth["frame_shares"]) == set(demo.wave_codebook(wave.year).indicators)
     assert len(truth["units"]) == len(wave.frame)
     text = json.dumps(truth, ensure_ascii=False)
     assert ".example" not in text and "01 99 00" not in text
@@ -409,3 +411,23 @@ def test_refuses_to_overwrite_real_data(tmp_path, wave_2012):
     with pytest.raises(InputError, match="refusing"):
         demo.write_wave(wave_2012, tmp_path, tmp_path / "truth.json")
     assert (tmp_path / "export.csv").read_text(encoding="utf-8") == "real data"
+
+
+def test_2013_questionnaire_drops_adds_and_rewords_a_question(wave_2012):
+    """The 2013 wave is written from its own codebook; the reworded question's new wording moves its answers."""
+    wave_2013 = demo.generate_wave(2013)
+    headers = _read_export(wave_2013).columns
+    assert not any(header.startswith("Q17. Utilisez-vous un coffre-fort") for header in headers)
+    assert "Q17. Publiez-vous des données publiques en open data ?" in headers
+    assert "Q15. Vos agents peuvent-ils télétravailler au moins un jour par semaine ?" in headers
+    shares = wave_2013.truth["frame_shares"]
+    assert "e_safe" not in shares and 0.1 < shares["open_data"] < 0.4
+    assert shares["remote_work"] < wave_2012.truth["frame_shares"]["remote_work"] - 0.1
+    assert wave_2013.truth["respondent_shares"]["open_data"]["share"] == pytest.approx(0.30, abs=SHARE_TOLERANCE)
+
+
+def test_a_2013_wave_with_the_2012_questionnaire_keeps_its_wording(wave_2012):
+    """Nothing is reworded, so the remote-work answers follow the model's drift only."""
+    shared = demo.generate_wave(2013, codebook=load_codebook())
+    assert shared.truth["frame_shares"]["remote_work"] > wave_2012.truth["frame_shares"]["remote_work"] - 0.05
+    assert "e_safe" in shared.truth["frame_shares"] and "open_data" not in shared.truth["frame_shares"]

@@ -83,9 +83,12 @@ def _clean(folder: Path, wave, **cleaning):
 def test_the_2013_export_given_to_the_2012_wave_is_refused_with_the_count_and_examples(raw, wave):
     shutil.copy(paths.raw_dir(2013) / "export.csv", raw / "export.csv")
     submissions = len(_read_export(raw))
+    # The 2013 export is written from the 2013 codebook, so the 2012 wave reads it with that questionnaire.
+    codebook_2013 = load_codebook(load_wave(2013, check_inputs=False).codebook_path)
     with pytest.raises(InputError, match=rf"{submissions} of {submissions} submissions fall outside the fieldwork "
                                          r"2012-09-10 to 2012-11-16 \(± 7 days.*line 2 2013-"):
-        _clean(raw, wave)
+        clean_wave(raw / "frame.csv", raw / "export.csv", codebook_2013, wave.section("cleaning"),
+                   wave.section("fieldwork"))
 
 
 def test_a_submission_just_outside_the_tolerance_is_refused_and_one_inside_is_kept(raw, wave):

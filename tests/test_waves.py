@@ -177,3 +177,10 @@ def test_repeated_weighting_variable_is_refused(tmp_path, spec):
     with pytest.raises(InputError, match="'weighting.margins' is \\['size_band', 'size_band'\\]; expected each "
                                          "value once"):
         load_wave(2012, _write(tmp_path, spec))
+
+
+def test_a_file_that_is_not_a_mapping_is_refused(tmp_path):
+    path = tmp_path / "wave.yaml"
+    path.write_text("- year\n- title\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"the file is \['year', 'title'\]; expected a mapping of keys to values"):
+        load_wave(2012, path)

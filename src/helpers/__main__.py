@@ -1,4 +1,4 @@
-"""Command line: ``python -m helpers {run,demo,frame,validate} ...``.
+"""Command line: ``python -m helpers {run,demo,frame,validate,schema} ...``.
 
 Each sub-command lives in the module of its concern, which provides
 ``configure_parser(parser)`` and ``main(args) -> int``; modules are imported
@@ -27,6 +27,7 @@ COMMANDS = {
     "frame": ("helpers.frame.build", "build the sampling frame from the official public files"),
     "validate": ("helpers.demo.simulation", "method validation: bias, RMSE and interval coverage of the estimators "
                                        "over repeated demo response draws (reports/validation/)"),
+    "schema": ("helpers.inputs.schema", "print the JSON Schema of a wave file or a codebook (config/*.schema.json)"),
 }
 
 

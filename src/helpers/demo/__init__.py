@@ -19,5 +19,5 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
     'model': ['DEFAULT_SEED', 'POP_CENTRE', 'RESPONSE_MECHANISMS', 'TRUE_ODDS_RATIO', 'YEARS'],
     'simulation': ['ESTIMATORS', 'MECHANISMS', 'Setup', 'make_setup', 'simulate', 'summarise'],
     'truth': ['SYNTHETIC_MARKER', 'TRUTH_DIR', 'census_odds_ratio', 'read_truth'],
-    'wave': ['DemoWave', 'generate_wave', 'redraw_response', 'true_answers', 'write_wave'],
+    'wave': ['DemoWave', 'generate_wave', 'redraw_response', 'true_answers', 'wave_codebook', 'write_wave'],
 })

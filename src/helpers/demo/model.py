@@ -39,7 +39,12 @@ Response
 2013
     Populations grow slightly, ``m`` advances by 0.15 (+ N(0, 0.2)), 85% of
     units keep their 2012 answer noise (answers mostly stable) and 15% redraw
-    it (:data:`DRIFT_2013`).
+    it (:data:`DRIFT_2013`). The 2013 questionnaire (``config/codebook/2013.yaml``)
+    drops a question, adds one (:data:`ADDED_2013`, calibrated on the 2013
+    complete respondents, its noise from a stream of its own so that nothing
+    else moves) and rewords one (:data:`REWORDED_2013`: the new wording shifts
+    the latent answer, so its share changes for a reason other than the
+    authorities' progress, which is why the series must not be compared).
 """
 
 from __future__ import annotations
@@ -113,6 +118,11 @@ ORDINAL_TARGETS = {
 }
 SHARED_APPLICABILITY = {"demat_social_relation": "demat_social_internal",
                         "demat_assoc_relation": "demat_assoc_internal"}
+# Questions added in 2013: (share among the 2013 complete respondents, slope).
+ADDED_2013 = {"open_data": (0.30, 0.9)}
+# Questions reworded in 2013: shift of the latent answer under the new wording (telework at least one day a
+# week is a stricter question than remote work).
+REWORDED_2013 = {"remote_work": -1.0}
 # Item non-response: P(blank), P("Ne sait pas") for closed questions; P(blank) for numerics.
 ITEM_MISSING = {"default": (0.015, 0.015), "savings": (0.01, 0.04),
                 "it_staff_fte": 0.08, "digital_budget_keur": 0.10}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from helpers.demo.model import (ALPHA_TYPE, BETA_POP, DRIFT_2013, DRIVER_TARGETS, ELECTED_GROUP_SHIFT,
+from helpers.demo.model import (ADDED_2013, ALPHA_TYPE, BETA_POP, DRIFT_2013, DRIVER_TARGETS, ELECTED_GROUP_SHIFT,
                                 MAIN_AIM_STEPS, NOT_APPLICABLE, NOT_ASKED, ORDINAL_TARGETS, PAYMENT_TARGETS,
                                 POP_CENTRE, SAVINGS_SLOPES, SHARED_APPLICABILITY, TARGETS, TRUE_ODDS_RATIO,
                                 stream)
@@ -126,6 +126,22 @@ def advance_population(seed: int, pop: Population) -> Population:
     return Population(maturity, pop.log_pop, noise, pop.applicable)
 
 
+def add_questions(seed: int, pop: Population) -> Population:
+    """The population with answer noise for the questions added in 2013 (:data:`ADDED_2013`, stream 21)."""
+    rng = stream(seed, 21)
+    noise = {**pop.noise, **{qid: rng.logistic(size=len(pop.maturity)) for qid in ADDED_2013}}
+    return Population(pop.maturity, pop.log_pop, noise, pop.applicable)
+
+
+def calibrate_added(scores: dict[str, np.ndarray], calib: np.ndarray, missing: dict[str, np.ndarray]) -> dict:
+    """Cut-offs of the questions added in 2013, giving their shares among ``calib`` (the 2013 complete respondents).
+
+    Only the added questions the wave's codebook asks (those in ``missing``) get one.
+    """
+    return {qid: _calibrate(scores[qid], calib & (missing[qid] == 0), share)
+            for qid, (share, _) in ADDED_2013.items() if qid in missing}
+
+
 def noise_names() -> list[str]:
     """The latent items that carry answer noise: closed items, options of multiple choices, numbers, comments."""
     return ([*TARGETS, *[f"driver__{c}" for c in DRIVER_TARGETS],
@@ -151,6 +167,7 @@ def latent_scores(frame: pd.DataFrame, pop: Population) -> dict[str, np.ndarray]
     """
     m, noise = pop.maturity, pop.noise
     scores = {qid: slope * m + noise[qid] for qid, (_, slope) in TARGETS.items() if slope is not None}
+    scores.update({qid: slope * m + noise[qid] for qid, (_, slope) in ADDED_2013.items() if qid in noise})
     for code, (_, slope) in DRIVER_TARGETS.items():
         scores[f"driver__{code}"] = slope * m + noise[f"driver__{code}"]
     scores["driver__elected"] += frame["political_group"].map(ELECTED_GROUP_SHIFT).fillna(0).to_numpy()
@@ -256,8 +273,8 @@ def true_codes(frame: pd.DataFrame, pop: Population, cut: dict) -> pd.DataFrame:
         dematerialised.
     """
     scores = latent_scores(frame, pop)
-    answers = {qid: (scores[qid] > cut[qid]).astype(int)
-               for qid, (_, slope) in TARGETS.items() if slope is not None}
+    binary = [*(qid for qid, (_, slope) in TARGETS.items() if slope is not None), *(q for q in ADDED_2013 if q in cut)]
+    answers = {qid: (scores[qid] > cut[qid]).astype(int) for qid in binary}
     driver = {code: (scores[f"driver__{code}"] > cut[f"driver__{code}"]).astype(int) for code in DRIVER_TARGETS}
     # Nobody leaves "who drives it" empty: the general management is the default answer.
     driver["general_management"] |= ~np.any(list(driver.values()), axis=0)

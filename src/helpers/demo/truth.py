@@ -16,7 +16,7 @@ from helpers.demo.model import (ALPHA_TYPE, BETA_POP, DRIFT_2013, DRIVER_TARGETS
                                 SAVINGS_SLOPES, TRUE_ODDS_RATIO)
 from helpers.demo.population import route
 from helpers.inputs.codebook import Codebook
-from helpers.paths import DATA_DIR
+from helpers.paths import DATA_DIR, display
 from helpers.vocabulary import TIERS
 
 SYNTHETIC_MARKER = "SYNTHETIC DEMO DATA"
@@ -122,7 +122,7 @@ def build_truth(year: int, seed: int, frame: pd.DataFrame, units: pd.DataFrame, 
     outcome = units["outcome"]
     return {
         "synthetic": True, "year": year, "seed": seed,
-        "command": f"python -m helpers demo --year {year} --seed {seed}",
+        "command": f"python -m helpers demo --year {year} --seed {seed}", "codebook": display(codebook.path),
         "model": {
             "maturity": {"type_shift": ALPHA_TYPE, "log_population": BETA_POP, "noise_sd": 1.0,
                          "log_population_centre": POP_CENTRE, "drift_2013": DRIFT_2013},
@@ -151,6 +151,12 @@ def build_truth(year: int, seed: int, frame: pd.DataFrame, units: pd.DataFrame, 
     }
 
 
+_YEAR_2013 = ("In 2013 populations grew slightly, maturity advanced, answers are mostly stable, and about half of "
+              "the 2012 respondents answered again. The 2013 questionnaire (`config/codebook/2013.yaml`, see its "
+              "header) drops a question, adds one and rewords one; the new wording moves the reworded question's "
+              "answers, so the year-on-year step lists it instead of comparing it.")
+
+
 def wave_readme(year: int, seed: int, truth: dict) -> str:
     """The text of ``data/raw/<year>/README.md``: what the files are, the model in words, the planted features."""
     planted = truth["planted"]
@@ -174,7 +180,7 @@ truth (model parameters, true shares, the census odds ratio, the planted rows) i
   with no population). UTF-8, `,`. Invitation outcomes: {response['invitation']}.
 - `export.csv`: the raw export, one row per submission, as the survey tool delivers it:
   `;`, {"Windows-1252, CRLF" if year == 2012 else "UTF-8 with a BOM, LF"}; headers and labels
-  from `config/codebook.yaml`.
+  from `{truth["codebook"]}`.
 
 ## The model
 Each unit has a latent e-maturity: standard normal, shifted by type and log population.
@@ -189,7 +195,7 @@ complete respondents reproduce the published 2012 shares.
 Response depends on type, size and maturity, so respondents are more advanced than
 non-respondents beyond what the frame explains. {response['complete']} units
 ({response['complete_rate']:.1%}) completed, {response['partial']} stopped part-way.
-{"In 2013 populations grew slightly, maturity advanced, answers are mostly stable, and about half of the 2012 respondents answered again." if year == 2013 else ""}
+{_YEAR_2013 if year == 2013 else ""}
 
 ## Messy features planted (see the truth file for the response ids)
 - partial submissions ("Incomplète") whose later questions are all empty;

@@ -26,16 +26,18 @@ from helpers import atomic
 from helpers.demo.export import build_export, export_bytes
 from helpers.demo.formats import FORMATS, export_file_bytes
 from helpers.demo.frame import read_frame_csv, synthetic_frame
-from helpers.demo.model import (ALPHA_TYPE, BETA_POP, DEFAULT_SEED, DRIFT_2013, RESPONSE_MECHANISMS, YEARS,
-                                stream)
-from helpers.demo.population import (Population, advance_population, calibrate_cutoffs, draw_population,
-                                     latent_scores, log_population, noise_names, route, savings_cutoff, true_codes)
+from helpers.demo.model import (ALPHA_TYPE, BETA_POP, DEFAULT_SEED, DRIFT_2013, RESPONSE_MECHANISMS, REWORDED_2013,
+                                YEARS, stream)
+from helpers.demo.population import (Population, add_questions, advance_population, calibrate_added,
+                                     calibrate_cutoffs, draw_population, latent_scores, log_population, noise_names,
+                                     route, savings_cutoff, true_codes)
 from helpers.demo.response import draw_invitations, draw_response, item_missing, merged_units
 from helpers.demo.truth import SYNTHETIC_MARKER, TRUTH_DIR, build_truth, wave_readme
 from helpers.errors import InputError
 from helpers.frame.reader import FRAME_COLUMNS, sort_units
 from helpers.inputs.codebook import Codebook, load_codebook, value_columns
 from helpers.inputs.profiles import layout, profile_names
+from helpers.inputs.waves import load_wave
 from helpers.paths import display, raw_dir, resolve
 
 LOG = logging.getLogger(__name__)
@@ -81,6 +83,11 @@ def _frame_bytes(frame: pd.DataFrame) -> bytes:
     return frame[list(FRAME_COLUMNS)].to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
+def wave_codebook(year: int) -> Codebook:
+    """The codebook that the demo wave's file, ``config/waves/<year>.yaml``, names."""
+    return load_codebook(load_wave(year, check_inputs=False).codebook_path)
+
+
 def generate_wave(year: int, seed: int = DEFAULT_SEED, frame: pd.DataFrame | None = None,
                   codebook: Codebook | None = None) -> DemoWave:
     """Generate one synthetic demo wave.
@@ -95,7 +102,8 @@ def generate_wave(year: int, seed: int = DEFAULT_SEED, frame: pd.DataFrame | Non
         A frame in the frame format (e.g. from :func:`read_frame_csv`) to use
         instead of :func:`synthetic_frame`; a missing ``invitation`` column is drawn.
     codebook
-        The codebook; ``config/codebook.yaml`` by default.
+        The codebook the export is written from; by default the one the wave file names
+        (:func:`wave_codebook`). The model is calibrated on the 2012 respondents of the 2012 questionnaire.
 
     Returns
     -------
@@ -108,7 +116,8 @@ def generate_wave(year: int, seed: int = DEFAULT_SEED, frame: pd.DataFrame | Non
     """
     if year not in YEARS:
         raise ValueError(f"year must be one of {YEARS}, not {year!r}")
-    codebook = codebook or load_codebook()
+    codebook = codebook or wave_codebook(year)
+    calibration = codebook if year == 2012 else wave_codebook(2012)
     base = synthetic_frame(seed) if frame is None else sort_units(frame)
     pop = draw_population(seed, base, noise_names())
     merged = merged_units(stream(seed, 3), base)
@@ -116,16 +125,20 @@ def generate_wave(year: int, seed: int = DEFAULT_SEED, frame: pd.DataFrame | Non
     if frame is not None and "invitation" in frame.columns and (base["invitation"] != "").all():
         invitations = dict.fromkeys(YEARS, base["invitation"].to_numpy())
     outcome, params = draw_response(stream(seed, 4, 2012), base, pop, invitations[2012], None)
-    questions = list(codebook.questions.values())
-    missing = item_missing(seed, 2012, pop, questions)
+    missing = item_missing(seed, 2012, pop, list(calibration.questions.values()))
     cutoffs = calibrate_cutoffs(latent_scores(base, pop), pop, outcome == "complete", missing)
     cutoffs["savings"] = savings_cutoff(base, pop, cutoffs, outcome == "complete", missing)
     if year == 2013:
-        pop = advance_population(seed, pop)
+        pop = add_questions(seed, advance_population(seed, pop))
         outcome, params = draw_response(stream(seed, 4, 2013), base, pop, invitations[2013], outcome)
         growth = np.exp(DRIFT_2013["population_growth"] + 0.004 * stream(seed, 7).standard_normal(len(base)))
         base = base.assign(population=(base["population"].astype("Float64") * growth).round().astype("Int64"))
-        missing = item_missing(seed, 2013, pop, questions)
+        missing = item_missing(seed, 2013, pop, list(codebook.questions.values()))
+        cutoffs.update(calibrate_added(latent_scores(base, pop), outcome == "complete", missing))
+        # A question whose heading differs from 2012's is asked in its new wording, which moves the latent answer.
+        cutoffs.update({qid: cutoffs[qid] - shift for qid, shift in REWORDED_2013.items()
+                        if qid in codebook.questions and codebook.questions[qid].column
+                        != calibration.questions[qid].column})
     base = base.assign(invitation=invitations[year])
     truth_answers = true_codes(base, pop, cutoffs)
     export, reported, planted = build_export(seed, year, base, outcome, truth_answers, missing, codebook)
@@ -201,7 +214,7 @@ def true_answers(wave: DemoWave, codebook: Codebook | None = None) -> pd.DataFra
     wave
         A generated wave.
     codebook
-        The codebook; ``config/codebook.yaml`` by default.
+        The codebook; by default the one the wave file names.
 
     Returns
     -------
@@ -209,7 +222,7 @@ def true_answers(wave: DemoWave, codebook: Codebook | None = None) -> pd.DataFra
         Indexed by ``unit_id``: one float column per answer column (no
         numeric questions), NaN where the unit has no valid answer.
     """
-    codebook = codebook or load_codebook()
+    codebook = codebook or wave_codebook(wave.year)
     questions = [q for q in codebook.questions.values() if q.type not in ("numeric", "text")]
     units = wave.units.set_index("unit_id")
     columns = [key for q in questions for key in value_columns(q)]

@@ -10,6 +10,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
         'Question', 'Scale', 'asked', 'load_codebook', 'value_columns'],
     'ingest': ['LINE_COLUMN', 'RawTable', 'RejectedRecord', 'SEPARATORS', 'column_key', 'decode', 'find_header',
         'fit_records', 'parse_decimal', 'parse_numbers', 'read_table', 'sniff_separator', 'split_records'],
+    'schema': ['SCHEMAS', 'schema_text'],
     'textnorm': ['fold'],
     'exportcheck': ['MAX_PROBLEMS', 'export_schema', 'validate_export'],
     'exports': ['DroppedRow', 'ExportRead', 'read_export'],

@@ -104,7 +104,7 @@ class Question(Entry):
     """One question of the questionnaire and how the export holds it."""
 
     model_config = ConfigDict(json_schema_extra={"allOf": [
-        {"if": {"properties": {"type": {"const": kind}}}, "then": {"required": required}}
+        {"if": {"properties": {"type": {"const": kind}}, "required": ["type"]}, "then": {"required": required}}
         for kind, required in _REQUIRED_BY_TYPE.items()]})
 
     id: str = Field(pattern=IDENTIFIER, description="the question's identifier, stable across waves")
@@ -191,7 +191,7 @@ class Export(Entry):
 
 
 class CodebookFile(Entry):
-    """The questionnaire of the baromètre e-services and the layout of its export (``config/codebook.yaml``)."""
+    """The questionnaire of the baromètre e-services and the layout of its export, config/codebook.yaml."""
 
     model_config = ConfigDict(title="Codebook of the baromètre e-services")
 

@@ -200,7 +200,7 @@ class Run(Section):
 
 
 class WaveSettings(Section):
-    """Parameters of one annual run of the baromètre e-services (``config/waves/<year>.yaml``)."""
+    """Parameters of one annual run of the baromètre e-services, config/waves/<year>.yaml."""
 
     model_config = ConfigDict(title="Wave configuration of the baromètre e-services")
 

@@ -138,8 +138,8 @@ def start(year: int, *, reports_dir: str | Path | None = None, lang: str = "fr",
     check_language(lang)
     reports = paths.reports_dir(year, reports_dir or None)
     results = traced(load_results(reports))
-    codebook = load_codebook()
     wave = results["cleaning"]["wave"]
+    codebook = load_codebook(paths.resolve(wave["codebook"], paths.CODEBOOK_PATH))
     bias = results["response_bias"]
     trend = results.get("trend", {})
     date = run_date_of(results, run_date)

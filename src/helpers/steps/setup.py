@@ -24,7 +24,7 @@ class Setup:
     raw, processed, reports
         The wave's raw inputs, processed files and reports folders.
     codebook
-        The questionnaire's codebook.
+        The wave's codebook (``codebook:`` of its wave file).
     level
         The wave's confidence level (``estimation.confidence_level``).
     source
@@ -92,7 +92,7 @@ def start(year: int, *, raw_dir: PathLike = None, processed_dir: PathLike = None
         raw=paths.raw_dir(year, raw_dir or None),
         processed=paths.processed_dir(year, processed_dir or None),
         reports=paths.reports_dir(year, reports_dir or None),
-        codebook=load_codebook(),
+        codebook=load_codebook(wave.codebook_path),
         level=wave.section("estimation")["confidence_level"],
         source=f"baromètre e-services {year}" + (" (synthetic demo data)" if wave.settings["demo"] else ""),
     )

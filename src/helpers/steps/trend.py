@@ -14,17 +14,30 @@ where ``SE_1``, ``SE_2`` are the waves' design-based standard errors, ``n_1``,
 authorities with a valid answer in both waves and ``rho`` the correlation of
 their answers between the waves. The repeat respondents also give a paired,
 descriptive comparison: how many started or stopped doing something.
+
+Each wave names its codebook, and the questionnaire may change between waves
+(question ids stay the same): :func:`questionnaire_changes` lists the questions
+added, dropped and reworded, and only the indicators both waves carry, read
+from a question worded alike with the same definition, are compared. A
+reworded question breaks the series: it is listed, not compared.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from helpers.inputs.codebook import Codebook, Question
+
+# "Q15. " and the like: the number of a question in the export heading moves when questions are added or dropped.
+_NUMBER = re.compile(r"^\s*Q\d+[a-z]?\.\s*")
 
 
 def _z(level: float) -> float:
@@ -140,3 +153,100 @@ def compare_waves(previous: Mapping[str, Any], current: Mapping[str, Any], previ
                "correlation": rho, "overlap_n": m}
         rows[indicator] = {**row, **wave_difference(previous[indicator], current[indicator], rho, m, level)}
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+@dataclass(frozen=True)
+class QuestionnaireChanges:
+    """How the current wave's questionnaire differs from the previous wave's.
+
+    Attributes
+    ----------
+    added, dropped
+        Ids of the questions only the current, or only the previous, wave asks (questionnaire order).
+    reworded
+        Question id -> what changed in what respondents read: ``question`` (its text), ``answers`` (the answer
+        labels of its scale), ``options`` (the options of a multiple choice) or ``routing`` (who is asked).
+    compared
+        Ids of the indicators both waves carry, read from a question neither added nor reworded, with the same
+        definition (question, codes or option): the only ones the year-on-year step compares.
+    not_compared
+        Indicator id -> why it is not compared (``added``, ``dropped``, ``reworded``, ``redefined``).
+    """
+
+    added: list[str]
+    dropped: list[str]
+    reworded: dict[str, list[str]]
+    compared: list[str]
+    not_compared: dict[str, str]
+
+
+def _wording(question: Question) -> dict[str, Any]:
+    """What a respondent reads of ``question``, heading numbers left out."""
+    texts = [_NUMBER.sub("", column) for column in question.export_columns]
+    scale = question.scale
+    answers = (sorted(scale.labels.items()), sorted(scale.dont_know), sorted(scale.not_applicable)) if scale else None
+    return {"question": texts if question.type != "multi" else [question.fr],
+            "answers": answers, "options": [(o.code, _NUMBER.sub("", o.column)) for o in question.options],
+            "routing": question.asked_if.model_dump() if question.asked_if else None}
+
+
+def questionnaire_changes(previous: Codebook, current: Codebook) -> QuestionnaireChanges:
+    """Compare two waves' codebooks, question by question (ids are stable across waves).
+
+    Parameters
+    ----------
+    previous, current
+        The codebooks of the previous and the current wave.
+
+    Returns
+    -------
+    QuestionnaireChanges
+    """
+    added = [q for q in current.questions if q not in previous.questions]
+    dropped = [q for q in previous.questions if q not in current.questions]
+    reworded = {}
+    for qid, question in current.questions.items():
+        if qid in previous.questions:
+            before, after = _wording(previous.questions[qid]), _wording(question)
+            changed = [part for part in before if before[part] != after[part]]
+            if changed:
+                reworded[qid] = changed
+    compared, not_compared = [], {}
+    for iid, indicator in current.indicators.items():
+        earlier = previous.indicators.get(iid)
+        if earlier is None:
+            not_compared[iid] = "added"
+        elif indicator.question in reworded:
+            not_compared[iid] = "reworded"
+        elif (earlier.question, earlier.codes, earlier.option) != (indicator.question, indicator.codes,
+                                                                   indicator.option):
+            not_compared[iid] = "redefined"
+        else:
+            compared.append(iid)
+    not_compared.update({iid: "dropped" for iid in previous.indicators if iid not in current.indicators})
+    return QuestionnaireChanges(added, dropped, reworded, compared, not_compared)
+
+
+def changes_listing(changes: QuestionnaireChanges, previous: Codebook, current: Codebook) -> dict[str, Any]:
+    """The questionnaire changes with their wording, as the ``trend`` section of ``results.json`` records them.
+
+    Returns
+    -------
+    dict
+        ``added`` and ``dropped``: one ``{id, fr, en}`` per question (labels from the codebook that asks it);
+        ``reworded``: ``{id, fr, en, changed, previous_text, current_text}`` (``*_text``: the question as the
+        export heads it, number left out); ``not_compared``: indicator id -> reason.
+    """
+    def item(codebook: Codebook, qid: str) -> dict[str, str]:
+        return {"id": qid, "fr": codebook.questions[qid].fr, "en": codebook.questions[qid].en}
+
+    def text(question: Question) -> str:
+        return " / ".join(_wording(question)["question"])
+
+    return {
+        "added": [item(current, qid) for qid in changes.added],
+        "dropped": [item(previous, qid) for qid in changes.dropped],
+        "reworded": [{**item(current, qid), "changed": changed, "previous_text": text(previous.questions[qid]),
+                      "current_text": text(current.questions[qid])} for qid, changed in changes.reworded.items()],
+        "not_compared": changes.not_compared,
+    }
