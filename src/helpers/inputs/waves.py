@@ -93,6 +93,8 @@ SCHEMA: dict[str, Any] = {
     },
     "run": {
         "cell_timeout_seconds": Key((int,), "longest a notebook cell may run", default=600),
+        "keep_failed_runs": Key((int,), "failed runs of the wave kept under .runs/ for debugging, the last "
+                                        "first (1 to 100)", default=3),
     },
 }
 
@@ -247,6 +249,10 @@ def load_wave(year: int, config_path: str | Path | None = None, raw_dir: str | P
     if len(bounds) != 2 or not 0 < bounds[0] < 1 < bounds[1]:
         raise InputError(path, f"logit_bounds {bounds}; expected [lower, upper] with 0 < lower < 1 < upper",
                          column="weighting.logit_bounds")
+    if not 1 <= settings["run"]["keep_failed_runs"] <= 100:
+        raise InputError(path, f"keep_failed_runs is {settings['run']['keep_failed_runs']}; expected 1 to 100 (a "
+                               "failed run's folder is what its error message points to)",
+                         column="run.keep_failed_runs")
     if settings["report"]["small_cell_threshold"] < 1:
         raise InputError(path, "small_cell_threshold must be at least 1", column="report.small_cell_threshold")
     wave = Wave(path, settings)
