@@ -32,10 +32,13 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from helpers import __main__ as cli
 from helpers import paths
+from helpers.cleaning.processed import read_answers, read_weights
 from helpers.errors import StepFailed, UsageError
 from helpers.inputs.waves import wave_path
 from helpers.report import index as _index  # noqa: F401  imported before forking, as the runner imports it
 from helpers.run import lock, notebooks, pipeline, publish, status
+
+from conftest import run_cli
 
 YEAR = 2012
 
@@ -90,7 +93,8 @@ class Child:
 
 
 def _fork(*args: str, steps=None, env: dict[str, str] | None = None, setup=None) -> Child:
-    """``python -m helpers ARGS`` in a forked child, with fake steps unless ``steps`` is False."""
+    """``python -m helpers ARGS`` in a forked child, with ``steps`` in place of the notebooks when given, after
+    calling ``setup``; ``env`` is added to its environment."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns to pytest
@@ -367,3 +371,26 @@ def test_ctrl_c_prints_one_line_shuts_the_kernels_down_and_exits_130(published, 
     kept = Path(lines[0].split("run kept for debugging in ")[1].split(";")[0])
     assert (kept / "reports" / "01_clean.ipynb").is_file(), "the partial executed notebook is kept"
     assert _published(out) == "v0"
+
+
+def test_only_clean_after_fixing_the_export_reruns_the_steps_it_feeds(demo_run, tmp_path):
+    """Issue 16.4: after ``--only clean`` on an export with 10 fewer respondents, the weights (step 02), the
+    models (03) and the report (04) describe the same respondents as ``answers.csv``."""
+    out = _copy(demo_run.root, tmp_path)
+    raw = tmp_path / "raw"
+    subprocess.run(["cp", "-a", str(paths.raw_dir(YEAR)), str(raw)], check=True)
+    export = raw / "export.csv"
+    lines = export.read_bytes().split(b"\n")
+    complete = [number for number, line in enumerate(lines) if ";Compl\xe8te;".encode("latin-1") in line][:10]
+    export.write_bytes(b"\n".join(line for number, line in enumerate(lines) if number not in complete))
+    result = run_cli("--out-dir", str(out), "--raw-dir", str(raw), "--only", "clean")
+    assert result.returncode == 0, result.stderr
+    for step in pipeline.STEPS:
+        assert f"step {step}: done in" in result.stderr
+    processed = out / "data" / "processed" / str(YEAR)
+    weights = read_weights(processed)
+    assert set(weights.index) == set(read_answers(processed).index)
+    assert len(weights) < len(read_weights(demo_run.root / "data" / "processed" / str(YEAR)))
+    assert status.wave_status(YEAR, out)[0]
+    manifest = json.loads((out / "reports" / str(YEAR) / "run.json").read_text())
+    assert manifest["inputs"]["raw.export"] == hashlib.sha256(export.read_bytes()).hexdigest()

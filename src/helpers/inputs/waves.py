@@ -54,6 +54,11 @@ SCHEMA: dict[str, Any] = {
         "fuzzy_name_cutoff": Key((float,), "similarity (0-1) above which a typed authority name matches a "
                                            "frame name of the same type", default=0.9),
     },
+    "response_rates": {
+        "groupings": Key((list,), "frame variables by which the response rates are tabulated and drawn (step "
+                                  "02); a group with no unit of known eligibility is marked, not estimated",
+                         default=["type_group", "size_band", "region_group"], items=str, choices=WEIGHTING_VARIABLES),
+    },
     "weighting": {
         "primary": Key((str,), "method of the headline weighted estimates (one the bootstrap can redo)",
                        default="raking", choices=("cell", *CALIBRATED)),
@@ -249,6 +254,10 @@ def load_wave(year: int, config_path: str | Path | None = None, raw_dir: str | P
     if len(bounds) != 2 or not 0 < bounds[0] < 1 < bounds[1]:
         raise InputError(path, f"logit_bounds {bounds}; expected [lower, upper] with 0 < lower < 1 < upper",
                          column="weighting.logit_bounds")
+    groupings = settings["response_rates"]["groupings"]
+    if len(set(groupings)) != len(groupings):
+        raise InputError(path, f"groupings {groupings} name a variable twice; expected each once",
+                         column="response_rates.groupings")
     if not 1 <= settings["run"]["keep_failed_runs"] <= 100:
         raise InputError(path, f"keep_failed_runs is {settings['run']['keep_failed_runs']}; expected 1 to 100 (a "
                                "failed run's folder is what its error message points to)",

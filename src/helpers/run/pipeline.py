@@ -13,7 +13,7 @@ good outputs untouched and keeps its staging folder for debugging (the last
 later group of steps as long as the group before it changed what the steps
 read from each other (:func:`helpers.run.manifest.step_inputs`), so that the
 outputs always come from one run; it is refused when the raw inputs or the
-wave file changed since the published run and the step is not the first.
+wave's settings changed since the published run and the step is not the first.
 
 Steps run in the groups of :data:`STEP_GROUPS`; the notebooks of one group
 (the two 03 steps, the report in each language) run side by side, one
@@ -287,7 +287,7 @@ def run(year: int, raw_dir: str | None = None, out_dir: str | None = None, only:
         recovered = complete_interrupted(out_root, year)
         if recovered:
             LOG.warning("%s", recovered)
-        inputs = input_checksums(wave.input_paths(layout.raw), wave.path)
+        inputs = input_checksums(wave.input_paths(layout.raw), wave.as_parameters())
         _check_only(only, groups, layout, inputs)
         total = time.perf_counter()
         try:
