@@ -53,11 +53,13 @@ def wave_status(year: int, out_root: Path) -> tuple[bool, list[str]]:
                          "takes it over")
         else:
             lines.append("lock: free")
-        try:
-            with WaveLock(out_root, year):
-                recovered = complete_interrupted(out_root, year)
-        except WaveBusy as busy:  # a run started meanwhile
-            recovered, lines[-1] = None, f"lock: {busy}"
+        recovered = None
+        if lock.parent.is_dir():  # status creates nothing where no run ever ran
+            try:
+                with WaveLock(out_root, year):
+                    recovered = complete_interrupted(out_root, year)
+            except WaveBusy as busy:  # a run started meanwhile
+                lines[-1] = f"lock: {busy}"
         lines.append(f"publish: {recovered}" if recovered else "publish: no interrupted publish")
     sound, line = _outputs(out_root / "data" / "processed" / str(year), out_root / "reports" / str(year))
     lines.append(line)
