@@ -61,10 +61,20 @@ def test_fewer_respondents_than_the_report_may_show_stop_the_analysis(tmp_path, 
 
 
 @pytest.mark.parametrize("count", [5, 12])
-def test_waves_of_at_least_the_threshold_go_on(tmp_path, count):
+def test_waves_with_a_weighting_cell_of_fewer_than_two_respondents_stop_naming_the_cells(tmp_path, count):
     raw = keep_respondents(tmp_path / "raw", count)
     wave, units = _units(raw)
-    assert check_respondents(units, wave, raw / "export.csv") == count
+    message = (rf"export.csv: wave 2012 has {count} respondents, but weighting cells of weighting.cells "
+               r"\['type_group'\] hold fewer than two respondents or non-respondents: .*cu_metropole \(0 "
+               r"respondent\(s\), .*the bootstrap of step 03 .* pool the cells \(weighting.cells: \[tier\]")
+    with pytest.raises(InputError, match=message):
+        check_respondents(units, wave, raw / "export.csv")
+
+
+def test_the_whole_demo_wave_goes_on():
+    raw = paths.raw_dir(YEAR)
+    wave, units = _units(raw)
+    assert check_respondents(units, wave, raw / "export.csv") == int(units["respondent"].sum()) > 100
 
 
 def test_the_minimum_follows_the_wave_s_small_cell_threshold(tmp_path):

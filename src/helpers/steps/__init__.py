@@ -13,7 +13,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
     'indicators': ['estimate_by_domain', 'estimate_shares', 'indicator_values', 'korn_graubard', 'over_population'],
     'leadership': ['leadership_section', 'replicate_strata'],
     'nonignorable': ['Nonignorable', 'nonignorable_shares'],
-    'respondents': ['RESPONDENT_DISPOSITIONS', 'check_respondents'],
+    'respondents': ['check_respondents'],
     'setup': ['Setup', 'start'],
     'trend': ['compare_waves', 'overlap_correlation', 'paired_change', 'wave_difference'],
 })
