@@ -321,7 +321,7 @@ def test_only_the_last_failed_runs_are_kept_and_the_message_names_the_one_kept(p
 def test_keep_failed_runs_below_one_is_refused(tmp_path):
     child = _run(tmp_path / "out", "v1", "--config", str(_wave_file(tmp_path, keep_failed_runs=0)))
     assert child.wait() == 2
-    assert "column 'run.keep_failed_runs': keep_failed_runs is 0; expected 1 to 100" in child.text
+    assert "column 'run.keep_failed_runs': key 'run.keep_failed_runs' is 0; expected an integer >= 1" in child.text
 
 
 def test_only_a_later_step_is_refused_when_the_raw_inputs_changed(published, tmp_path):

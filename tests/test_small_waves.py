@@ -39,7 +39,8 @@ def keep_respondents(raw: Path, count: int) -> Path:
 
 def _units(raw: Path):
     wave = load_wave(YEAR, raw_dir=raw)
-    cleaned = clean_wave(raw / "frame.csv", raw / "export.csv", load_codebook(), wave.section("cleaning"))
+    cleaned = clean_wave(raw / "frame.csv", raw / "export.csv", load_codebook(), wave.section("cleaning"),
+                         wave.section("fieldwork"))
     return wave, add_auxiliary(cleaned.units)
 
 
@@ -117,7 +118,7 @@ def test_response_rate_groupings_are_a_wave_setting(tmp_path):
 
 @pytest.mark.parametrize("groupings, message", [
     (["type_group", "nuts"], r"'response_rates.groupings' holds 'nuts'; expected one of \['type_group'"),
-    (["tier", "tier"], r"name a variable twice"),
+    (["tier", "tier"], r"'response_rates.groupings' is \['tier', 'tier'\]; expected each value once"),
     ([], r"expected a non-empty list"),
 ])
 def test_bad_groupings_are_refused_naming_the_key(tmp_path, groupings, message):
