@@ -72,6 +72,7 @@ from helpers.inputs.waves import load_wave
 from helpers.models.bootstrap import bootstrap_odds_ratio
 from helpers.models.logit import model_matrix
 from helpers.run import notebooks, pipeline
+from helpers.run.staging import RunLayout
 from helpers.steps.adjustment import build_weighting
 from helpers.steps.indicators import estimate_shares, indicator_values
 from helpers.survey import weighting
@@ -227,8 +228,8 @@ def bench_steps(repeats: int) -> dict:
         for name, code in (("empty", "pass"), ("imports", IMPORTS)):
             source = _scratch_notebook(root, name, code)
             out[f"({name} notebook)"] = _fixed_cost(source, root / f"{name}.out.ipynb", repeats)
-        layout = pipeline.RunLayout(raw=paths.raw_dir(YEAR), processed=root / "final", reports=root / "final",
-                                    stage=root)
+        layout = RunLayout(raw=paths.raw_dir(YEAR), processed=root / "final", reports=root / "final",
+                           stage=root)
         layout.staged_processed.mkdir()
         layout.staged_reports.mkdir()
         wave = load_wave(YEAR)

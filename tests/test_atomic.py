@@ -87,9 +87,9 @@ def test_swap_in_replaces_existing_folders_and_creates_new_ones(tmp_path):
     stage = tmp_path / "stage"
     staged = [_folder(stage / "processed", "new processed"), _folder(stage / "reports", "new reports")]
     finals = [_folder(tmp_path / "data" / "processed" / "2012", "old processed"), tmp_path / "reports" / "2012"]
-    atomic.swap_in(list(zip(staged, finals)), stage)
+    atomic.swap_in(list(zip(staged, finals)))
     assert [_content(final) for final in finals] == ["new processed", "new reports"]
-    assert _content(stage / "previous-processed-2012") == "old processed"
+    assert _content(stage / "previous-processed") == "old processed"
     assert not any(path.exists() for path in staged)
 
 
@@ -106,8 +106,34 @@ def test_swap_in_puts_everything_back_when_a_move_fails(tmp_path, monkeypatch):
         return rename(self, target)
 
     monkeypatch.setattr(Path, "rename", failing)
+    journal = tmp_path / "publish.json"
     with pytest.raises(OSError, match="device busy"):
-        atomic.swap_in(list(zip(staged, finals)), stage)
+        atomic.swap_in(list(zip(staged, finals)), journal)
     assert [_content(final) for final in finals] == ["old processed", "old reports"]
     assert [_content(path) for path in staged] == ["new processed", "new reports"]
     assert sorted(path.name for path in stage.iterdir()) == ["processed", "reports"]
+    assert not journal.exists()
+
+
+class Killed(Exception):
+    """Stands for the process dying at a checkpoint."""
+
+
+@pytest.mark.parametrize("point", ["journal", "aside 1", "in 1", "aside 2", "in 2"])
+def test_resume_swap_completes_a_swap_stopped_at_any_point(tmp_path, point):
+    stage = tmp_path / "stage"
+    staged = [_folder(stage / "processed", "new processed"), _folder(stage / "reports", "new reports")]
+    finals = [_folder(tmp_path / "processed" / "2012", "old processed"),
+              _folder(tmp_path / "reports" / "2012", "old reports")]
+    journal = tmp_path / "publish.json"
+
+    def stop(reached):
+        if reached == point:
+            raise Killed
+
+    with pytest.raises(Killed):
+        atomic.swap_in(list(zip(staged, finals)), journal, stop)
+    assert journal.exists()
+    assert atomic.resume_swap(journal) == list(zip(staged, finals))
+    assert [_content(final) for final in finals] == ["new processed", "new reports"]
+    assert not any(path.exists() for path in staged)

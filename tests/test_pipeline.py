@@ -26,6 +26,7 @@ from helpers.inputs.ingest import read_table
 from helpers.inputs.waves import load_wave, wave_path
 from helpers.run import pipeline
 from helpers.run.notebooks import INJECTED_CELL_ID
+from helpers.run.staging import RunLayout
 
 from conftest import YEAR, run_cli, snapshot
 
@@ -148,9 +149,9 @@ def test_unknown_step_is_refused():
     assert result.returncode != 0 and "unknown step 'weighting'" in result.stderr
 
 
-def _layout(tmp_path: Path) -> pipeline.RunLayout:
-    layout = pipeline.RunLayout(raw=tmp_path, processed=tmp_path / "p", reports=tmp_path / "r",
-                                stage=tmp_path / "stage")
+def _layout(tmp_path: Path) -> RunLayout:
+    layout = RunLayout(raw=tmp_path, processed=tmp_path / "p", reports=tmp_path / "r",
+                       stage=tmp_path / "stage")
     layout.staged_reports.mkdir(parents=True)
     return layout
 

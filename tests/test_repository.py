@@ -14,6 +14,7 @@ import yaml
 
 from helpers.paths import NOTEBOOKS_DIR, ROOT
 from helpers.run import pipeline
+from helpers.run.staging import RunLayout
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
@@ -85,7 +86,7 @@ def test_parameters_are_annotated_with_defaults_and_comments(path):
 @pytest.mark.parametrize("step", pipeline.STEPS)
 def test_runner_parameters_are_declared_by_the_notebook(step, tmp_path):
     declared = set(papermill.inspect_notebook(str(NOTEBOOKS_DIR / f"{step}.ipynb")))
-    layout = pipeline.RunLayout(raw=tmp_path, processed=tmp_path, reports=tmp_path, stage=tmp_path)
+    layout = RunLayout(raw=tmp_path, processed=tmp_path, reports=tmp_path, stage=tmp_path)
     passed = set(pipeline.notebook_parameters(2012, layout, tmp_path / "w.yaml"))
     assert passed <= declared
 

@@ -93,3 +93,20 @@ def test_unexpected_disposition_is_named():
         count_dispositions(data, "status")
     with pytest.raises(ValueError, match="refusal: count -1"):
         DispositionCounts(refusal=-1)
+
+
+def test_group_without_unit_of_known_eligibility_is_marked_and_the_others_are_estimated():
+    """Issue 16.5: a group whose units all have unknown eligibility (2012 without its Nord respondents)."""
+    data = pd.DataFrame({"disposition": ["complete", "refusal", "ineligible", "unknown_eligibility",
+                                         "unknown_eligibility", "unknown_eligibility"],
+                         "zeat": ["Est", "Est", "Est", "Est", "Nord", "Nord"]})
+    table = aapor_rates_by(data, disposition="disposition", by="zeat")
+    assert table.loc[("Nord", "RR2"), "rate"] == 0.0 and table.loc[("Nord", "RR2"), "denominator"] == 2
+    assert np.isnan(table.loc[("Nord", "RR3"), "rate"]) and np.isnan(table.loc[("Nord", "RR4"), "wilson_low"])
+    assert table.xs("RR1", level="rate")["known_eligibility"].to_dict() == {"Est": 3.0, "Nord": 0.0}
+    assert table.loc[("Est", "RR3"), "rate"] == pytest.approx(1 / (2 + 2 / 3))
+
+
+def test_e_not_estimable_says_why():
+    with pytest.raises(ValueError, match="no unit has a known eligibility .* pass e explicitly"):
+        estimate_e(DispositionCounts(unknown_other=4))

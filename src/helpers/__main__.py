@@ -1,13 +1,17 @@
-"""Command line: ``python -m helpers {run,demo,frame,validate,schema} ...``.
+"""Command line: ``python -m helpers {run,status,demo,frame,validate,schema} ...``.
 
 Each sub-command lives in the module of its concern, which provides
 ``configure_parser(parser)`` and ``main(args) -> int``; modules are imported
 only when their command is chosen so that ``--help`` stays fast.
 
-This is the one place where the package's exceptions become exit statuses:
-0 success, 1 a notebook failed (:class:`helpers.errors.StepFailed`, the
-previous outputs left in place), 2 bad input, configuration or option
-(:class:`helpers.errors.InputError`, :class:`helpers.errors.UsageError`).
+This is the one place where the package's exceptions become exit statuses,
+each with a short message and no traceback: 0 success, 1 a notebook failed
+or the outputs cannot be written (:class:`helpers.errors.StepFailed`,
+:class:`helpers.errors.OutputError`; the previous outputs left in place),
+2 bad input, configuration or option (:class:`helpers.errors.InputError`,
+:class:`helpers.errors.UsageError`), 75 another run holds the wave
+(:class:`helpers.errors.WaveBusy`; EX_TEMPFAIL: try again later), 130
+interrupted by Ctrl-C (:class:`helpers.errors.Interrupted`).
 """
 
 from __future__ import annotations
@@ -17,17 +21,19 @@ import importlib
 import logging
 import sys
 
-from helpers.errors import InputError, StepFailed, UsageError
+from helpers.errors import InputError, Interrupted, OutputError, StepFailed, UsageError, WaveBusy
 
 LOG = logging.getLogger("helpers")
 
 COMMANDS = {
     "run": ("helpers.run.pipeline", "run the yearly pipeline for one wave"),
+    "status": ("helpers.run.status", "what the last runs of a wave left: lock, interrupted publish, whether the "
+                                     "outputs are whole and of one run, failed runs kept"),
     "demo": ("helpers.demo.wave", "generate a synthetic demo wave under data/raw/<year>/"),
     "frame": ("helpers.frame.build", "build the sampling frame from the official public files"),
     "validate": ("helpers.demo.simulation", "method validation: bias, RMSE and interval coverage of the estimators "
                                        "over repeated demo response draws (reports/validation/)"),
-    "schema": ("helpers.inputs.schema", "print the JSON Schema of a wave file or a codebook (config/*.schema.json)"),
+    "schema": ("helpers.inputs.schema", "print the JSON Schema of a wave file, a codebook or an export profile (config/*.schema.json)"),
 }
 
 
@@ -57,9 +63,21 @@ def main(argv: list[str] | None = None) -> int:
     except StepFailed as failure:
         LOG.error("%s\n  previous outputs left in place", failure)
         return 1
+    except OutputError as error:
+        LOG.error("%s", error)
+        return 1
     except (InputError, UsageError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except WaveBusy as busy:
+        LOG.error("%s", busy)
+        return 75
+    except Interrupted as interrupted:
+        LOG.error("%s", interrupted)
+        return 130
+    except KeyboardInterrupt:
+        LOG.error("interrupted before anything was written; previous outputs intact")
+        return 130
 
 
 if __name__ == "__main__":

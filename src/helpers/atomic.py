@@ -6,8 +6,9 @@ system), flush it to disk and rename it over the destination with
 :func:`os.replace`, which POSIX makes atomic. :func:`update_text` reads,
 changes and rewrites a file that steps running side by side share, one
 process at a time. :func:`swap_in`
-publishes staged folders in place of the previous ones and puts every
-previous folder back when one move fails.
+publishes staged folders in place of the previous ones, puts every
+previous folder back when one move fails, and writes a journal from which
+:func:`resume_swap` completes a swap whose process was killed.
 
 Standard library only: every stage of the package may import it.
 """
@@ -15,12 +16,13 @@ Standard library only: every stage of the package may import it.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import secrets
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-__all__ = ["swap_in", "update_text", "write_bytes", "write_text"]
+__all__ = ["resume_swap", "swap_in", "update_text", "write_bytes", "write_text"]
 
 
 def write_bytes(path: str | Path, data: bytes) -> Path:
@@ -112,44 +114,89 @@ def update_text(path: str | Path, change: Callable[[str | None], str], encoding:
         os.close(folder)  # closing the descriptor releases the lock
 
 
-def swap_in(pairs: Sequence[tuple[Path, Path]], holding: Path) -> None:
+def swap_in(pairs: Sequence[tuple[Path, Path]], journal: Path | None = None,
+            checkpoint: Callable[[str], None] | None = None) -> None:
     """Move each staged folder to its final place; on failure, put every previous folder back.
 
-    Each final folder that exists is first renamed into ``holding`` (as
-    ``previous-<parent>-<name>``), then its staged folder is renamed in its
-    place. Renames within one file system are atomic, so each final folder
-    is at every moment either the previous or the new one; if a move fails,
-    the folders already moved go back to their staged place and the previous
-    ones return, so that the set of final folders is never half new.
+    Each final folder that exists is first renamed to ``previous-<name>``
+    beside its staged folder, then the staged folder is renamed in its place.
+    Renames within one file system are atomic, so each final folder is at
+    every moment either the previous or the new one; if a move fails, the
+    folders already moved go back and the previous ones return, so that the
+    set of final folders is never half new. A process killed between two
+    moves cannot roll back: with a ``journal``, the moves are written down
+    first and :func:`resume_swap` completes them.
 
     Parameters
     ----------
     pairs
-        (staged folder, final folder) pairs, published in order; the staged
-        folder, the final one and ``holding`` must be on one file system.
-    holding
-        Folder that receives the previous final folders; it must exist. The
-        caller deletes it (and the previous folders in it) once done.
+        (staged folder, final folder) pairs, published in order; each staged
+        folder must be on the file system of its final folder. The caller
+        deletes the staged folders' parents (and the previous folders in
+        them) once done.
+    journal
+        File that records the moves before the first one; it is left in
+        place after the last move (the caller removes it once its own
+        follow-up work is done), and removed after a rollback.
+    checkpoint
+        Called with ``"journal"``, then ``"aside <k>"`` and ``"in <k>"``
+        (``k`` from 1) after each move; a test hook.
 
     Raises
     ------
     OSError
         The first move that failed, after the rollback.
     """
-    moved: list[tuple[Path, Path, Path | None]] = []
+    moves = [(Path(staged), Path(final), Path(staged).with_name(f"previous-{Path(staged).name}"))
+             for staged, final in pairs]
+    step = checkpoint or (lambda point: None)
+    if journal is not None:
+        write_text(journal, json.dumps({"moves": [[str(path) for path in move] for move in moves]}, indent=1))
+        step("journal")
     try:
-        for staged, final in pairs:
-            staged, final = Path(staged), Path(final)
+        for number, (staged, final, previous) in enumerate(moves, start=1):
             final.parent.mkdir(parents=True, exist_ok=True)
-            previous = Path(holding) / f"previous-{final.parent.name}-{final.name}"
             if final.exists():
                 final.rename(previous)
-            moved.append((staged, final, previous if previous.exists() else None))
+                step(f"aside {number}")
             staged.rename(final)
+            step(f"in {number}")
     except OSError:
-        for staged, final, previous in reversed(moved):
-            if final.exists() and not staged.exists():
-                final.rename(staged)
-            if previous is not None:
-                previous.rename(final)
+        _roll_back(moves, journal)
         raise
+
+
+def resume_swap(journal: Path) -> list[tuple[Path, Path]]:
+    """Complete the moves of a :func:`swap_in` that was killed; return its (staged, final) pairs.
+
+    Every move the journal records and that had not happened yet is made, so
+    that every final folder is the new one; if a move fails, everything is
+    rolled back to the previous folders, as :func:`swap_in` does. The journal
+    is left in place, as :func:`swap_in` leaves it.
+
+    Raises
+    ------
+    OSError
+        The first move that failed, after the rollback (the journal is then removed).
+    """
+    moves = [tuple(Path(path) for path in move) for move in json.loads(Path(journal).read_text("utf-8"))["moves"]]
+    try:
+        for staged, final, previous in moves:
+            if staged.exists():  # not moved in yet
+                if final.exists():
+                    final.rename(previous)
+                staged.rename(final)
+    except OSError:
+        _roll_back(moves, journal)
+        raise
+    return [(staged, final) for staged, final, _ in moves]
+
+
+def _roll_back(moves: Sequence[tuple[Path, Path, Path]], journal: Path | None) -> None:
+    for staged, final, previous in reversed(moves):
+        if final.exists() and not staged.exists():
+            final.rename(staged)
+        if previous.exists():
+            previous.rename(final)
+    if journal is not None:
+        Path(journal).unlink(missing_ok=True)

@@ -2,7 +2,10 @@
 
 :class:`InputError` (bad data or configuration) names the file, the place and
 what was expected; :class:`UsageError` names the command-line option at
-fault; :class:`StepFailed` says which notebook failed, in which cell and why.
+fault; :class:`StepFailed` says which notebook failed, in which cell and why;
+:class:`OutputError` names the output folder the run cannot write and why,
+:class:`WaveBusy` the run that holds the wave, :class:`Interrupted` where the
+interrupted run was kept.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from pathlib import Path
 
 from helpers.paths import display
 
-__all__ = ["InputError", "StepFailed", "UsageError"]
+__all__ = ["InputError", "Interrupted", "OutputError", "StepFailed", "UsageError", "WaveBusy"]
 
 
 class InputError(ValueError):
@@ -49,3 +52,15 @@ class UsageError(ValueError):
 
 class StepFailed(RuntimeError):
     """A notebook raised, timed out or lost its kernel; the message names the notebook, the cell and the error."""
+
+
+class OutputError(RuntimeError):
+    """The run cannot write its outputs (a read-only folder, a full disk); the message names the folder."""
+
+
+class WaveBusy(RuntimeError):
+    """Another run holds the lock of the wave's output folder; the message names its process and start time."""
+
+
+class Interrupted(RuntimeError):
+    """The run was interrupted (Ctrl-C); the message says where the partial run was kept."""

@@ -116,6 +116,11 @@ The tier collapses the type groups into three, for a wave where a type group
 (the 16 communautés urbaines and the métropole, say) has no respondent.
 """
 
+VARIABLE_LABELS = {"type_group": "type of authority", "size_band": "population band",
+                   "political_bloc": "political bloc of the executive", "region_group": "région group (ZEAT)",
+                   "tier": "tier of local government"}
+"""How tables and prose name each of :data:`WEIGHTING_VARIABLES`."""
+
 CALIBRATED = ("poststratification", "raking", "linear", "logit")
 """The calibrated weighting methods (built by :mod:`helpers.steps.adjustment`).
 

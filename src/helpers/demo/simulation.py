@@ -344,7 +344,7 @@ def main(args: argparse.Namespace) -> int:
     try:
         write_outputs(staged, summary, results_payload(setup, summary, skipped, args.replicates, args.seed))
         execute_notebook(staged, final)
-        atomic.swap_in([(staged, final)], stage)
+        atomic.swap_in([(staged, final)])
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     LOG.info("validation written to %s in %.1f s", paths.display(final), time.perf_counter() - started)

@@ -128,6 +128,14 @@ class Cleaning(Section):
         return self
 
 
+class ResponseRates(Section):
+    """The response-rate tables of step 02."""
+
+    groupings: WeightingVariables = Field(["type_group", "size_band", "region_group"], description="frame "
+                                          "variables by which the response rates are tabulated and drawn; a group "
+                                          "with no unit of known eligibility is marked, not estimated")
+
+
 def _logit_bounds(bounds: list[float]) -> list[float]:
     if not 0 < bounds[0] < 1 < bounds[1]:
         raise ValueError("expected [lower, upper] with 0 < lower < 1 < upper")
@@ -197,6 +205,8 @@ class Run(Section):
     """The notebook runner."""
 
     cell_timeout_seconds: int = Field(600, gt=0, description="longest a notebook cell may run, in seconds")
+    keep_failed_runs: int = Field(3, ge=1, le=100, description="failed runs of the wave kept under .runs/ for "
+                                  "debugging, the last first (at least 1: a failure's message points to its folder)")
 
 
 class WaveSettings(Section):
@@ -212,6 +222,7 @@ class WaveSettings(Section):
     raw: Raw = Field(default_factory=Raw, description="the wave's raw input files")
     fieldwork: Fieldwork = Field(description="when the questionnaire was open")
     cleaning: Cleaning = Field(default_factory=Cleaning, description="classification and linkage of submissions")
+    response_rates: ResponseRates = Field(default_factory=ResponseRates, description="the response-rate tables")
     weighting: Weighting = Field(default_factory=Weighting, description="the weighting methods")
     estimation: Estimation = Field(default_factory=Estimation, description="intervals and sensitivity analysis")
     models: Models = Field(default_factory=Models, description="the leadership models")

@@ -17,28 +17,37 @@ rerun on the same inputs gives byte-identical files.
 from __future__ import annotations
 
 import json
+import os
+import signal
+import threading
 import time
 from pathlib import Path
 
 import nbformat
 import papermill
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
+from papermill.log import logger as papermill_logger
+from papermill.utils import merge_kwargs, remove_args
 
 from helpers import atomic, paths
 from helpers.errors import StepFailed
 
 __all__ = ["ENGINE", "INJECTED_CELL_ID", "KERNEL", "WriteAtEndEngine", "execute_notebook", "failure_message",
-           "normalise_notebook"]
+           "normalise_notebook", "shut_down_kernels"]
 
 KERNEL = "python3"
 INJECTED_CELL_ID = "injected-parameters"
 ENGINE = "helpers-write-at-end"
+_RUNNING: set[PapermillNotebookClient] = set()
+_RUNNING_LOCK = threading.Lock()
 
 
 class WriteAtEndEngine(NBClientEngine):
-    """papermill's nbclient engine, writing the executed notebook once, when execution ends (also on failure).
+    """papermill's nbclient engine, writing the executed notebook once, when execution ends (also on failure),
+    and keeping each running notebook's client so that :func:`shut_down_kernels` can reach its kernel.
 
     papermill's own engine writes the whole notebook, figures included, before and after every cell: the
     runner's CPU grew with the square of a notebook's cells (about 70 writes for step 02). The notebook
@@ -46,13 +55,43 @@ class WriteAtEndEngine(NBClientEngine):
     """
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                 start_timeout=60, execution_timeout=None, **kwargs):
+        # papermill's NBClientEngine.execute_managed_notebook, keeping the client it creates.
+        kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+        client = PapermillNotebookClient(nb_man, **merge_kwargs(
+            kwargs, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
+            log=papermill_logger, log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file))
         output_path, nb_man.output_path = nb_man.output_path, None
+        with _RUNNING_LOCK:
+            _RUNNING.add(client)
         try:
-            super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            return client.execute()
         finally:
+            with _RUNNING_LOCK:
+                _RUNNING.discard(client)
             # papermill's Engine.execute_notebook then writes it in notebook_complete, failure or not.
             nb_man.output_path = output_path
+
+
+def shut_down_kernels() -> int:
+    """Stop the kernel of every notebook now running (Ctrl-C); return how many were stopped.
+
+    Each kernel gets SIGTERM; its notebook's execution then ends with a dead kernel in its own thread, which
+    writes the partial executed notebook and cleans the kernel's files up.
+    """
+    with _RUNNING_LOCK:
+        clients = list(_RUNNING)
+    stopped = 0
+    for client in clients:
+        provisioner = getattr(client.km, "provisioner", None)
+        if provisioner is not None and provisioner.pid:
+            try:
+                os.kill(provisioner.pid, signal.SIGTERM)
+                stopped += 1
+            except ProcessLookupError:
+                continue
+    return stopped
 
 
 papermill_engines.register(ENGINE, WriteAtEndEngine)

@@ -1,10 +1,19 @@
 """The yearly run: execute the step notebooks with papermill, atomically.
 
-Every step of a run is executed into a staging folder under ``<out>/.runs/``;
-only when all steps succeed are the staged ``data/processed/<year>/`` and
-``reports/<year>/`` swapped in place of the previous ones. A failed run leaves
-the previous good outputs untouched and keeps its partial executed notebook
-in the staging folder for debugging.
+A run holds the wave's lock (:mod:`helpers.run.lock`), completes the publish
+of a run killed while publishing (:mod:`helpers.run.publish`), checks that its
+output folders can take it (:mod:`helpers.run.staging`), then executes every
+step into a staging folder under ``<out>/.runs/``; only when all steps succeed
+are the staged ``data/processed/<year>/`` and ``reports/<year>/`` published in
+place of the previous ones. A failed or interrupted run leaves the previous
+good outputs untouched and keeps its staging folder for debugging (the last
+``run.keep_failed_runs`` of them).
+
+``--only STEP`` runs that step on a copy of the published outputs, then each
+later group of steps as long as the group before it changed what the steps
+read from each other (:func:`helpers.run.manifest.step_inputs`), so that the
+outputs always come from one run; it is refused when the raw inputs or the
+wave's settings changed since the published run and the step is not the first.
 
 Steps run in the groups of :data:`STEP_GROUPS`; the notebooks of one group
 (the two 03 steps, the report in each language) run side by side, one
@@ -16,21 +25,25 @@ same inputs gives byte-identical files.
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
-import os
 import shutil
+import signal
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
-from helpers import atomic, paths, report
-from helpers.errors import UsageError
+from helpers import paths, report
+from helpers.errors import Interrupted, OutputError, StepFailed, UsageError
 from helpers.inputs.waves import load_wave
-from helpers.run.notebooks import execute_notebook, normalise_notebook
+from helpers.run.lock import WaveLock
+from helpers.run.manifest import MANIFEST_NAME, input_checksums, read_manifest, step_inputs, write_manifest
+from helpers.run.notebooks import execute_notebook, normalise_notebook, shut_down_kernels
+from helpers.run.publish import complete_interrupted, publish_run
+from helpers.run.staging import RunLayout, check_writable, new_layout, prune_failed_runs
 
-__all__ = ["STEPS", "STEP_GROUPS", "RunLayout", "configure_parser", "main", "notebook_parameters",
-           "render_notebook_pages", "render_report",
+__all__ = ["STEPS", "STEP_GROUPS", "configure_parser", "main", "notebook_parameters", "render_notebook_pages",
+           "render_report",
            "run", "run_side_by_side", "run_step", "step_groups", "step_parameters"]
 
 LOG = logging.getLogger("helpers.run.pipeline")
@@ -40,36 +53,9 @@ STEP_GROUPS = (("01_clean",), ("02_response_bias",), ("03_leadership_savings", "
 STEPS = tuple(step for group in STEP_GROUPS for step in group)
 
 
-@dataclass(frozen=True)
-class RunLayout:
-    """Where a run reads and writes.
-
-    Attributes
-    ----------
-    raw
-        The wave's raw inputs.
-    processed, reports
-        The final output folders, replaced only when the whole run succeeds.
-    stage
-        The run's staging folder, holding ``processed/`` and ``reports/``.
-    """
-
-    raw: Path
-    processed: Path
-    reports: Path
-    stage: Path
-
-    @property
-    def staged_processed(self) -> Path:
-        return self.stage / "processed"
-
-    @property
-    def staged_reports(self) -> Path:
-        return self.stage / "reports"
-
-
 def step_groups(only: str | None) -> tuple[tuple[str, ...], ...]:
-    """The steps to run, grouped as :data:`STEP_GROUPS`: all, or the one ``only`` names (``01_clean`` or ``clean``).
+    """The steps to run, grouped as :data:`STEP_GROUPS`: all, or the one ``only`` names (``01_clean`` or
+    ``clean``) followed by the groups after its own (which :func:`run` runs only while their inputs change).
 
     Raises
     ------
@@ -81,7 +67,8 @@ def step_groups(only: str | None) -> tuple[tuple[str, ...], ...]:
     chosen = [step for step in STEPS if only in (step, step.split("_", 1)[1])]
     if not chosen:
         raise UsageError(f"unknown step {only!r}; steps are {', '.join(STEPS)}")
-    return (tuple(chosen),)
+    later = next(index for index, group in enumerate(STEP_GROUPS) if chosen[0] in group) + 1
+    return (tuple(chosen), *STEP_GROUPS[later:])
 
 
 def notebook_parameters(year: int, layout: RunLayout, wave_config: Path) -> dict[str, object]:
@@ -146,11 +133,24 @@ def run_side_by_side(runs: list[tuple[str, dict[str, object], str]], layout: Run
     ------
     StepFailed
         The first failure in ``runs`` order, once every notebook has ended.
+    KeyboardInterrupt
+        On Ctrl-C, once every kernel is shut down.
     """
     durations: dict[str, float] = {}
-    with ThreadPoolExecutor(max_workers=len(runs)) as pool:
-        futures = [pool.submit(run_step, step, parameters, layout, timeout, name)
-                   for step, parameters, name in runs]
+    pool = ThreadPoolExecutor(max_workers=len(runs))
+    futures = [pool.submit(run_step, step, parameters, layout, timeout, name) for step, parameters, name in runs]
+    try:
+        wait(futures)
+    except KeyboardInterrupt:
+        # The kernels run in sessions of their own, out of reach of the terminal's Ctrl-C: stop them, and wait
+        # for their threads to write the partial executed notebooks.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # The kernels' deaths are what was asked for: papermill's and nbclient's errors about them are noise.
+        logging.getLogger("papermill").setLevel(logging.CRITICAL)
+        shut_down_kernels()
+        pool.shutdown(wait=True)
+        raise
+    pool.shutdown()
     for (step, _, _), future in zip(runs, futures):
         durations[step] = max(durations.get(step, 0.0), future.result())
     return durations
@@ -171,8 +171,88 @@ def render_notebook_pages(layout: RunLayout) -> None:
     LOG.info("notebook pages: %d rendered in %.1f s", len(written), time.perf_counter() - started)
 
 
+def _check_only(only: str | None, groups, layout: RunLayout, inputs: dict[str, str]) -> None:
+    """Refuse ``--only`` on a step after the first when the published run was made from other inputs."""
+    if only is None or groups[0][0] == STEPS[0]:
+        return
+    published = read_manifest(layout.reports)
+    if published is None:
+        LOG.warning("--only %s: the published outputs have no %s, so their inputs cannot be checked",
+                    groups[0][0], MANIFEST_NAME)
+        return
+    changed = sorted(key for key in inputs.keys() | published["inputs"].keys()
+                     if inputs.get(key) != published["inputs"].get(key))
+    if changed:
+        raise UsageError(f"--only {groups[0][0]}: {', '.join(changed)} changed since the published run, whose "
+                         f"earlier steps read the old version; run the wave again from {STEPS[0]} "
+                         f"(--only {STEPS[0].split('_', 1)[1]}, or no --only)")
+
+
+def _stage(only: str | None, layout: RunLayout) -> None:
+    if only is not None:
+        for final, staged in ((layout.processed, layout.staged_processed), (layout.reports, layout.staged_reports)):
+            if final.exists():
+                shutil.copytree(final, staged)
+    layout.staged_processed.mkdir(parents=True, exist_ok=True)
+    layout.staged_reports.mkdir(parents=True, exist_ok=True)
+
+
+def _run_groups(groups, layout: RunLayout, wave, year: int, out_root: Path, incremental: bool) -> int:
+    """Run the groups of steps into the staging folder; return how many steps ran.
+
+    With ``incremental`` (``--only``), a group after the first runs only if the group before it changed the
+    files the steps read from each other.
+    """
+    parameters = notebook_parameters(year, layout, wave.path)
+    primary_lang = wave.section("report")["lang"]
+    extra = step_parameters(year, out_root)
+    timeout = wave.section("run")["cell_timeout_seconds"]
+    ran, changed = [], True
+    for number, group in enumerate(groups):
+        if incremental and number > 0 and not changed:
+            LOG.info("step %s: kept (the steps before it wrote the same files again)", " and ".join(group))
+            continue
+        runs = []
+        for step in group:
+            if step == report.REPORT_NOTEBOOK:
+                runs += [(step, {**parameters, "lang": lang}, report.report_notebook_name(lang, primary_lang))
+                         for lang in report.LANGUAGES]
+            else:
+                runs.append((step, {**parameters, **extra.get(step, {})}, f"{step}.ipynb"))
+        LOG.info("step %s: running", " and ".join(group))
+        before = step_inputs(layout.staged_processed, layout.staged_reports)
+        for step, duration in run_side_by_side(runs, layout, timeout).items():
+            LOG.info("step %s: done in %.1f s", step, duration)
+        changed = step_inputs(layout.staged_processed, layout.staged_reports) != before
+        ran += group
+    if report.REPORT_NOTEBOOK in ran:
+        render_report(layout, primary_lang)
+    else:
+        LOG.info("report: not re-rendered (step %s not run)", report.REPORT_NOTEBOOK)
+    replacements = {str(layout.staged_processed): paths.display(layout.processed),
+                    str(layout.staged_reports): paths.display(layout.reports)}
+    for executed in sorted(layout.staged_reports.glob("*.ipynb")):
+        normalise_notebook(executed, replacements)
+    render_notebook_pages(layout)
+    return len(ran)
+
+
+def _kept(out_root: Path, year: int, layout: RunLayout, keep: int) -> str:
+    """Prune the wave's failed runs to the last ``keep``; say which folder keeps this one."""
+    removed = prune_failed_runs(out_root, year, keep)
+    older = f"; {len(removed)} older removed (run.keep_failed_runs: {keep})" if removed else ""
+    return f"run kept for debugging in {', '.join(map(paths.display, layout.run_folders))}{older}"
+
+
+def _cannot_write(error: OSError) -> OutputError:
+    folder = Path(error.filename).parent if error.filename else None
+    where = f" to {paths.display(folder)}" if folder else ""
+    return OutputError(f"cannot write{where}: {error.strerror or error} "
+                       f"({errno.errorcode.get(error.errno, 'error')})")
+
+
 def run(year: int, raw_dir: str | None = None, out_dir: str | None = None, only: str | None = None,
-        config_path: str | None = None) -> None:
+        config_path: str | None = None, wait: bool = False) -> None:
     """Run the yearly pipeline for one wave.
 
     Parameters
@@ -185,64 +265,55 @@ def run(year: int, raw_dir: str | None = None, out_dir: str | None = None, only:
         Folder under which ``data/processed/<year>/`` and ``reports/<year>/``
         are written (default: the project root).
     only
-        Run one step only, on top of the previous run's outputs.
+        Run this step, on top of the published outputs, and the later steps whose inputs it changed.
     config_path
         Wave configuration (default ``config/waves/<year>.yaml``).
+    wait
+        When another run holds the wave, wait for it rather than fail.
 
     Raises
     ------
     helpers.errors.InputError
         If the wave configuration is invalid or a raw input is missing.
-    StepFailed
+    helpers.errors.UsageError
+        If ``only`` names no step, or a step whose upstream outputs were made from other inputs.
+    helpers.errors.WaveBusy
+        If another run holds the wave (and ``wait`` is false).
+    helpers.errors.OutputError
+        If an output folder is read-only or full (before the first step, or while the run writes).
+    helpers.errors.StepFailed
         If a step fails; the previous outputs are then left in place.
+    helpers.errors.Interrupted
+        On Ctrl-C; the previous outputs are then left in place.
     """
     wave = load_wave(year, config_path, raw_dir)
-    out_root = paths.resolve(out_dir, paths.ROOT)
-    layout = RunLayout(
-        raw=paths.raw_dir(year, raw_dir),
-        processed=out_root / "data" / "processed" / str(year),
-        reports=out_root / "reports" / str(year),
-        stage=out_root / ".runs" / f"{year}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}",
-    )
     groups = step_groups(only)
-    if only is not None:
-        for final, staged in ((layout.processed, layout.staged_processed), (layout.reports, layout.staged_reports)):
-            if final.exists():
-                shutil.copytree(final, staged)
-    layout.staged_processed.mkdir(parents=True, exist_ok=True)
-    layout.staged_reports.mkdir(parents=True, exist_ok=True)
-    parameters = notebook_parameters(year, layout, wave.path)
-    primary_lang = wave.section("report")["lang"]
-    extra = step_parameters(year, out_root)
-    timeout = wave.section("run")["cell_timeout_seconds"]
-    total = time.perf_counter()
-    for group in groups:
-        runs = []
-        for step in group:
-            if step == report.REPORT_NOTEBOOK:
-                runs += [(step, {**parameters, "lang": lang}, report.report_notebook_name(lang, primary_lang))
-                         for lang in report.LANGUAGES]
-            else:
-                runs.append((step, {**parameters, **extra.get(step, {})}, f"{step}.ipynb"))
-        LOG.info("step %s: running", " and ".join(group))
-        for step, duration in run_side_by_side(runs, layout, timeout).items():
-            LOG.info("step %s: done in %.1f s", step, duration)
-    if any(report.REPORT_NOTEBOOK in group for group in groups):
-        render_report(layout, primary_lang)
-    else:
-        LOG.info("report: not re-rendered (step %s not run)", report.REPORT_NOTEBOOK)
-
-    replacements = {str(layout.staged_processed): paths.display(layout.processed),
-                    str(layout.staged_reports): paths.display(layout.reports)}
-    for executed in sorted(layout.staged_reports.glob("*.ipynb")):
-        normalise_notebook(executed, replacements)
-    render_notebook_pages(layout)
-    atomic.swap_in([(layout.staged_processed, layout.processed), (layout.staged_reports, layout.reports)],
-                   layout.stage)
-    shutil.rmtree(layout.stage)
-    report.write_index(layout.reports.parent)
-    LOG.info("wave %s: %d step(s) in %.1f s; outputs in %s and %s", year, sum(map(len, groups)),
-             time.perf_counter() - total,
+    out_root = paths.resolve(out_dir, paths.ROOT)
+    layout = new_layout(year, paths.raw_dir(year, raw_dir), out_root)
+    keep = wave.section("run")["keep_failed_runs"]
+    check_writable(layout)
+    with WaveLock(out_root, year, wait):
+        recovered = complete_interrupted(out_root, year)
+        if recovered:
+            LOG.warning("%s", recovered)
+        inputs = input_checksums(wave.input_paths(layout.raw), wave.as_parameters())
+        _check_only(only, groups, layout, inputs)
+        total = time.perf_counter()
+        try:
+            _stage(only, layout)
+            steps = _run_groups(groups, layout, wave, year, out_root, incremental=only is not None)
+            write_manifest(layout.staged_processed, layout.staged_reports, inputs)
+            publish_run(layout, out_root, year)
+        except StepFailed as failure:
+            raise StepFailed(f"{failure}\n  {_kept(out_root, year, layout, keep)}") from None
+        except KeyboardInterrupt:
+            raise Interrupted(f"wave {year}: interrupted; previous outputs intact; "
+                              f"{_kept(out_root, year, layout, keep)}") from None
+        except OSError as error:
+            raise OutputError(f"{_cannot_write(error)}; previous outputs intact; "
+                              f"{_kept(out_root, year, layout, keep)}") from None
+        prune_failed_runs(out_root, year, keep)
+    LOG.info("wave %s: %d step(s) in %.1f s; outputs in %s and %s", year, steps, time.perf_counter() - total,
              paths.display(layout.processed), paths.display(layout.reports))
 
 
@@ -252,11 +323,14 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--raw-dir", help="folder of the raw inputs (default data/raw/<year>)")
     parser.add_argument("--out-dir", help="folder under which data/processed/<year>/ and reports/<year>/ "
                                           "are written (default: the project root)")
-    parser.add_argument("--only", metavar="STEP", help=f"run one step only: {', '.join(STEPS)}")
+    parser.add_argument("--only", metavar="STEP", help=f"run one step ({', '.join(STEPS)}) on top of the published "
+                                                       "outputs, and the later steps whose inputs it changed")
+    parser.add_argument("--wait", action="store_true", help="when another run is writing the wave, wait for it "
+                                                           "to end instead of failing")
     parser.add_argument("--config", help="wave configuration (default config/waves/<year>.yaml)")
 
 
 def main(args: argparse.Namespace) -> int:
     """Run ``python -m helpers run``; a failed step raises :class:`helpers.errors.StepFailed`."""
-    run(args.year, args.raw_dir, args.out_dir, args.only, args.config)
+    run(args.year, args.raw_dir, args.out_dir, args.only, args.config, args.wait)
     return 0

@@ -1,5 +1,5 @@
 """What the step notebooks call: set-up, the figure style, auxiliary variables, weighting, indicators,
-non-ignorable sensitivity, leadership, year on year."""
+non-ignorable sensitivity, leadership, year on year, and the smallest wave the analysis can publish."""
 
 import lazy_loader
 
@@ -13,6 +13,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
     'indicators': ['estimate_by_domain', 'estimate_shares', 'indicator_values', 'korn_graubard', 'over_population'],
     'leadership': ['leadership_section', 'replicate_strata'],
     'nonignorable': ['Nonignorable', 'nonignorable_shares'],
+    'respondents': ['check_respondents'],
     'setup': ['Setup', 'start'],
     'trend': ['compare_waves', 'overlap_correlation', 'paired_change', 'wave_difference'],
 })

@@ -79,7 +79,9 @@ def estimate_e(counts: DispositionCounts) -> float:
     """
     known = counts.eligible + counts.ineligible
     if known == 0:
-        raise ValueError("estimate_e: no unit of known eligibility; pass e explicitly")
+        raise ValueError("e, the eligible share of the units of unknown eligibility, cannot be estimated: no unit "
+                         "has a known eligibility (none answered, refused, bounced or was found ineligible); pass "
+                         "e explicitly")
     return counts.eligible / known
 
 
@@ -158,6 +160,11 @@ def aapor_rates(counts: DispositionCounts, *, e: float | None = None, level: flo
         e = estimate_e(counts) if counts.unknown > 0 else 1.0
     if not 0 <= e <= 1:
         raise ValueError(f"e={e!r}; expected an eligibility rate between 0 and 1")
+    return _rates(counts, e, level)
+
+
+def _rates(counts: DispositionCounts, e: float, level: float) -> pd.DataFrame:
+    """:func:`aapor_rates` with ``e`` given; a NaN ``e`` (not estimable) makes the rates that use it NaN."""
     i, p, r, o = counts.complete, counts.partial, counts.refusal, counts.other
     interviews = i + p
     known = interviews + r + counts.non_contact + o
@@ -207,11 +214,21 @@ def aapor_rates_by(data: pd.DataFrame, *, disposition: str, by: str, e: float | 
     Returns
     -------
     pandas.DataFrame
-        The columns of :func:`aapor_rates` with a (group, rate) MultiIndex.
+        The columns of :func:`aapor_rates` with a (group, rate) MultiIndex, and ``known_eligibility``: the
+        group's units of known eligibility (I+P+R+NC+O+IE). A group where it is 0 and whose units are all of
+        unknown eligibility has no estimate of e: its rates that use e (RR3, RR4, REF2, CON2) are NaN, the
+        others are given.
     """
     if data[by].isna().any():
         raise ValueError(f"{by}: {int(data[by].isna().sum())} missing group label(s); expected complete groups")
     count_dispositions(data, disposition)
-    parts = {label: aapor_rates(count_dispositions(group, disposition), e=e, level=level)
-             for label, group in data.groupby(by, sort=True)}
+    parts = {}
+    for label, group in data.groupby(by, sort=True):
+        counts = count_dispositions(group, disposition)
+        known = counts.eligible + counts.ineligible
+        group_e = e if e is not None else (1.0 if counts.unknown == 0 else
+                                           estimate_e(counts) if known > 0 else float("nan"))
+        if e is not None:
+            aapor_rates(counts, e=e)  # validates e
+        parts[label] = _rates(counts, group_e, level).assign(known_eligibility=known)
     return pd.concat(parts, names=[by])

@@ -1,0 +1,126 @@
+"""Small waves and empty groups (issue 13 §5, issue 16 item 5): the analysis stops below what it can publish,
+saying so in the wave's terms, and a group without unit of known eligibility is marked, not fatal.
+
+The respondents of a demo export are dropped in a copy of its raw folder (``data/raw`` is never changed).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers import paths
+from helpers.cleaning.clean import clean_wave
+from helpers.errors import InputError
+from helpers.inputs.codebook import load_codebook
+from helpers.inputs.waves import load_wave, wave_path
+from helpers.steps.auxvars import add_auxiliary
+from helpers.steps.respondents import check_respondents
+from helpers.survey import aapor
+
+YEAR = 2012
+COMPLETE = ";Compl\xe8te;".encode("cp1252")
+
+
+def keep_respondents(raw: Path, count: int) -> Path:
+    """Copy the demo raw folder to ``raw`` with only the first ``count`` complete submissions of its export that
+    give a well-formed SIREN (the others may be test submissions or unlinkable)."""
+    shutil.copytree(paths.raw_dir(YEAR), raw)
+    lines = (raw / "export.csv").read_bytes().split(b"\n")
+    complete = [line for line in lines[1:] if COMPLETE in line and re.fullmatch(rb"\d{9}", line.split(b";")[3])]
+    complete = complete[:count]
+    (raw / "export.csv").write_bytes(b"\n".join([lines[0], *complete]) + b"\n")
+    return raw
+
+
+def _units(raw: Path):
+    wave = load_wave(YEAR, raw_dir=raw)
+    cleaned = clean_wave(raw / "frame.csv", raw / "export.csv", load_codebook(), wave.section("cleaning"),
+                         wave.section("fieldwork"))
+    return wave, add_auxiliary(cleaned.units)
+
+
+def test_no_respondent_stops_the_cleaning_naming_the_export(tmp_path):
+    raw = keep_respondents(tmp_path / "raw", 0)
+    with pytest.raises(InputError, match="export.csv: .*no submission"):
+        _units(raw)
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_fewer_respondents_than_the_report_may_show_stop_the_analysis(tmp_path, count):
+    raw = keep_respondents(tmp_path / "raw", count)
+    wave, units = _units(raw)
+    message = (rf"export.csv: wave 2012 has {count} respondent\(s\) \(complete or partial interviews\) of "
+               rf"{len(units)} units: the analysis needs at least 5, because no figure may rest on fewer than "
+               r"report.small_cell_threshold \(5\) respondents")
+    with pytest.raises(InputError, match=message):
+        check_respondents(units, wave, raw / "export.csv")
+
+
+@pytest.mark.parametrize("count", [5, 12])
+def test_waves_with_a_weighting_cell_of_fewer_than_two_respondents_stop_naming_the_cells(tmp_path, count):
+    raw = keep_respondents(tmp_path / "raw", count)
+    wave, units = _units(raw)
+    message = (rf"export.csv: wave 2012 has {count} respondents, but weighting cells of weighting.cells "
+               r"\['type_group'\] hold fewer than two respondents or non-respondents: .*cu_metropole \(0 "
+               r"respondent\(s\), .*the bootstrap of step 03 .* pool the cells \(weighting.cells: \[tier\]")
+    with pytest.raises(InputError, match=message):
+        check_respondents(units, wave, raw / "export.csv")
+
+
+def test_the_whole_demo_wave_goes_on():
+    raw = paths.raw_dir(YEAR)
+    wave, units = _units(raw)
+    assert check_respondents(units, wave, raw / "export.csv") == int(units["respondent"].sum()) > 100
+
+
+def test_the_minimum_follows_the_wave_s_small_cell_threshold(tmp_path):
+    raw = keep_respondents(tmp_path / "raw", 12)
+    spec = yaml.safe_load(wave_path(YEAR).read_text(encoding="utf-8"))
+    spec["report"]["small_cell_threshold"] = 20
+    (tmp_path / "wave.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    wave, units = _units(raw)
+    wave = load_wave(YEAR, tmp_path / "wave.yaml", raw)
+    with pytest.raises(InputError, match="has 12 respondent.*needs at least 20"):
+        check_respondents(units, wave, raw / "export.csv")
+
+
+def test_response_rates_by_group_go_on_when_a_group_has_no_unit_of_known_eligibility(tmp_path):
+    """Issue 16.5's scenario: 12 respondents leave région groups whose every unit is of unknown eligibility."""
+    raw = keep_respondents(tmp_path / "raw", 12)
+    wave, units = _units(raw)
+    for variable in wave.section("response_rates")["groupings"]:
+        table = aapor.aapor_rates_by(units, disposition="disposition", by=variable).xs("RR2", level="rate")
+        assert table["rate"].notna().all()
+    table = aapor.aapor_rates_by(units, disposition="disposition", by="region_group")
+    unknown_only = table.xs("RR3", level="rate")["known_eligibility"] == 0
+    assert unknown_only.any(), "the scenario needs a group of unknown eligibility only"
+    assert table.xs("RR3", level="rate")["rate"][unknown_only].isna().all()
+
+
+def _wave_with(tmp_path: Path, groupings) -> Path:
+    spec = yaml.safe_load(wave_path(YEAR).read_text(encoding="utf-8"))
+    spec["response_rates"] = {"groupings": groupings}
+    path = tmp_path / "wave.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    return path
+
+
+def test_response_rate_groupings_are_a_wave_setting(tmp_path):
+    wave = load_wave(YEAR, _wave_with(tmp_path, ["tier", "political_bloc"]))
+    assert wave.section("response_rates")["groupings"] == ["tier", "political_bloc"]
+    assert load_wave(YEAR).section("response_rates")["groupings"] == ["type_group", "size_band", "region_group"]
+
+
+@pytest.mark.parametrize("groupings, message", [
+    (["type_group", "nuts"], r"'response_rates.groupings' holds 'nuts'; expected one of \['type_group'"),
+    (["tier", "tier"], r"'response_rates.groupings' is \['tier', 'tier'\]; expected each value once"),
+    ([], r"expected a non-empty list"),
+])
+def test_bad_groupings_are_refused_naming_the_key(tmp_path, groupings, message):
+    with pytest.raises(InputError, match=message):
+        load_wave(YEAR, _wave_with(tmp_path, groupings))
