@@ -5,9 +5,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from helpers.survey.estimation import Design
-from helpers.steps.indicators import (estimate_by_domain, estimate_shares, indicator_values, korn_graubard,
-                                over_population)
+from helpers.steps.indicators import estimate_by_domain, estimate_shares, indicator_values, over_population
+from helpers.survey.estimation import Design, korn_graubard
 from minidata import mini_codebook
 
 

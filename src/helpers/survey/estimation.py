@@ -26,7 +26,10 @@ sample, and any calibration applied to its weights. It reproduces R
   whole sample, as R's ``subset`` does;
 * confidence intervals are Wald intervals, ``estimate +/- q * SE``, with the
   normal quantile by default (what R's ``confint`` gives for ``svymean``) or Student's t with the design degrees of freedom
-  (number of PSUs minus number of strata) when ``dist="t"``.
+  (number of PSUs minus number of strata) when ``dist="t"``; proportions
+  also get Korn and Graubard's interval (:meth:`Design.proportion`, R
+  ``svyciprop(method = "beta")``), computed on the domain's own design as
+  R's ``svyby`` does.
 
 Units whose analysis variable is missing are dropped from that estimate as a
 domain (R's ``na.rm=TRUE``).
@@ -34,6 +37,7 @@ domain (R's ``na.rm=TRUE``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -270,6 +274,32 @@ class Design:
         """Design degrees of freedom: number of PSUs minus number of strata."""
         return self._df
 
+    @property
+    def calibrated(self) -> bool:
+        """Whether post-stratification, raking or calibration was applied."""
+        return bool(self._steps)
+
+    def subset_degrees_of_freedom(self, mask: Column) -> int:
+        """Degrees of freedom of the design restricted to ``mask`` (R ``degf`` of a subset).
+
+        R's ``degf`` counts the PSUs and the strata that hold at least one
+        unit of the subset with a positive weight; ``svyby``, ``svyciprop``
+        and ``svyglm`` (``df.residual``, over complete cases) use it.
+
+        Parameters
+        ----------
+        mask
+            Column name or boolean array selecting the units.
+
+        Returns
+        -------
+        int
+            PSUs minus strata among the selected units with a positive weight.
+        """
+        inset = self._domain(mask) & (self._weights > 0)
+        psus = np.unique(self._psu_codes[inset])
+        return int(psus.size - np.unique(self._psu_stratum[psus]).size)
+
     # -- calibration ---------------------------------------------------------
     def _with(self, weights: np.ndarray, step: _Step) -> Design:
         new = object.__new__(Design)
@@ -426,3 +456,82 @@ class Design:
              else stats.t.ppf(0.5 + level / 2, max(self._df, 1)))
         n = int((mask[:, 0] & (self._weights > 0)).sum())
         return Estimate(float(est[0]), float(se[0]), float(est[0] - q * se[0]), float(est[0] + q * se[0]), n)
+
+    def proportion(self, y: Column, *, domain: Column | None = None, level: float = 0.95) -> Estimate:
+        """Proportion of a 0/1 variable with Korn and Graubard's interval (R ``svyciprop(method="beta")``).
+
+        The interval is computed on the design of the units with a known
+        value in the domain, as R's ``svyby(~y, ~d, subset(design,
+        !is.na(y)), svyciprop, method = "beta")`` does: the effective size
+        ``p (1 - p) / SE^2`` is scaled by ``(t(n - 1) / t(df))^2`` where
+        ``df`` is the domain's degrees of freedom (its PSUs minus its strata)
+        and ``n`` the domain's number of units, or of the whole sample after
+        calibration (R's ``subset`` keeps every row of a calibrated design).
+
+        Parameters
+        ----------
+        y
+            Column name or array of a 0/1 (or boolean) variable, NaN for
+            missing.
+        domain
+            Column name or boolean array selecting the subpopulation.
+        level
+            Confidence level.
+
+        Returns
+        -------
+        Estimate
+            The share, its SE, the Korn-Graubard interval and the respondents.
+            See :func:`korn_graubard` for shares of 0 or 1 and domains without
+            degrees of freedom.
+        """
+        estimate = self.mean(y, domain=domain, level=level)
+        known = self._domain(domain) & ~np.isnan(self._numeric(y))
+        rows = len(self.data) if self.calibrated else int(known.sum())
+        low, high = korn_graubard(estimate.estimate, estimate.se, rows, self.subset_degrees_of_freedom(known),
+                                  level, estimate.n)
+        return Estimate(estimate.estimate, estimate.se, low, high, estimate.n)
+
+
+def korn_graubard(share: float, se: float, n_design: int, df: int, level: float = 0.95,
+                  n_domain: int | None = None) -> tuple[float, float]:
+    """Korn-Graubard confidence interval of a proportion (R ``svyciprop(method="beta")``).
+
+    A Clopper-Pearson interval at the effective sample size
+    ``p (1 - p) / SE^2 * (t(n_design - 1) / t(df))^2``.
+
+    Parameters
+    ----------
+    share, se
+        The estimated proportion and its design-based standard error.
+    n_design
+        Number of units of the design the share is computed on (R's
+        ``nrow(design)``).
+    df
+        Degrees of freedom of that design.
+    level
+        Confidence level.
+    n_domain
+        Respondents behind the share. When the share is 0 or 1 its standard
+        error is 0 and says nothing about precision; R then returns NaN, this
+        function Clopper-Pearson's interval for 0 (or all) of ``n_domain``
+        (default ``n_design``), so that a small domain's share of 0 keeps an
+        honest upper bound.
+
+    Returns
+    -------
+    (low, high)
+        NaN, as R, when ``0 < share < 1`` and there are no degrees of freedom
+        (``df < 1`` or ``n_design < 2``: a domain within a single PSU).
+    """
+    alpha = 1 - level
+    if se > 0 and 0 < share < 1:
+        if df < 1 or n_design < 2:
+            return math.nan, math.nan
+        n_eff = share * (1 - share) / se**2
+        n_eff *= (stats.t.ppf(alpha / 2, n_design - 1) / stats.t.ppf(alpha / 2, df)) ** 2
+    else:
+        n_eff = float(n_domain if n_domain is not None else n_design)
+    low = 0.0 if share <= 0 else float(stats.beta.ppf(alpha / 2, n_eff * share, n_eff * (1 - share) + 1))
+    high = 1.0 if share >= 1 else float(stats.beta.ppf(1 - alpha / 2, n_eff * share + 1, n_eff * (1 - share)))
+    return low, high
