@@ -424,6 +424,12 @@ class Design:
             out[j] = np.sum(self._scale * np.bincount(self._psu_stratum, weights=dev**2, minlength=n_strata))
         return out
 
+    def _quantile(self, level: float, dist: Distribution) -> float:
+        if dist not in ("normal", "t"):
+            raise ValueError(f"dist={dist!r}; expected 'normal' or 't'")
+        return float(stats.norm.ppf(0.5 + level / 2) if dist == "normal"
+                     else stats.t.ppf(0.5 + level / 2, max(self._df, 1)))
+
     def mean(self, y: Column, *, domain: Column | None = None, level: float = 0.95,
              dist: Distribution = "normal") -> Estimate:
         """Weighted mean of ``y`` (R ``svymean``), optionally within a domain.
@@ -451,11 +457,32 @@ class Design:
         est = np.divide((w * np.where(mask, values, 0.0)).sum(axis=0), size, out=np.full(size.shape, np.nan),
                         where=size > 0)
         z = np.where(mask, w * (values - est) / np.where(size > 0, size, 1.0), 0.0)
-        se = np.sqrt(self.variance(z))
-        q = (stats.norm.ppf(0.5 + level / 2) if dist == "normal"
-             else stats.t.ppf(0.5 + level / 2, max(self._df, 1)))
+        se = np.where(size > 0, np.sqrt(self.variance(z)), np.nan)  # an empty domain has neither mean nor SE
+        q = self._quantile(level, dist)
         n = int((mask[:, 0] & (self._weights > 0)).sum())
         return Estimate(float(est[0]), float(se[0]), float(est[0] - q * se[0]), float(est[0] + q * se[0]), n)
+
+    def total(self, y: Column, *, domain: Column | None = None, level: float = 0.95,
+              dist: Distribution = "normal") -> Estimate:
+        """Weighted (Horvitz-Thompson) total of ``y`` (R ``svytotal``), optionally within a domain.
+
+        Parameters
+        ----------
+        y, domain, level, dist
+            As for :meth:`mean`; missing values count as outside the domain
+            (R's ``na.rm=TRUE``).
+
+        Returns
+        -------
+        Estimate
+        """
+        values = self._numeric(y)
+        mask = self._domain(domain) & ~np.isnan(values)
+        z = np.where(mask, self._weights * np.where(mask, values, 0.0), 0.0)
+        est = float(z.sum())
+        se = float(np.sqrt(self.variance(z[:, None])[0]))
+        q = self._quantile(level, dist)
+        return Estimate(est, se, est - q * se, est + q * se, int((mask & (self._weights > 0)).sum()))
 
     def proportion(self, y: Column, *, domain: Column | None = None, level: float = 0.95) -> Estimate:
         """Proportion of a 0/1 variable with Korn and Graubard's interval (R ``svyciprop(method="beta")``).

@@ -282,7 +282,7 @@ def _calibration_function(method: CalibrationMethod, bounds: tuple[float, float]
             return _CalibrationFunction(np.exp, np.exp, lambda u: np.expm1(u))
         a, b = (np.log(low) if low > 0 else -np.inf), np.log(up)
         return _CalibrationFunction(
-            lambda u: np.exp(np.clip(u, a, b)), lambda u: np.where((u > a) & (u < b), np.exp(u), 0.0),
+            lambda u: np.clip(np.exp(np.clip(u, a, b)), low, up), lambda u: np.where((u > a) & (u < b), np.exp(u), 0.0),
             lambda u: np.expm1(c := np.clip(u, a, b)) + np.exp(c) * (u - c))
     if method == "logit":
         if bounds is None:
