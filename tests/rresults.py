@@ -6,8 +6,6 @@ regenerates them with R and ``.ci/run`` fails when the regenerated files differ 
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pandas as pd
 
@@ -15,11 +13,6 @@ from helpers.paths import ROOT
 
 RESULTS_DIR = ROOT / "tests" / "r" / "results"
 RTOL = 1e-8
-
-
-def r_available() -> bool:
-    """Whether ``Rscript`` is on the PATH (the tests compare with the committed files either way)."""
-    return shutil.which("Rscript") is not None
 
 
 class RResults:

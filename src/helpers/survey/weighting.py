@@ -557,7 +557,7 @@ def response_model(data: pd.DataFrame, respondent: str, covariates: Sequence[str
         # prediction, and leaves no residual degree of freedom for a scale the binomial family does not use.
         warnings.simplefilter("ignore", PerfectSeparationWarning)
         fit = sm.GLM(share[weighed], patterns[weighed], family=sm.families.Binomial(),
-                     var_weights=count[weighed]).fit()
+                     var_weights=count[weighed]).fit(tol=1e-13)
     names = list(matrix.columns)
     return ResponseModel(np.asarray(fit.predict(patterns))[pattern], pd.Series(np.asarray(fit.params), index=names),
                          pd.DataFrame(np.asarray(fit.cov_params()), index=names, columns=names))
