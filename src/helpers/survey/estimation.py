@@ -81,6 +81,34 @@ class Estimate:
 
 
 @dataclass(frozen=True)
+class TTest:
+    """A design-based two-sample t test (R ``svyttest``).
+
+    Attributes
+    ----------
+    difference, se
+        Difference of the two group means and its linearised SE.
+    statistic, df, p_value
+        ``difference / se``, the residual degrees of freedom and the
+        two-sided p-value from Student's t.
+    ci_low, ci_high
+        Interval of the difference (Student's t with ``df``).
+    groups
+        ``(second, first)``: the difference is the second level's mean minus
+        the first's.
+    """
+
+    difference: float
+    se: float
+    statistic: float
+    df: int
+    p_value: float
+    ci_low: float
+    ci_high: float
+    groups: tuple[str, str]
+
+
+@dataclass(frozen=True)
 class _PostStratification:
     codes: np.ndarray
     weights: np.ndarray
@@ -483,6 +511,126 @@ class Design:
         se = float(np.sqrt(self.variance(z[:, None])[0]))
         q = self._quantile(level, dist)
         return Estimate(est, se, est - q * se, est + q * se, int((mask & (self._weights > 0)).sum()))
+
+    def deff(self, y: Column, *, domain: Column | None = None) -> float:
+        """Design effect of the mean of ``y`` against simple random sampling without replacement (R
+        ``svymean(..., deff = TRUE)``).
+
+        The design variance of the mean over the variance the same number of
+        units would give under simple random sampling without replacement
+        from a population of the weighted size: ``s^2 (N - n) / (N n)``, with
+        ``s^2`` the weighted variance of ``y`` (divisor ``n - 1``), ``n`` the
+        units with a known value and a positive weight in the domain and
+        ``N`` their weight total (R's ``svyvar`` on the domain's subset).
+        The effective number of respondents is ``n / deff``.
+
+        Parameters
+        ----------
+        y, domain
+            As for :meth:`mean`.
+
+        Returns
+        -------
+        float
+            NaN when the domain has fewer than two units or a weight total
+            below its number of units (R warns that the weights are not
+            scaled to the population).
+        """
+        values = self._numeric(y)
+        inset = self._domain(domain) & ~np.isnan(values) & (self._weights > 0)
+        n, total = int(inset.sum()), float(self._weights[inset].sum())
+        estimate = self.mean(y, domain=inset)
+        if n < 2 or total < n:
+            return math.nan
+        w, v = self._weights[inset], values[inset]
+        s2 = float(w @ (v - estimate.estimate) ** 2 / total * n / (n - 1))
+        return float(estimate.se**2 / (s2 * (total - n) / (total * n)))
+
+    def ratio(self, y: Column, x: Column, *, domain: Column | None = None, level: float = 0.95,
+              dist: Distribution = "normal") -> Estimate:
+        """Ratio of two totals, ``sum w y / sum w x`` (R ``svyratio``, ``na.rm=TRUE``).
+
+        Units missing either variable are left out (as a domain); the
+        variance is that of the linearised ``w (y - R x) / sum w x``.
+
+        Parameters
+        ----------
+        y, x
+            Numerator and denominator variables.
+        domain, level, dist
+            As for :meth:`mean`.
+
+        Returns
+        -------
+        Estimate
+
+        Raises
+        ------
+        ValueError
+            If the denominator's total is 0.
+        """
+        num, den = self._numeric(y), self._numeric(x)
+        mask = self._domain(domain) & ~np.isnan(num) & ~np.isnan(den)
+        w = np.where(mask, self._weights, 0.0)
+        num, den = np.where(mask, num, 0.0), np.where(mask, den, 0.0)
+        denominator = float(w @ den)
+        if denominator == 0:
+            raise ValueError(f"{self._name(x, 'x')}: weighted total 0; a ratio needs a non-zero denominator")
+        ratio = float(w @ num) / denominator
+        se = float(np.sqrt(self.variance((w * (num - ratio * den) / denominator)[:, None])[0]))
+        q = self._quantile(level, dist)
+        return Estimate(ratio, se, ratio - q * se, ratio + q * se, int((mask & (self._weights > 0)).sum()))
+
+    def ttest(self, y: Column, group: Column, *, level: float = 0.95) -> TTest:
+        """Design-based two-sample t test of equal means (R ``svyttest(y ~ group, design)``).
+
+        The difference of the group means (second sorted level minus first),
+        its linearised SE (the coefficient of ``svyglm(y ~ group)``), and
+        Student's t with ``svyglm``'s residual degrees of freedom: the PSUs
+        minus the strata holding a unit with both values known, minus 1.
+
+        Parameters
+        ----------
+        y
+            Numeric variable.
+        group
+            Variable with exactly two levels (missing values left out).
+        level
+            Confidence level of the interval (Student's t with ``df``, as R's
+            ``confint`` of the fit).
+
+        Returns
+        -------
+        TTest
+
+        Raises
+        ------
+        ValueError
+            If ``group`` does not have exactly two levels among the complete
+            cases, or there are no residual degrees of freedom.
+        """
+        values = self._numeric(y)
+        labels = pd.Series(self._column(group, "group"))
+        known = ~np.isnan(values) & labels.notna().to_numpy()
+        levels = sorted(pd.unique(labels[known]))
+        if len(levels) != 2:
+            raise ValueError(f"{self._name(group, 'group')}: levels {levels}; a t test needs exactly two")
+        second = (labels == levels[1]).to_numpy() & known
+        first = (labels == levels[0]).to_numpy() & known
+        sizes = [float(self._weights[m].sum()) for m in (first, second)]
+        means = [float(self._weights[m] @ values[m]) / size for m, size in zip((first, second), sizes)]
+        z = np.zeros(len(values))
+        for sign, m, mean, size in ((-1, first, means[0], sizes[0]), (1, second, means[1], sizes[1])):
+            z[m] = sign * self._weights[m] * (values[m] - mean) / size
+        difference = means[1] - means[0]
+        se = float(np.sqrt(self.variance(z[:, None])[0]))
+        df = self.subset_degrees_of_freedom(known) - 1
+        if df < 1:
+            raise ValueError(f"ttest: {df} residual degrees of freedom; the complete cases span too few PSUs")
+        statistic = difference / se
+        q = float(stats.t.ppf(0.5 + level / 2, df))
+        return TTest(difference, se, statistic, df, float(2 * stats.t.sf(abs(statistic), df)), difference - q * se,
+                     difference + q * se, (str(levels[1]), str(levels[0])))
 
     def proportion(self, y: Column, *, domain: Column | None = None, level: float = 0.95) -> Estimate:
         """Proportion of a 0/1 variable with Korn and Graubard's interval (R ``svyciprop(method="beta")``).
