@@ -36,6 +36,7 @@ def test_design_effect(designs, prefix):
             # A domain of fewer than two known values has no SRS variance: R prints NaN or Inf, the project NaN.
             assert np.isnan(design.deff("y", domain=mask)) and not np.isfinite(expected)
             continue
+        assert np.isfinite(expected)
         assert_r(design.deff("y", domain=mask), expected, f"svyby(deff = TRUE) domain {domain}")
 
 

@@ -33,10 +33,16 @@ def indicator_values(answers: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     return pd.DataFrame(columns, index=answers.index)
 
 
+EMPTY = {"estimate": np.nan, "se": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n": 0, "deff": np.nan,
+         "n_eff": np.nan}
+
+
 def _share(design: Design, indicator: str, level: float, domain: pd.Series | None = None) -> dict:
     estimate = design.proportion(indicator, domain=domain, level=level)
+    deff = design.deff(indicator, domain=domain)
     return {"estimate": estimate.estimate, "se": estimate.se, "ci_low": estimate.ci_low,
-            "ci_high": estimate.ci_high, "n": estimate.n}
+            "ci_high": estimate.ci_high, "n": estimate.n, "deff": deff,
+            "n_eff": estimate.n / deff if deff > 0 else np.nan}
 
 
 def estimate_shares(design: Design, indicators: list[str], level: float = 0.95) -> pd.DataFrame:
@@ -54,13 +60,16 @@ def estimate_shares(design: Design, indicators: list[str], level: float = 0.95) 
     Returns
     -------
     pandas.DataFrame
-        Indexed by indicator: ``estimate, se, ci_low, ci_high, n``; an
+        Indexed by indicator: ``estimate, se, ci_low, ci_high, n``, the
+        design effect ``deff`` (against simple random sampling without
+        replacement of as many respondents, R ``svymean(deff = TRUE)``) and
+        the effective number of respondents ``n_eff = n / deff``; an
         indicator nobody answered gets missing values and ``n = 0``.
     """
     rows = {}
     for indicator in indicators:
         if design.data[indicator].notna().sum() == 0:
-            rows[indicator] = {"estimate": np.nan, "se": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n": 0}
+            rows[indicator] = EMPTY
             continue
         rows[indicator] = _share(design, indicator, level)
     table = pd.DataFrame.from_dict(rows, orient="index")
@@ -79,7 +88,9 @@ def estimate_by_domain(design: Design, indicators: list[str], domain: str, level
     Returns
     -------
     pandas.DataFrame
-        Indexed by (indicator, domain): ``estimate, se, ci_low, ci_high, n``.
+        Indexed by (indicator, domain): ``estimate, se, ci_low, ci_high, n,
+        deff, n_eff`` (as :func:`estimate_shares`; the domain's design effect
+        as ``svyby(..., deff = TRUE)``).
     """
     parts = {}
     for indicator in indicators:
@@ -87,7 +98,7 @@ def estimate_by_domain(design: Design, indicators: list[str], domain: str, level
         for value in sorted(design.data[domain].unique()):
             mask = (design.data[domain] == value).to_numpy()
             if design.data.loc[mask, indicator].notna().sum() == 0:
-                rows[value] = {"estimate": np.nan, "se": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n": 0}
+                rows[value] = EMPTY
             else:
                 rows[value] = _share(design, indicator, level, pd.Series(mask))
         parts[indicator] = pd.DataFrame.from_dict(rows, orient="index")

@@ -532,19 +532,20 @@ class Design:
         Returns
         -------
         float
-            NaN when the domain has fewer than two units or a weight total
-            below its number of units (R warns that the weights are not
-            scaled to the population).
+            NaN (R: NaN or Inf) when the domain has fewer than two units, a
+            constant ``y``, or a weight total not above its number of units
+            (no sampling fraction: R warns that the weights are not scaled to
+            the population).
         """
         values = self._numeric(y)
         inset = self._domain(domain) & ~np.isnan(values) & (self._weights > 0)
         n, total = int(inset.sum()), float(self._weights[inset].sum())
         estimate = self.mean(y, domain=inset)
-        if n < 2 or total < n:
+        if n < 2 or total <= n:
             return math.nan
         w, v = self._weights[inset], values[inset]
         s2 = float(w @ (v - estimate.estimate) ** 2 / total * n / (n - 1))
-        return float(estimate.se**2 / (s2 * (total - n) / (total * n)))
+        return float(estimate.se**2 / (s2 * (total - n) / (total * n))) if s2 > 0 else math.nan
 
     def ratio(self, y: Column, x: Column, *, domain: Column | None = None, level: float = 0.95,
               dist: Distribution = "normal") -> Estimate:
