@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.paths import ROOT
+from helpers.survey.estimation import Design
 
 RESULTS_DIR = ROOT / "tests" / "r" / "results"
 RTOL = 1e-8
@@ -53,3 +54,13 @@ def assert_r(actual: object, expected: object, what: str, rtol: float = RTOL, at
     actual, expected = np.atleast_1d(np.asarray(actual, dtype=float)), np.atleast_1d(np.asarray(expected, dtype=float))
     np.testing.assert_allclose(actual, expected, rtol=rtol, atol=atol, equal_nan=True,
                                err_msg=f"{what}: differs from R")
+
+
+def design_of(sample: pd.DataFrame, weights: object = "w") -> Design:
+    """The design of one sample drawn by ``tests/r/common.R``, as its ``make_design`` declares it to R."""
+    kind = sample["kind"].iloc[0]
+    if kind == "stratified_fpc":
+        return Design(sample, weights, strata="stratum", fpc="fpc", lonely_psu="adjust")
+    if kind == "cluster":
+        return Design(sample, weights, clusters="psu", lonely_psu="adjust")
+    return Design(sample, weights, strata="stratum", clusters="psu", lonely_psu="adjust")

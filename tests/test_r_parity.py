@@ -16,7 +16,7 @@ import pytest
 from helpers import models
 from helpers.survey import weighting
 from helpers.survey.estimation import Design
-from rresults import RResults, assert_r, read_data
+from rresults import RResults, assert_r, design_of, read_data
 
 R = RResults("designs")
 DATA = read_data("designs")
@@ -26,15 +26,6 @@ DOMAINS = ["p", "q", "r", "tiny"]
 
 def _sample(case: int) -> pd.DataFrame:
     return DATA[DATA["case"] == case].reset_index(drop=True)
-
-
-def _design(sample: pd.DataFrame, weights: object = "w") -> Design:
-    kind = sample["kind"].iloc[0]
-    if kind == "stratified_fpc":
-        return Design(sample, weights, strata="stratum", fpc="fpc", lonely_psu="adjust")
-    if kind == "cluster":
-        return Design(sample, weights, clusters="psu", lonely_psu="adjust")
-    return Design(sample, weights, strata="stratum", clusters="psu", lonely_psu="adjust")
 
 
 def _population(case: int, variable: str) -> pd.Series:
@@ -53,7 +44,7 @@ def _designs(case: int) -> dict[str, Design | None]:
     ``None`` for a bounded calibration the project refuses as having no solution, where R failed too.
     """
     sample = _sample(case)
-    base = _design(sample)
+    base = design_of(sample)
     model, totals = _calibration(sample, case)
     margins = {"g1": _population(case, "g1"), "g2": _population(case, "g2")}
     designs = {"": base, "poststratified_": base.poststratify("g1", margins["g1"]), "raked_": base.rake(margins),
@@ -136,7 +127,7 @@ def test_raking_with_r_default_stopping(case):
     number, designs = case
     sample = _sample(number)
     margins = {"g1": _population(number, "g1"), "g2": _population(number, "g2")}
-    raked = _design(sample).rake(margins, r_epsilon=1, max_iter=10)
+    raked = design_of(sample).rake(margins, r_epsilon=1, max_iter=10)
     assert_r(raked.mean("y").estimate, R.get(number, "raked_r_default_mean"), "rake(epsilon = 1)")
 
 
@@ -221,7 +212,7 @@ def test_trimming_as_documented(case):
     upper = R.get(number, "trim_upper")
     trimmed = weighting.trim_weights(sample["w"].to_numpy(), upper)
     assert trimmed.max() == pytest.approx(R.get(number, "trimmed_weight_max"), rel=1e-12)
-    design = _design(sample, trimmed)
+    design = design_of(sample, trimmed)
     mean, total = design.mean("y"), design.total("y")
     assert_r([mean.estimate, mean.se, total.estimate, total.se],
              [R.get(number, "trimmed_mean"), R.get(number, "trimmed_mean_se"), R.get(number, "trimmed_total"),

@@ -12,15 +12,15 @@ import pandas as pd
 import pytest
 
 from helpers.survey.estimation import Design
-from rresults import RResults, assert_r
-from test_r_parity import CASES, DOMAINS, _design, _population, _sample
+from rresults import RResults, assert_r, design_of
+from test_r_parity import CASES, DOMAINS, _population, _sample
 
 R = RResults("estimators")
 
 
 @pytest.fixture(scope="module", params=CASES, ids=lambda case: f"design{case}")
 def designs(request):
-    base = _design(_sample(request.param))
+    base = design_of(_sample(request.param))
     return request.param, {"": base, "poststratified_": base.poststratify("g1", _population(request.param, "g1"))}
 
 

@@ -9,27 +9,16 @@ equations solved to 1e-13: ``fisher.test`` itself stops early, checked to 5e-3);
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from helpers import models
 from helpers.survey import association_tests, response_model
-from helpers.survey.estimation import Design
-from rresults import RResults, assert_r, read_data
+from rresults import RResults, assert_r, design_of, read_data
 
 R = RResults("models")
 DATA = read_data("models")
 FRAMES = read_data("models_frames")
 TERMS = {"(Intercept)": "(Intercept)", "x": "x", "g2[v]": "g2v"}
-
-
-def _design(sample: pd.DataFrame) -> Design:
-    kind = sample["kind"].iloc[0]
-    if kind == "stratified_fpc":
-        return Design(sample, "w", strata="stratum", fpc="fpc", lonely_psu="adjust")
-    if kind == "cluster":
-        return Design(sample, "w", clusters="psu", lonely_psu="adjust")
-    return Design(sample, "w", strata="stratum", clusters="psu", lonely_psu="adjust")
 
 
 @pytest.mark.parametrize("case", [f"pool{i}" for i in range(1, 7)])
@@ -39,7 +28,7 @@ def test_pooled_svyglm_fits_match_mice(case):
     for _, completed in sample.groupby("imputation"):
         completed = completed.reset_index(drop=True)
         x = models.model_matrix(completed, ["x", "g2"])
-        fits.append(models.survey_logit(completed["yb"], x, _design(completed), engine="r", ddf=None
+        fits.append(models.survey_logit(completed["yb"], x, design_of(completed), engine="r", ddf=None
                                         if R.get(case, "dfcom") >= 1 else np.inf))
     assert fits[0].df == R.get(case, "dfcom")
     pooled = models.pool_logit(fits)
