@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-from-lock
 UV_VERSION := 0.13.9
 
-.PHONY: setup report test test-fast lab demo frame official-wave report-official schemas lock clean-venv pdf-deps
+.PHONY: setup report test test-fast lab demo frame official-wave report-official schemas lock clean-venv pdf-deps \
+	r-deps r-results
 
 setup: $(STAMP)
 
@@ -62,6 +63,16 @@ schemas: $(STAMP)
 # Without it the run writes no PDF, says so in its log, and succeeds.
 pdf-deps:
 	@command -v chromium >/dev/null || { apt-get update && apt-get install -y chromium; }
+
+# R and the packages of tests/r (Debian's, offline-capable: about a minute; needs root and the package index).
+r-deps:
+	@command -v Rscript >/dev/null && Rscript -e 'library(survey); library(mice)' >/dev/null 2>&1 || \
+		{ apt-get update && apt-get install -y r-base-core r-cran-survey r-cran-mice; }
+
+# Regenerate every results file of tests/r (the numbers tests/test_r_parity*.py compare the package with).
+R_SCRIPTS := $(filter-out tests/r/common.R,$(wildcard tests/r/*.R))
+r-results:
+	@for script in $(R_SCRIPTS); do echo "Rscript $$script"; Rscript $$script || exit 1; done
 
 # Re-pin every dependency after editing pyproject.toml (needs network access to the package index).
 lock: $(STAMP)

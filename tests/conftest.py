@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,15 @@ from helpers.paths import DATA_DIR, ROOT
 RUN_FIXTURES = {"demo_run", "demo_run_2012"}
 RUN_GROUP = "demo-run-2012"
 YEAR = 2012
+
+
+def pytest_report_header(config) -> str:
+    """Say once whether the R parity tests compare with numbers R printed on this machine or the committed ones."""
+    if shutil.which("Rscript") is None:
+        return ("R parity: Rscript not found; tests/test_r_parity*.py compare with the committed results in "
+                "tests/r/results (make r-deps r-results regenerates them; .ci/run checks they are current)")
+    return ("R parity: tests/test_r_parity*.py compare with the committed results in tests/r/results; "
+            "make r-results regenerates them with this machine's R")
 
 
 def _folder(path: Path) -> Path:

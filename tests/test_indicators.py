@@ -5,9 +5,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from helpers.survey.estimation import Design
-from helpers.steps.indicators import (estimate_by_domain, estimate_shares, indicator_values, korn_graubard,
-                                over_population)
+from helpers.steps.indicators import estimate_by_domain, estimate_shares, indicator_values, over_population
+from helpers.survey.estimation import Design, korn_graubard
 from minidata import mini_codebook
 
 
@@ -77,3 +76,17 @@ def test_a_share_of_zero_in_a_small_domain_gets_the_exact_interval_of_that_domai
     assert small["estimate"] == 0.0 and small["n"] == 3
     assert small["ci_low"] == 0.0
     assert small["ci_high"] == pytest.approx(1 - 0.025 ** (1 / 3), rel=1e-9)  # Clopper-Pearson, 0 of 3: 0.708
+
+
+def test_estimates_carry_the_design_effect_and_effective_n():
+    # Equal weights with the finite population correction are simple random sampling without replacement:
+    # the design effect is 1 and every respondent counts; unequal weights lower the effective number.
+    data = pd.DataFrame({"x": [1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0], "N": 40.0, "w": 5.0})
+    table = estimate_shares(Design(data, "w", fpc="N"), ["x"])
+    assert table.at["x", "deff"] == pytest.approx(1.0, rel=1e-12)
+    assert table.at["x", "n_eff"] == pytest.approx(8.0, rel=1e-12)
+    unequal = data.assign(w=[1.0, 9.0, 2.0, 8.0, 3.0, 7.0, 4.0, 6.0])
+    shares = estimate_shares(Design(unequal, "w", fpc="N"), ["x"])
+    assert shares.at["x", "n_eff"] == pytest.approx(8 / shares.at["x", "deff"])
+    domains = estimate_by_domain(Design(unequal.assign(g=list("aabbaabb")), "w", fpc="N"), ["x"], "g")
+    assert {"deff", "n_eff"} <= set(domains.columns)

@@ -27,8 +27,9 @@ bootstrap :mod:`helpers.models.bootstrap`):
 
 Degrees of freedom (checked against the ``survey`` sources): ``summary`` of a
 quasibinomial ``svyglm`` computes p-values from Student's t with
-``df.residual = degf(design) + 1 - p`` (design df = PSUs minus strata, ``p``
-coefficients), but ``confint.svyglm`` defaults to ``ddf = Inf``, i.e. normal
+``df.residual = degf(design) + 1 - p`` (``p`` coefficients; ``degf`` of the
+design restricted to the complete cases: the PSUs minus the strata holding a
+complete case with a positive weight), but ``confint.svyglm`` defaults to ``ddf = Inf``, i.e. normal
 quantiles. Here both the p-values and the intervals use t with
 ``df.residual`` by default (consistent and slightly conservative with about
 120 respondents); ``ddf=numpy.inf`` reproduces R's ``confint``.
@@ -296,7 +297,8 @@ def survey_logit(y: object, x: pd.DataFrame | np.ndarray, design: Design | None 
         sandwich then equals HC0 times ``n / (n - 1)``.
     ddf
         Degrees of freedom of the t reference for p-values and intervals;
-        default ``design df + 1 - p`` (R ``svyglm``'s ``df.residual``); pass
+        default ``df + 1 - p`` (R ``svyglm``'s ``df.residual``), where ``df``
+        counts the PSUs minus the strata that hold a complete case; pass
         ``numpy.inf`` for normal quantiles (R ``confint.svyglm``'s default).
     level
         Confidence level.
@@ -325,8 +327,10 @@ def survey_logit(y: object, x: pd.DataFrame | np.ndarray, design: Design | None 
     w = design.weights
     keep = complete & (w > 0)
     xk, yk, wk = matrix[keep], outcome[keep], w[keep]
-    # Weights rescaled to mean 1 (as svyglm) change neither estimate nor sandwich and keep IRLS well scaled.
-    scaled = wk / wk.mean()
+    # Weights divided by their mean over every row of the design (svyglm's rescaling, before it drops the
+    # incomplete cases): neither estimate nor sandwich changes, but R's stopping rule does, and IRLS stays
+    # well scaled.
+    scaled = wk / w.mean()
     if engine == "statsmodels":
         fit = sm.GLM(yk, xk, family=sm.families.Binomial(), var_weights=scaled).fit(tol=1e-12)
         beta = np.asarray(fit.params)
@@ -340,7 +344,7 @@ def survey_logit(y: object, x: pd.DataFrame | np.ndarray, design: Design | None 
     influence = np.zeros((n, len(names)))
     influence[keep] = (xk * score_weights[:, None]) @ bread
     vcov = design_covariance(design, influence)
-    df = float(design.degrees_of_freedom + 1 - len(names)) if ddf is None else float(ddf)
+    df = float(design.subset_degrees_of_freedom(keep) + 1 - len(names)) if ddf is None else float(ddf)
     if df <= 0:
         raise ValueError(f"ddf: {df:g} degrees of freedom; the design has too few PSUs for {len(names)} "
                          f"coefficients")

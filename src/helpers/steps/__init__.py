@@ -10,7 +10,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
         'population_counts', 'reweighter'],
     'auxvars': ['POLITICAL_BLOCS', 'REGION_GROUPS', 'SIZE_BANDS', 'add_auxiliary'],
     'figures': ['apply_style', 'finish', 'save'],
-    'indicators': ['estimate_by_domain', 'estimate_shares', 'indicator_values', 'korn_graubard', 'over_population'],
+    'indicators': ['estimate_by_domain', 'estimate_shares', 'indicator_values', 'over_population'],
     'leadership': ['leadership_section', 'replicate_strata'],
     'nonignorable': ['Nonignorable', 'nonignorable_shares'],
     'respondents': ['check_respondents'],

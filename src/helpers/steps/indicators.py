@@ -7,17 +7,18 @@ pas" or not applicable: a share is always a share of valid answers, and
 its number of respondents says how many.
 
 Intervals are Korn and Graubard's (1998) for a proportion from a complex
-survey, as R's ``svyciprop(method = "beta")``: a Clopper-Pearson interval at
-the effective sample size ``p (1 - p) / SE^2`` (adjusted for the design's
-degrees of freedom). Unlike Wald intervals they stay within [0, 1] and do not
-collapse to a point when a small domain's share is 0 or 1.
+survey, as R's ``svyciprop(method = "beta")``
+(:meth:`helpers.survey.estimation.Design.proportion`): a Clopper-Pearson
+interval at the effective sample size ``p (1 - p) / SE^2`` (adjusted for the
+degrees of freedom of the domain's own design, as ``svyby``). Unlike Wald
+intervals they stay within [0, 1] and do not collapse to a point when a small
+domain's share is 0 or 1.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from helpers.inputs.codebook import Codebook
 from helpers.survey.estimation import Design
@@ -32,45 +33,16 @@ def indicator_values(answers: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     return pd.DataFrame(columns, index=answers.index)
 
 
-def korn_graubard(share: float, se: float, n_design: int, df: int, level: float = 0.95,
-                  n_domain: int | None = None) -> tuple[float, float]:
-    """Korn-Graubard confidence interval of a proportion (R ``svyciprop(method="beta")``).
-
-    Parameters
-    ----------
-    share, se
-        The estimated proportion and its design-based standard error.
-    n_design
-        Number of units in the whole design (R's ``nrow(design)``).
-    df
-        Design degrees of freedom.
-    level
-        Confidence level.
-    n_domain
-        Respondents behind the share. When the share is 0 or 1 its standard
-        error is 0 and says nothing about precision: the interval is then
-        Clopper-Pearson's for 0 (or all) of ``n_domain`` (default ``n_design``).
-
-    Returns
-    -------
-    (low, high)
-    """
-    alpha = 1 - level
-    if se > 0:
-        n_eff = share * (1 - share) / se**2
-        n_eff *= (stats.t.ppf(alpha / 2, n_design - 1) / stats.t.ppf(alpha / 2, df)) ** 2
-    else:
-        n_eff = float(n_domain if n_domain is not None else n_design)
-    low = 0.0 if share <= 0 else float(stats.beta.ppf(alpha / 2, n_eff * share, n_eff * (1 - share) + 1))
-    high = 1.0 if share >= 1 else float(stats.beta.ppf(1 - alpha / 2, n_eff * share + 1, n_eff * (1 - share)))
-    return low, high
+EMPTY = {"estimate": np.nan, "se": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n": 0, "deff": np.nan,
+         "n_eff": np.nan}
 
 
 def _share(design: Design, indicator: str, level: float, domain: pd.Series | None = None) -> dict:
-    estimate = design.mean(indicator, domain=domain, level=level)
-    low, high = korn_graubard(estimate.estimate, estimate.se, len(design.data), design.degrees_of_freedom, level,
-                              estimate.n)
-    return {"estimate": estimate.estimate, "se": estimate.se, "ci_low": low, "ci_high": high, "n": estimate.n}
+    estimate = design.proportion(indicator, domain=domain, level=level)
+    deff = design.deff(indicator, domain=domain)
+    return {"estimate": estimate.estimate, "se": estimate.se, "ci_low": estimate.ci_low,
+            "ci_high": estimate.ci_high, "n": estimate.n, "deff": deff,
+            "n_eff": estimate.n / deff if deff > 0 else np.nan}
 
 
 def estimate_shares(design: Design, indicators: list[str], level: float = 0.95) -> pd.DataFrame:
@@ -88,13 +60,16 @@ def estimate_shares(design: Design, indicators: list[str], level: float = 0.95) 
     Returns
     -------
     pandas.DataFrame
-        Indexed by indicator: ``estimate, se, ci_low, ci_high, n``; an
+        Indexed by indicator: ``estimate, se, ci_low, ci_high, n``, the
+        design effect ``deff`` (against simple random sampling without
+        replacement of as many respondents, R ``svymean(deff = TRUE)``) and
+        the effective number of respondents ``n_eff = n / deff``; an
         indicator nobody answered gets missing values and ``n = 0``.
     """
     rows = {}
     for indicator in indicators:
         if design.data[indicator].notna().sum() == 0:
-            rows[indicator] = {"estimate": np.nan, "se": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n": 0}
+            rows[indicator] = EMPTY
             continue
         rows[indicator] = _share(design, indicator, level)
     table = pd.DataFrame.from_dict(rows, orient="index")
@@ -103,12 +78,19 @@ def estimate_shares(design: Design, indicators: list[str], level: float = 0.95) 
 
 
 def estimate_by_domain(design: Design, indicators: list[str], domain: str, level: float = 0.95) -> pd.DataFrame:
-    """Domain estimates of each indicator, the full design kept (as R's ``svyby``).
+    """Domain estimates of each indicator (R ``svyby(..., svyciprop, method = "beta")``).
+
+    Standard errors keep the full design (zero influence outside the
+    domain); the Korn-Graubard interval uses the domain's own size and
+    degrees of freedom, as ``svyby`` evaluates ``svyciprop`` on the domain's
+    subset of the design.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by (indicator, domain): ``estimate, se, ci_low, ci_high, n``.
+        Indexed by (indicator, domain): ``estimate, se, ci_low, ci_high, n,
+        deff, n_eff`` (as :func:`estimate_shares`; the domain's design effect
+        as ``svyby(..., deff = TRUE)``).
     """
     parts = {}
     for indicator in indicators:
@@ -116,7 +98,7 @@ def estimate_by_domain(design: Design, indicators: list[str], domain: str, level
         for value in sorted(design.data[domain].unique()):
             mask = (design.data[domain] == value).to_numpy()
             if design.data.loc[mask, indicator].notna().sum() == 0:
-                rows[value] = {"estimate": np.nan, "se": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n": 0}
+                rows[value] = EMPTY
             else:
                 rows[value] = _share(design, indicator, level, pd.Series(mask))
         parts[indicator] = pd.DataFrame.from_dict(rows, orient="index")

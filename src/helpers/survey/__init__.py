@@ -13,7 +13,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
     'aapor': ['DispositionCounts', 'aapor_rates', 'aapor_rates_by', 'count_dispositions', 'estimate_e'],
     'coding': ['dummy_code', 'most_frequent'],
     'comparison': ['PropensityModel', 'association_tests', 'auc', 'compare_categorical', 'propensity_model'],
-    'estimation': ['Design', 'Estimate'],
+    'estimation': ['Design', 'Estimate', 'TTest', 'korn_graubard'],
     'representativity': ['Representativity', 'r_indicator'],
     'sensitivity': ['DEFAULT_DELTAS', 'ShareBounds', 'delta_adjusted_share', 'share_bounds'],
     'validation': ['cell_codes', 'check_weights'],

@@ -26,7 +26,10 @@ sample, and any calibration applied to its weights. It reproduces R
   whole sample, as R's ``subset`` does;
 * confidence intervals are Wald intervals, ``estimate +/- q * SE``, with the
   normal quantile by default (what R's ``confint`` gives for ``svymean``) or Student's t with the design degrees of freedom
-  (number of PSUs minus number of strata) when ``dist="t"``.
+  (number of PSUs minus number of strata) when ``dist="t"``; proportions
+  also get Korn and Graubard's interval (:meth:`Design.proportion`, R
+  ``svyciprop(method = "beta")``), computed on the domain's own design as
+  R's ``svyby`` does.
 
 Units whose analysis variable is missing are dropped from that estimate as a
 domain (R's ``na.rm=TRUE``).
@@ -34,6 +37,7 @@ domain (R's ``na.rm=TRUE``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -74,6 +78,34 @@ class Estimate:
     def as_dict(self) -> dict[str, float | int]:
         """The fields as a plain dictionary (for tables and results files)."""
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class TTest:
+    """A design-based two-sample t test (R ``svyttest``).
+
+    Attributes
+    ----------
+    difference, se
+        Difference of the two group means and its linearised SE.
+    statistic, df, p_value
+        ``difference / se``, the residual degrees of freedom and the
+        two-sided p-value from Student's t.
+    ci_low, ci_high
+        Interval of the difference (Student's t with ``df``).
+    groups
+        ``(second, first)``: the difference is the second level's mean minus
+        the first's.
+    """
+
+    difference: float
+    se: float
+    statistic: float
+    df: int
+    p_value: float
+    ci_low: float
+    ci_high: float
+    groups: tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -270,6 +302,32 @@ class Design:
         """Design degrees of freedom: number of PSUs minus number of strata."""
         return self._df
 
+    @property
+    def calibrated(self) -> bool:
+        """Whether post-stratification, raking or calibration was applied."""
+        return bool(self._steps)
+
+    def subset_degrees_of_freedom(self, mask: Column) -> int:
+        """Degrees of freedom of the design restricted to ``mask`` (R ``degf`` of a subset).
+
+        R's ``degf`` counts the PSUs and the strata that hold at least one
+        unit of the subset with a positive weight; ``svyby``, ``svyciprop``
+        and ``svyglm`` (``df.residual``, over complete cases) use it.
+
+        Parameters
+        ----------
+        mask
+            Column name or boolean array selecting the units.
+
+        Returns
+        -------
+        int
+            PSUs minus strata among the selected units with a positive weight.
+        """
+        inset = self._domain(mask) & (self._weights > 0)
+        psus = np.unique(self._psu_codes[inset])
+        return int(psus.size - np.unique(self._psu_stratum[psus]).size)
+
     # -- calibration ---------------------------------------------------------
     def _with(self, weights: np.ndarray, step: _Step) -> Design:
         new = object.__new__(Design)
@@ -394,6 +452,12 @@ class Design:
             out[j] = np.sum(self._scale * np.bincount(self._psu_stratum, weights=dev**2, minlength=n_strata))
         return out
 
+    def _quantile(self, level: float, dist: Distribution) -> float:
+        if dist not in ("normal", "t"):
+            raise ValueError(f"dist={dist!r}; expected 'normal' or 't'")
+        return float(stats.norm.ppf(0.5 + level / 2) if dist == "normal"
+                     else stats.t.ppf(0.5 + level / 2, max(self._df, 1)))
+
     def mean(self, y: Column, *, domain: Column | None = None, level: float = 0.95,
              dist: Distribution = "normal") -> Estimate:
         """Weighted mean of ``y`` (R ``svymean``), optionally within a domain.
@@ -421,8 +485,229 @@ class Design:
         est = np.divide((w * np.where(mask, values, 0.0)).sum(axis=0), size, out=np.full(size.shape, np.nan),
                         where=size > 0)
         z = np.where(mask, w * (values - est) / np.where(size > 0, size, 1.0), 0.0)
-        se = np.sqrt(self.variance(z))
-        q = (stats.norm.ppf(0.5 + level / 2) if dist == "normal"
-             else stats.t.ppf(0.5 + level / 2, max(self._df, 1)))
+        se = np.where(size > 0, np.sqrt(self.variance(z)), np.nan)  # an empty domain has neither mean nor SE
+        q = self._quantile(level, dist)
         n = int((mask[:, 0] & (self._weights > 0)).sum())
         return Estimate(float(est[0]), float(se[0]), float(est[0] - q * se[0]), float(est[0] + q * se[0]), n)
+
+    def total(self, y: Column, *, domain: Column | None = None, level: float = 0.95,
+              dist: Distribution = "normal") -> Estimate:
+        """Weighted (Horvitz-Thompson) total of ``y`` (R ``svytotal``), optionally within a domain.
+
+        Parameters
+        ----------
+        y, domain, level, dist
+            As for :meth:`mean`; missing values count as outside the domain
+            (R's ``na.rm=TRUE``).
+
+        Returns
+        -------
+        Estimate
+        """
+        values = self._numeric(y)
+        mask = self._domain(domain) & ~np.isnan(values)
+        z = np.where(mask, self._weights * np.where(mask, values, 0.0), 0.0)
+        est = float(z.sum())
+        se = float(np.sqrt(self.variance(z[:, None])[0]))
+        q = self._quantile(level, dist)
+        return Estimate(est, se, est - q * se, est + q * se, int((mask & (self._weights > 0)).sum()))
+
+    def deff(self, y: Column, *, domain: Column | None = None) -> float:
+        """Design effect of the mean of ``y`` against simple random sampling without replacement (R
+        ``svymean(..., deff = TRUE)``).
+
+        The design variance of the mean over the variance the same number of
+        units would give under simple random sampling without replacement
+        from a population of the weighted size: ``s^2 (N - n) / (N n)``, with
+        ``s^2`` the weighted variance of ``y`` (divisor ``n - 1``), ``n`` the
+        units with a known value and a positive weight in the domain and
+        ``N`` their weight total (R's ``svyvar`` on the domain's subset).
+        The effective number of respondents is ``n / deff``.
+
+        Parameters
+        ----------
+        y, domain
+            As for :meth:`mean`.
+
+        Returns
+        -------
+        float
+            NaN (R: NaN or Inf) when the domain has fewer than two units, a
+            constant ``y``, or a weight total not above its number of units
+            (no sampling fraction: R warns that the weights are not scaled to
+            the population).
+        """
+        values = self._numeric(y)
+        inset = self._domain(domain) & ~np.isnan(values) & (self._weights > 0)
+        n, total = int(inset.sum()), float(self._weights[inset].sum())
+        estimate = self.mean(y, domain=inset)
+        if n < 2 or total <= n:
+            return math.nan
+        w, v = self._weights[inset], values[inset]
+        s2 = float(w @ (v - estimate.estimate) ** 2 / total * n / (n - 1))
+        return float(estimate.se**2 / (s2 * (total - n) / (total * n))) if s2 > 0 else math.nan
+
+    def ratio(self, y: Column, x: Column, *, domain: Column | None = None, level: float = 0.95,
+              dist: Distribution = "normal") -> Estimate:
+        """Ratio of two totals, ``sum w y / sum w x`` (R ``svyratio``, ``na.rm=TRUE``).
+
+        Units missing either variable are left out (as a domain); the
+        variance is that of the linearised ``w (y - R x) / sum w x``.
+
+        Parameters
+        ----------
+        y, x
+            Numerator and denominator variables.
+        domain, level, dist
+            As for :meth:`mean`.
+
+        Returns
+        -------
+        Estimate
+
+        Raises
+        ------
+        ValueError
+            If the denominator's total is 0.
+        """
+        num, den = self._numeric(y), self._numeric(x)
+        mask = self._domain(domain) & ~np.isnan(num) & ~np.isnan(den)
+        w = np.where(mask, self._weights, 0.0)
+        num, den = np.where(mask, num, 0.0), np.where(mask, den, 0.0)
+        denominator = float(w @ den)
+        if denominator == 0:
+            raise ValueError(f"{self._name(x, 'x')}: weighted total 0; a ratio needs a non-zero denominator")
+        ratio = float(w @ num) / denominator
+        se = float(np.sqrt(self.variance((w * (num - ratio * den) / denominator)[:, None])[0]))
+        q = self._quantile(level, dist)
+        return Estimate(ratio, se, ratio - q * se, ratio + q * se, int((mask & (self._weights > 0)).sum()))
+
+    def ttest(self, y: Column, group: Column, *, level: float = 0.95) -> TTest:
+        """Design-based two-sample t test of equal means (R ``svyttest(y ~ group, design)``).
+
+        The difference of the group means (second sorted level minus first),
+        its linearised SE (the coefficient of ``svyglm(y ~ group)``), and
+        Student's t with ``svyglm``'s residual degrees of freedom: the PSUs
+        minus the strata holding a unit with both values known, minus 1.
+
+        Parameters
+        ----------
+        y
+            Numeric variable.
+        group
+            Variable with exactly two levels (missing values left out).
+        level
+            Confidence level of the interval (Student's t with ``df``, as R's
+            ``confint`` of the fit).
+
+        Returns
+        -------
+        TTest
+
+        Raises
+        ------
+        ValueError
+            If ``group`` does not have exactly two levels among the complete
+            cases, or there are no residual degrees of freedom.
+        """
+        values = self._numeric(y)
+        labels = pd.Series(self._column(group, "group"))
+        known = ~np.isnan(values) & labels.notna().to_numpy()
+        levels = sorted(pd.unique(labels[known]))
+        if len(levels) != 2:
+            raise ValueError(f"{self._name(group, 'group')}: levels {levels}; a t test needs exactly two")
+        second = (labels == levels[1]).to_numpy() & known
+        first = (labels == levels[0]).to_numpy() & known
+        sizes = [float(self._weights[m].sum()) for m in (first, second)]
+        means = [float(self._weights[m] @ values[m]) / size for m, size in zip((first, second), sizes)]
+        z = np.zeros(len(values))
+        for sign, m, mean, size in ((-1, first, means[0], sizes[0]), (1, second, means[1], sizes[1])):
+            z[m] = sign * self._weights[m] * (values[m] - mean) / size
+        difference = means[1] - means[0]
+        se = float(np.sqrt(self.variance(z[:, None])[0]))
+        df = self.subset_degrees_of_freedom(known) - 1
+        if df < 1:
+            raise ValueError(f"ttest: {df} residual degrees of freedom; the complete cases span too few PSUs")
+        statistic = difference / se
+        q = float(stats.t.ppf(0.5 + level / 2, df))
+        return TTest(difference, se, statistic, df, float(2 * stats.t.sf(abs(statistic), df)), difference - q * se,
+                     difference + q * se, (str(levels[1]), str(levels[0])))
+
+    def proportion(self, y: Column, *, domain: Column | None = None, level: float = 0.95) -> Estimate:
+        """Proportion of a 0/1 variable with Korn and Graubard's interval (R ``svyciprop(method="beta")``).
+
+        The interval is computed on the design of the units with a known
+        value in the domain, as R's ``svyby(~y, ~d, subset(design,
+        !is.na(y)), svyciprop, method = "beta")`` does: the effective size
+        ``p (1 - p) / SE^2`` is scaled by ``(t(n - 1) / t(df))^2`` where
+        ``df`` is the domain's degrees of freedom (its PSUs minus its strata)
+        and ``n`` the domain's number of units, or of the whole sample after
+        calibration (R's ``subset`` keeps every row of a calibrated design).
+
+        Parameters
+        ----------
+        y
+            Column name or array of a 0/1 (or boolean) variable, NaN for
+            missing.
+        domain
+            Column name or boolean array selecting the subpopulation.
+        level
+            Confidence level.
+
+        Returns
+        -------
+        Estimate
+            The share, its SE, the Korn-Graubard interval and the respondents.
+            See :func:`korn_graubard` for shares of 0 or 1 and domains without
+            degrees of freedom.
+        """
+        estimate = self.mean(y, domain=domain, level=level)
+        known = self._domain(domain) & ~np.isnan(self._numeric(y))
+        rows = len(self.data) if self.calibrated else int(known.sum())
+        low, high = korn_graubard(estimate.estimate, estimate.se, rows, self.subset_degrees_of_freedom(known),
+                                  level, estimate.n)
+        return Estimate(estimate.estimate, estimate.se, low, high, estimate.n)
+
+
+def korn_graubard(share: float, se: float, n_design: int, df: int, level: float = 0.95,
+                  n_domain: int | None = None) -> tuple[float, float]:
+    """Korn-Graubard confidence interval of a proportion (R ``svyciprop(method="beta")``).
+
+    A Clopper-Pearson interval at the effective sample size
+    ``p (1 - p) / SE^2 * (t(n_design - 1) / t(df))^2``.
+
+    Parameters
+    ----------
+    share, se
+        The estimated proportion and its design-based standard error.
+    n_design
+        Number of units of the design the share is computed on (R's
+        ``nrow(design)``).
+    df
+        Degrees of freedom of that design.
+    level
+        Confidence level.
+    n_domain
+        Respondents behind the share. When the share is 0 or 1 its standard
+        error is 0 and says nothing about precision; R then returns NaN, this
+        function Clopper-Pearson's interval for 0 (or all) of ``n_domain``
+        (default ``n_design``), so that a small domain's share of 0 keeps an
+        honest upper bound.
+
+    Returns
+    -------
+    (low, high)
+        NaN, as R, when ``0 < share < 1`` and there are no degrees of freedom
+        (``df < 1`` or ``n_design < 2``: a domain within a single PSU).
+    """
+    alpha = 1 - level
+    if se > 0 and 0 < share < 1:
+        if df < 1 or n_design < 2:
+            return math.nan, math.nan
+        n_eff = share * (1 - share) / se**2
+        n_eff *= (stats.t.ppf(alpha / 2, n_design - 1) / stats.t.ppf(alpha / 2, df)) ** 2
+    else:
+        n_eff = float(n_domain if n_domain is not None else n_design)
+    low = 0.0 if share <= 0 else float(stats.beta.ppf(alpha / 2, n_eff * share, n_eff * (1 - share) + 1))
+    high = 1.0 if share >= 1 else float(stats.beta.ppf(1 - alpha / 2, n_eff * share + 1, n_eff * (1 - share)))
+    return low, high

@@ -16,13 +16,14 @@ the special cases with one or several categorical margins.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from scipy import special
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 from helpers.survey.coding import dummy_code
@@ -248,32 +249,60 @@ def rake_steps(weights: object, margins: pd.DataFrame,
                      f"check for sparse or structurally empty cells")
 
 
-def _calibration_function(method: CalibrationMethod, bounds: tuple[float, float] | None):
-    """Return ``F`` and its derivative for the Deville-Särndal calibration functions."""
+@dataclass(frozen=True)
+class _CalibrationFunction:
+    """The g-weight function ``F`` of a calibration, its derivative and its primitive.
+
+    Calibration solves ``sum_i d_i F(x_i' lambda) x_i = T``, the gradient
+    equations of the convex dual ``sum_i d_i rho(x_i' lambda) - T' lambda``
+    with ``rho' = F``; the solver descends on that dual, so it needs ``rho``.
+    """
+
+    g: Callable[[np.ndarray], np.ndarray]
+    dg: Callable[[np.ndarray], np.ndarray]
+    primitive: Callable[[np.ndarray], np.ndarray]
+
+
+def _calibration_function(method: CalibrationMethod, bounds: tuple[float, float] | None) -> _CalibrationFunction:
+    """The Deville-Särndal calibration functions, truncated to ``bounds`` as R's ``cal.linear`` and ``cal.raking``."""
+    if bounds is not None:
+        low, up = (float(b) for b in bounds)
+        if not low < 1.0 < up:
+            raise ValueError(f"calibrate: bounds {tuple(bounds)!r}; expected (L, U) with L < 1 < U")
     if method == "linear":
-        return (lambda u: 1.0 + u), (lambda u: np.ones_like(u))
+        if bounds is None:
+            return _CalibrationFunction(lambda u: 1.0 + u, np.ones_like, lambda u: u + u**2 / 2)
+        # g = 1 + u truncated to [L, U]: beyond the truncation the primitive grows linearly with slope L or U.
+        a, b = low - 1.0, up - 1.0
+        return _CalibrationFunction(
+            lambda u: 1.0 + np.clip(u, a, b), lambda u: ((u > a) & (u < b)).astype(float),
+            lambda u: (c := np.clip(u, a, b)) + c**2 / 2 + (1.0 + c) * (u - c))
     if method == "raking":
-        return np.exp, np.exp
+        if bounds is None:
+            return _CalibrationFunction(np.exp, np.exp, lambda u: np.expm1(u))
+        a, b = (np.log(low) if low > 0 else -np.inf), np.log(up)
+        return _CalibrationFunction(
+            lambda u: np.clip(np.exp(np.clip(u, a, b)), low, up), lambda u: np.where((u > a) & (u < b), np.exp(u), 0.0),
+            lambda u: np.expm1(c := np.clip(u, a, b)) + np.exp(c) * (u - c))
     if method == "logit":
         if bounds is None:
             raise ValueError("calibrate: logit calibration needs bounds=(L, U) with L < 1 < U")
-        low, up = bounds
-        if not low < 1.0 < up:
-            raise ValueError(f"calibrate: bounds {bounds!r}; expected L < 1 < U")
+        if not np.isfinite([low, up]).all():
+            raise ValueError(f"calibrate: bounds {tuple(bounds)!r}; logit calibration needs finite bounds")
         a = (up - low) / ((1.0 - low) * (up - 1.0))
+        log_c = np.log((1.0 - low) / (up - 1.0))
 
         def f(u: np.ndarray) -> np.ndarray:
-            # Written with exp(-a u) above 0 so that large |u| does not overflow.
-            e = np.exp(-np.abs(a * u))
-            pos = (low * (up - 1.0) * e + up * (1.0 - low)) / ((up - 1.0) * e + (1.0 - low))
-            neg = (low * (up - 1.0) + up * (1.0 - low) * e) / ((up - 1.0) + (1.0 - low) * e)
-            return np.where(u >= 0, pos, neg)
+            return low + (up - low) * special.expit(log_c + a * u)
 
         def df(u: np.ndarray) -> np.ndarray:
             g = f(u)
             return a * (g - low) * (up - g) / (up - low)
 
-        return f, df
+        def primitive(u: np.ndarray) -> np.ndarray:
+            return low * u + (up - low) / a * (np.logaddexp(0.0, log_c + a * u) - np.logaddexp(0.0, log_c))
+
+        return _CalibrationFunction(f, df, primitive)
     raise ValueError(f"calibrate: method {method!r}; expected 'linear', 'raking' or 'logit'")
 
 
@@ -281,7 +310,7 @@ def calibrate(model: pd.DataFrame | np.ndarray, weights: object,
               totals: Mapping[str, float] | pd.Series | Sequence[float], *,
               method: CalibrationMethod = "linear", bounds: tuple[float, float] | None = None,
               tol: float = 1e-10, max_iter: int = 100) -> np.ndarray:
-    """Calibrate weights to population totals (Deville and Särndal 1992).
+    """Calibrate weights to population totals (Deville and Särndal 1992; R ``calibrate``).
 
     Parameters
     ----------
@@ -295,12 +324,17 @@ def calibrate(model: pd.DataFrame | np.ndarray, weights: object,
         Population total of each column of ``model`` (keyed by column name
         when ``model`` is a DataFrame).
     method
-        ``"linear"`` (GREG; weights may become negative), ``"raking"``
-        (raking ratio, ``exp``) or ``"logit"`` (g-weights kept inside
-        ``bounds``).
+        ``"linear"`` (GREG, ``g = 1 + u``; weights may become negative),
+        ``"raking"`` (raking ratio, ``g = exp(u)``) or ``"logit"`` (g-weights
+        kept strictly inside ``bounds`` by a logistic function).
     bounds
-        ``(L, U)`` with ``L < 1 < U``, bounds on the ratio final/start weight
-        for ``"logit"``.
+        ``(L, U)`` with ``L < 1 < U`` (either may be infinite for linear and
+        raking), bounds on the g-weights, the ratios final/start weight.
+        Required for ``"logit"``; for ``"linear"`` and ``"raking"`` the
+        g-weight function is truncated to ``[L, U]``, as R's
+        ``calibrate(..., bounds = c(L, U))``, so that every g-weight lies in
+        the bounds (R's rescaling of weights that are less than a twentieth
+        of every total is not done: bounds always apply to the given weights).
     tol, max_iter
         Newton iterations stop when every calibration equation holds to
         ``tol`` relative to its total.
@@ -313,35 +347,49 @@ def calibrate(model: pd.DataFrame | np.ndarray, weights: object,
     Raises
     ------
     ValueError
-        If the totals do not match the columns, or no solution is found
-        (for instance bounds too tight).
+        If the totals do not match the columns, the bounds do not enclose 1,
+        or no solution is found (for instance bounds too tight).
+
+    Notes
+    -----
+    The solution minimises the convex dual ``sum_i d_i rho(x_i' lambda) -
+    T' lambda`` (``rho' = F``): Newton steps, halved until the dual or the
+    calibration gap decreases, and a gradient step where truncation leaves
+    the Newton system singular. The g-weights at the solution are unique
+    (where the dual has several minimisers, they differ only in units whose
+    g-weight sits on a bound), so they equal R's whenever R converges.
     """
     w = check_weights(weights)
     x, target, names = _model_and_totals(model, totals, w.size)
-    f, df = _calibration_function(method, bounds)
-    lam = np.zeros(x.shape[1])
+    calfun = _calibration_function(method, bounds)
     scale = np.maximum(np.abs(target), 1.0)
 
-    def residual(lam_: np.ndarray) -> np.ndarray:
-        return target - x.T @ (w * f(x @ lam_))
+    def dual(lam_: np.ndarray) -> float:
+        return float(w @ calfun.primitive(x @ lam_) - target @ lam_)
 
-    r = residual(lam)
+    def residual(lam_: np.ndarray) -> np.ndarray:
+        return target - x.T @ (w * calfun.g(x @ lam_))
+
+    lam = np.zeros(x.shape[1])
+    r, objective = residual(lam), dual(lam)
     for _ in range(max_iter):
         if np.max(np.abs(r) / scale) <= tol:
-            return w * f(x @ lam)
-        jac = x.T @ (x * (w * df(x @ lam))[:, None])
+            return w * calfun.g(x @ lam)
+        jac = x.T @ (x * (w * calfun.dg(x @ lam))[:, None])
         step = np.linalg.lstsq(jac, r, rcond=None)[0]
-        # Damped Newton: halve the step until the calibration gap shrinks.
-        for _ in range(30):
-            new_r = residual(lam + step)
-            if np.linalg.norm(new_r / scale) < np.linalg.norm(r / scale):
+        if not r @ step > 1e-12 * np.linalg.norm(r) * np.linalg.norm(step):
+            step = r / np.maximum(np.abs(np.diag(jac)).max(), w.sum())  # not a descent direction of the dual
+        for _ in range(60):
+            new_r, new_objective = residual(lam + step), dual(lam + step)
+            if (np.linalg.norm(new_r / scale) < np.linalg.norm(r / scale)
+                    or new_objective < objective - 1e-4 * (r @ step)):
                 break
             step = step / 2
         else:
             break
-        lam, r = lam + step, new_r
+        lam, r, objective = lam + step, new_r, new_objective
     if np.max(np.abs(r) / scale) <= tol:
-        return w * f(x @ lam)
+        return w * calfun.g(x @ lam)
     worst = names[int(np.argmax(np.abs(r) / scale))]
     raise ValueError(f"calibrate ({method}): no solution within {max_iter} iterations; the equation for "
                      f"{worst!r} is off by {np.max(np.abs(r) / scale):.3g} (relative). "
@@ -509,7 +557,7 @@ def response_model(data: pd.DataFrame, respondent: str, covariates: Sequence[str
         # prediction, and leaves no residual degree of freedom for a scale the binomial family does not use.
         warnings.simplefilter("ignore", PerfectSeparationWarning)
         fit = sm.GLM(share[weighed], patterns[weighed], family=sm.families.Binomial(),
-                     var_weights=count[weighed]).fit()
+                     var_weights=count[weighed]).fit(tol=1e-13)
     names = list(matrix.columns)
     return ResponseModel(np.asarray(fit.predict(patterns))[pattern], pd.Series(np.asarray(fit.params), index=names),
                          pd.DataFrame(np.asarray(fit.cov_params()), index=names, columns=names))
