@@ -76,12 +76,18 @@ SCHEMA: dict[str, Any] = {
         "delta_grid": Key((list,), "odds ratios of 'yes' between non-respondents and respondents for the "
                                    "non-ignorable sensitivity curve", default=[0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 4.0],
                           items=float),
+        "variance": Key((str,), "variance of the weighted estimates: linearisation (the weights taken as fixed "
+                                "given the calibration), or replicates redoing the whole weighting (jackknife: "
+                                "one replicate per respondent; bootstrap: Rao-Wu)", default="linearisation",
+                        choices=("linearisation", "jackknife", "bootstrap")),
+        "bootstrap_replicates": Key((int,), "replicates of the bootstrap variance (50 to 5000; seed: models.seed)",
+                                    default=200),
     },
     "models": {
         "bootstrap_replicates": Key((int,), "replicates of the stratified bootstrap of the odds ratio",
                                     default=500),
         "imputations": Key((int,), "imputed data sets of the multiple imputation", default=20),
-        "seed": Key((int,), "seed of the bootstrap and the imputation", default=2012),
+        "seed": Key((int,), "seed of the bootstraps (odds ratio, variance) and the imputation", default=2012),
         "power_odds_ratios": Key((list,), "odds ratios at which the power of the analysis is shown",
                                  default=[1.5, 2.0, 3.0], items=float),
     },
@@ -247,6 +253,10 @@ def load_wave(year: int, config_path: str | Path | None = None, raw_dir: str | P
     if len(bounds) != 2 or not 0 < bounds[0] < 1 < bounds[1]:
         raise InputError(path, f"logit_bounds {bounds}; expected [lower, upper] with 0 < lower < 1 < upper",
                          column="weighting.logit_bounds")
+    replicates = settings["estimation"]["bootstrap_replicates"]
+    if not 50 <= replicates <= 5000:
+        raise InputError(path, f"bootstrap_replicates {replicates}; expected 50 to 5000 (fewer make the standard "
+                               "errors noisy, more only cost time)", column="estimation.bootstrap_replicates")
     if settings["report"]["small_cell_threshold"] < 1:
         raise InputError(path, "small_cell_threshold must be at least 1", column="report.small_cell_threshold")
     wave = Wave(path, settings)
