@@ -96,3 +96,22 @@ def test_primary_method_must_be_one_the_bootstrap_can_redo(tmp_path, spec):
     spec["weighting"]["primary"] = "propensity"
     with pytest.raises(InputError, match=r"'weighting.primary' holds 'propensity'; expected one of"):
         load_wave(2012, _write(tmp_path, spec))
+
+
+def test_variance_method_defaults_to_linearisation_and_takes_only_known_methods(tmp_path, spec):
+    assert load_wave(2012, _write(tmp_path, spec), check_inputs=False).section("estimation")["variance"] == \
+        "linearisation"
+    spec["estimation"]["variance"] = "jackknife"
+    assert load_wave(2012, _write(tmp_path, spec), check_inputs=False).section("estimation")["variance"] == \
+        "jackknife"
+    spec["estimation"]["variance"] = "brr"
+    with pytest.raises(InputError, match=r"'estimation.variance' holds 'brr'; expected one of \['linearisation', "
+                                         r"'jackknife', 'bootstrap'\]"):
+        load_wave(2012, _write(tmp_path, spec))
+
+
+@pytest.mark.parametrize("replicates", [49, 5001])
+def test_bootstrap_replicates_must_be_in_range(tmp_path, spec, replicates):
+    spec["estimation"]["bootstrap_replicates"] = replicates
+    with pytest.raises(InputError, match=rf"estimation.bootstrap_replicates.*{replicates}; expected 50 to 5000"):
+        load_wave(2012, _write(tmp_path, spec), check_inputs=False)
