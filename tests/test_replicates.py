@@ -224,3 +224,17 @@ def test_respondent_replicates_stratify_by_cell_with_the_cell_counts_as_fpc():
     np.testing.assert_allclose(reps.rscales, expected)
     with pytest.raises(ValueError, match="variance 'brr'"):
         respondent_replicates(respondents, population, ["cell"], "brr")
+
+
+def test_step_estimators_take_a_replicate_design(chain):
+    """Step 02 passes the replicate design of estimation.variance to the indicator estimators."""
+    from helpers.steps.indicators import estimate_by_domain, estimate_shares, korn_graubard
+
+    design = chain.designs["raking"]
+    shares = estimate_shares(design, ["y"])
+    mean = design.mean("y")
+    assert shares.at["y", "se"] == mean.se
+    assert (shares.at["y", "ci_low"], shares.at["y", "ci_high"]) == korn_graubard(
+        mean.estimate, mean.se, len(design.data), design.degrees_of_freedom, 0.95, mean.n)
+    domains = estimate_by_domain(design, ["y"], "a")
+    assert domains.loc[("y", "a2"), "se"] == design.mean("y", domain=(design.data["a"] == "a2").to_numpy()).se
