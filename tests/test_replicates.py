@@ -52,6 +52,15 @@ def _package_numbers(design: ReplicateDesign, prefix: str, linear_only: bool = F
         estimate = design.mean("y", domain=(data["d"] == level).to_numpy())
         out[(f"{prefix}domain_mean_y", level)], out[(f"{prefix}domain_mean_y_se", level)] = estimate.estimate, \
             estimate.se
+    if prefix == "ref_":
+        return out
+    share = design.proportion("p")
+    out[(f"{prefix}ciprop_p", "low")], out[(f"{prefix}ciprop_p", "high")] = share.ci_low, share.ci_high
+    for level in sorted(data["d"].unique()):
+        share = design.proportion("p", domain=(data["d"] == level).to_numpy())
+        if 0 < share.estimate < 1:  # R gives NaN at 0 and 1; the package Clopper-Pearson's (tested apart)
+            out[(f"{prefix}domain_ciprop_p_low", level)] = share.ci_low
+            out[(f"{prefix}domain_ciprop_p_high", level)] = share.ci_high
     return out
 
 

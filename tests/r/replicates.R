@@ -6,7 +6,8 @@
 # helpers.survey.replicates built for them) and writes OUT_DIR/replicates.csv (default tests/r/results), one row per
 # number: case, quantity, term, value (17 significant digits).
 # - Each case: svrepdesign(repweights = the package's, type, scale, rscales, combined.weights = TRUE), with
-#   mse = FALSE and TRUE: svymean / svytotal of y (na.rm) and p, svyby domain means and totals of y, degf.
+#   mse = FALSE and TRUE: svymean / svytotal of y (na.rm) and p, svyby domain means and totals of y, degf,
+#   svyciprop(~p, method = "beta") on the whole sample and by domain (svyby, which subsets the rows).
 # - "ref_": R's own as.svrepdesign(svydesign(...), type = ...) replicates of the same design (JK1, JKn, BRR; with
 #   survey.lonely.psu = "remove"), for the construction: the same estimates (BRR: totals only, since any
 #   fully balanced Hadamard matrix gives the same variance of a linear estimator, not of a ratio).
@@ -41,6 +42,11 @@ estimates <- function(case, prefix, des, linear_only = FALSE) {
   put(case, paste0(prefix, "mean_y"), coef(m)); put(case, paste0(prefix, "mean_y_se"), SE(m))
   mp <- svymean(~p, des)
   put(case, paste0(prefix, "mean_p"), coef(mp)); put(case, paste0(prefix, "mean_p_se"), SE(mp))
+  ci <- svyciprop(~p, des, method = "beta")
+  put(case, paste0(prefix, "ciprop_p"), attr(ci, "ci"), c("low", "high"))
+  by_ci <- svyby(~p, ~d, des, svyciprop, method = "beta", vartype = "ci")
+  put(case, paste0(prefix, "domain_ciprop_p_low"), by_ci$ci_l, by_ci$d)
+  put(case, paste0(prefix, "domain_ciprop_p_high"), by_ci$ci_u, by_ci$d)
   by_m <- svyby(~y, ~d, des, svymean, na.rm = TRUE)
   put(case, paste0(prefix, "domain_mean_y"), coef(by_m)); put(case, paste0(prefix, "domain_mean_y_se"), SE(by_m), names(coef(by_m)))
 }

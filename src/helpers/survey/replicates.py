@@ -407,11 +407,47 @@ class ReplicateDesign:
         after scaling each replicate to unit length, computed here from the
         singular values at the same relative tolerance.
         """
-        matrix = self._replicates.T
+        return self.subset_degrees_of_freedom(np.ones(len(self.data), dtype=bool))
+
+    def subset_degrees_of_freedom(self, rows: np.ndarray) -> int:
+        """Degrees of freedom of the design restricted to ``rows`` (R's ``degf(design[rows, ])``)."""
+        matrix = self._replicates[:, np.asarray(rows, dtype=bool)].T
         norms = np.linalg.norm(matrix, axis=0)
+        if not (norms > 0).any():
+            return 0
         matrix = matrix[:, norms > 0] / norms[norms > 0]
         singular = np.linalg.svd(matrix, compute_uv=False)
         return int((singular > 1e-5 * singular.max()).sum()) - 1
+
+    def proportion(self, y: Column, *, domain: Column | None = None, level: float = 0.95) -> Estimate:
+        """Proportion of a 0/1 variable with Korn and Graubard's interval (R ``svyciprop(method = "beta")``).
+
+        As R on a replicate design subset to the domain's units with a known
+        value (``svyby(~y, ~d, subset(design, !is.na(y)), svyciprop, method =
+        "beta")``, which drops the other rows): a Clopper-Pearson interval at
+        the effective size ``p (1 - p) / SE^2``, scaled by
+        ``(t(n - 1) / t(df))^2`` with ``n`` those units and ``df`` their
+        :meth:`subset_degrees_of_freedom`. A share of 0 or 1 (SE 0) gets
+        Clopper-Pearson's interval for 0 (or all) of its respondents, where R
+        returns NaN.
+
+        Returns
+        -------
+        helpers.survey.estimation.Estimate
+            The share, its replicate SE, the interval and the respondents.
+        """
+        estimate = self.mean(y, domain=domain, level=level)
+        known = self._mask(self._values(y), domain)
+        share, alpha = estimate.estimate, 1 - level
+        if estimate.se > 0:
+            df = max(self.subset_degrees_of_freedom(known), 1)
+            n_eff = share * (1 - share) / estimate.se ** 2
+            n_eff *= (stats.t.ppf(alpha / 2, int(known.sum()) - 1) / stats.t.ppf(alpha / 2, df)) ** 2
+        else:
+            n_eff = float(estimate.n)
+        low = 0.0 if share <= 0 else float(stats.beta.ppf(alpha / 2, n_eff * share, n_eff * (1 - share) + 1))
+        high = 1.0 if share >= 1 else float(stats.beta.ppf(1 - alpha / 2, n_eff * share + 1, n_eff * (1 - share)))
+        return Estimate(share, estimate.se, low, high, estimate.n)
 
     def _mask(self, y: np.ndarray, domain: Column | None) -> np.ndarray:
         mask = ~np.isnan(y)
