@@ -247,3 +247,19 @@ def test_step_estimators_take_a_replicate_design(chain):
         mean.estimate, mean.se, len(design.data), design.degrees_of_freedom, 0.95, mean.n)
     domains = estimate_by_domain(design, ["y"], "a")
     assert domains.loc[("y", "a2"), "se"] == design.mean("y", domain=(design.data["a"] == "a2").to_numpy()).se
+
+
+@pytest.mark.parametrize("lang, method, replicates, expected", [
+    ("en", "linearisation", None, "with linearised standard errors."),
+    ("en", "jackknife", 127, "with jackknife standard errors (127 replicates, the weighting redone on each)."),
+    ("fr", "linearisation", None, "avec des erreurs types linéarisées."),
+    ("fr", "bootstrap", 200, "avec des erreurs types par bootstrap (200 réplications, la pondération refaite sur "
+                             "chacune)."),
+])
+def test_the_report_states_the_variance_method(lang, method, replicates, expected):
+    from helpers.report.prose import render_section
+
+    context = {"bias": {"weighting": {"primary": "raking", "margins": ["type_group"]},
+                        "variance": {"method": method, "replicates": replicates}},
+               "primary_diagnostics": {"kish_deff": 1.2}, "shows_published": False}
+    assert expected in render_section("indicators", context, lang)
