@@ -420,7 +420,8 @@ def markdown(results: dict) -> str:
         lines.append("")
     if "replicates" in results:
         part = results["replicates"]
-        lines += [f"Replicate variances of the primary weighting, demo frame with a fifth responding ({part['respondents']} respondents, "
+        lines += [f"Replicate variances of the primary weighting, demo frame with a fifth responding "
+                  f"({part['respondents']} respondents, "
                   f"load average {part['load_average']:.1f}; linearised estimate_shares "
                   f"{part['linearised_estimate_shares_s']:.3f} s):", "",
                   "| variance | replicates | weighting redone (s) | estimate_shares (s) |", "|---|---:|---:|---:|"]

@@ -149,9 +149,8 @@ def test_jackknife_variance_of_a_total_is_the_linearised_one_with_fpc():
     meta, data, reps = cases()["jkn_units"]
     design = _design(meta, data, reps, mse=True)
     linearised = Design(data, "w", strata="strata", fpc="fpc")
-    values = data["p"].to_numpy(dtype=float)
-    assert design.total("p").se == pytest.approx(np.sqrt(linearised.variance((data["w"] * values).to_numpy()[:, None])[0]),
-                                                 rel=1e-12)
+    influence = (data["w"] * data["p"]).to_numpy(dtype=float)[:, None]
+    assert design.total("p").se == pytest.approx(np.sqrt(linearised.variance(influence)[0]), rel=1e-12)
 
 
 def test_rao_wu_without_fpc_is_r_subbootstrap_and_keeps_stratum_totals():
