@@ -8,8 +8,9 @@ Usage::
     .venv/bin/python benchmarks/run.py --only core     # the core and its growth with the frame
     .venv/bin/python benchmarks/run.py --only limits   # the speed limits that used to be asserted in tests
     .venv/bin/python benchmarks/run.py --only steps    # the step notebooks, fixed cost apart
+    .venv/bin/python benchmarks/run.py --only replicates   # the replicate variances, weighting redone
 
-It prints Markdown tables and writes ``benchmarks/results.json``. Five parts:
+It prints Markdown tables and writes ``benchmarks/results.json``. Six parts:
 
 ratio
     The CPU (user + system, of the process and every child it waited for:
@@ -45,6 +46,14 @@ core
     their true answers, populations perturbed by a log-normal factor and
     answers flipped with probability 0.1 in every copy but the first. The
     growth is the slope of log time on log units (1: linear).
+replicates
+    The replicate variances of the primary weighting on the demo frame
+    with a fifth responding (:func:`helpers.steps.replication.replicate_weighting`,
+    the weighting redone on every replicate): the jackknife (one replicate per respondent)
+    and the bootstrap at 50, 200 and 1,000 replicates, then ``estimate_shares``
+    of every indicator on the replicate design, against the linearised
+    design's ``estimate_shares``; with the load average, since the cost is
+    CPU-bound.
 """
 
 from __future__ import annotations
@@ -75,6 +84,7 @@ from helpers.run import notebooks, pipeline
 from helpers.run.staging import RunLayout
 from helpers.steps.adjustment import build_weighting
 from helpers.steps.indicators import estimate_shares, indicator_values
+from helpers.steps.replication import replicate_weighting
 from helpers.survey import weighting
 from helpers.survey.estimation import Design
 
@@ -339,6 +349,45 @@ def bench_core(repeats: int) -> dict:
             "slope_log_time_on_log_units": slopes}
 
 
+# --- replicates -------------------------------------------------------------------------------------------
+
+BOOTSTRAP_SIZES = (50, 200, 1_000)
+
+
+def bench_replicates(repeats: int) -> dict:
+    """Median wall time of the replicate designs of the primary method and of their estimates.
+
+    On the demo frame's units with a fifth responding (:func:`synthetic_frame` at the demo's size).
+    """
+    population, values, settings, indicators = demo_inputs()
+    population, data = synthetic_frame(population, values, len(population))
+    primary = settings["primary"]
+    linearised = build_weighting(population, data, settings).designs[primary]
+    rows = []
+
+    def timed(variance: str, replicates: int) -> dict:
+        started = time.perf_counter()
+        replicated = replicate_weighting(population, data, settings, variance, methods=[primary],
+                                         replicates=replicates, seed=1)
+        built = time.perf_counter()
+        estimate_shares(replicated.designs[primary], indicators)
+        return {"weighting_s": built - started, "estimate_shares_s": time.perf_counter() - built,
+                "replicates": replicated.replicates}
+
+    cases = [("jackknife", 0)] + [("bootstrap", size) for size in BOOTSTRAP_SIZES]
+    for variance, replicates in cases:
+        runs = [timed(variance, replicates) for _ in range(repeats)]
+        rows.append({"variance": variance, "replicates": runs[0]["replicates"],
+                     **{key: statistics.median(run[key] for run in runs) for key in ("weighting_s",
+                                                                                      "estimate_shares_s")}})
+    started = time.perf_counter()
+    for _ in range(repeats):
+        estimate_shares(linearised, indicators)
+    return {"respondents": len(data), "indicators": len(indicators), "repeats": repeats, "rows": rows,
+            "linearised_estimate_shares_s": (time.perf_counter() - started) / repeats,
+            "load_average": os.getloadavg()[0]}
+
+
 def markdown(results: dict) -> str:
     """The results as Markdown tables."""
     lines = []
@@ -373,13 +422,24 @@ def markdown(results: dict) -> str:
         lines.append("")
         lines.append("Slope of log time on log units: " + ", ".join(f"{k.removesuffix('_s')} {v:.2f}"
                                                                       for k, v in slopes.items()))
+        lines.append("")
+    if "replicates" in results:
+        part = results["replicates"]
+        lines += [f"Replicate variances of the primary weighting, demo frame with a fifth responding "
+                  f"({part['respondents']} respondents, "
+                  f"load average {part['load_average']:.1f}; linearised estimate_shares "
+                  f"{part['linearised_estimate_shares_s']:.3f} s):", "",
+                  "| variance | replicates | weighting redone (s) | estimate_shares (s) |", "|---|---:|---:|---:|"]
+        for row in part["rows"]:
+            lines.append(f"| {row['variance']} | {row['replicates']:,} | {row['weighting_s']:.2f} | "
+                         f"{row['estimate_shares_s']:.3f} |")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen benchmarks, print them as Markdown and write ``results.json``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("ratio", "limits", "steps", "core"), help="run one part only")
+    parser.add_argument("--only", choices=("ratio", "limits", "steps", "core", "replicates"), help="run one part only")
     parser.add_argument("--root", type=Path, default=paths.ROOT,
                         help="checkout (with its own .venv) whose yearly run the ratio measures (default: this one)")
     parser.add_argument("--label", default="current", help="name of the ratio's row in results.json")
@@ -395,6 +455,8 @@ def main(argv: list[str] | None = None) -> int:
         results["core"] = bench_core(args.repeats)
     if args.only in (None, "steps"):
         results["steps"] = bench_steps(args.fixed_repeats)
+    if args.only in (None, "replicates"):
+        results["replicates"] = bench_replicates(min(args.repeats, 3))
     results["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
     RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(markdown(results))

@@ -36,7 +36,8 @@ WEIGHTED = [estimator for estimator in validation.ESTIMATORS if estimator != "un
 
 @pytest.fixture(scope="module")
 def setup() -> validation.Setup:
-    return validation.make_setup()
+    # 20 bootstrap replicates per draw keep the test short; their coverage is held to the same slack.
+    return validation.make_setup(bootstrap_replicates=20)
 
 
 @pytest.fixture(scope="module")

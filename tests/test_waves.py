@@ -184,3 +184,22 @@ def test_a_file_that_is_not_a_mapping_is_refused(tmp_path):
     path.write_text("- year\n- title\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"the file is \['year', 'title'\]; expected a mapping of keys to values"):
         load_wave(2012, path)
+
+
+def test_variance_method_defaults_to_linearisation_and_takes_only_known_methods(tmp_path, spec):
+    assert load_wave(2012, _write(tmp_path, spec), check_inputs=False).section("estimation")["variance"] == \
+        "linearisation"
+    spec["estimation"]["variance"] = "jackknife"
+    assert load_wave(2012, _write(tmp_path, spec), check_inputs=False).section("estimation")["variance"] == \
+        "jackknife"
+    spec["estimation"]["variance"] = "brr"
+    with pytest.raises(InputError, match=r"'estimation.variance' is 'brr'; expected one of \['linearisation', "
+                                         r"'jackknife', 'bootstrap'\]"):
+        load_wave(2012, _write(tmp_path, spec))
+
+
+@pytest.mark.parametrize("replicates", [49, 5001])
+def test_bootstrap_replicates_must_be_in_range(tmp_path, spec, replicates):
+    spec["estimation"]["bootstrap_replicates"] = replicates
+    with pytest.raises(InputError, match=rf"'estimation.bootstrap_replicates' is {replicates}; expected an integer >= 50 and <= 5000"):
+        load_wave(2012, _write(tmp_path, spec), check_inputs=False)

@@ -15,7 +15,12 @@ Each replicate estimates the headline indicators (codebook indicators with
 ``headline: true``) with the unweighted, post-stratified, raked, linearly
 calibrated and propensity-weighted designs of
 :func:`helpers.steps.adjustment.build_weighting` and the Korn-Graubard intervals
-of :func:`helpers.steps.indicators.estimate_shares`, as notebook 02 does. The truth
+of :func:`helpers.steps.indicators.estimate_shares`, as notebook 02 does, and
+the raked estimates again with replicate standard errors, the whole
+weighting redone on each replicate (:func:`helpers.steps.replication.replicate_weighting`:
+the jackknife, one replicate per respondent, and the Rao-Wu bootstrap with
+``--bootstrap-replicates`` replicates, 100 by default to keep the run short;
+the wave's default is 200). The truth
 is each indicator's share of valid answers over the eligible frame units
 (the truth file's ``frame_shares``).
 
@@ -63,14 +68,18 @@ from helpers.report.results import to_plain
 from helpers.steps.adjustment import build_weighting
 from helpers.steps.auxvars import add_auxiliary
 from helpers.steps.indicators import estimate_shares, indicator_values
+from helpers.steps.replication import replicate_weighting
 
 LOG = logging.getLogger("helpers.demo.simulation")
-ESTIMATORS = ("unweighted", "poststratification", "raking", "linear", "propensity")
+# Estimators with replicate variances: label -> (weighting method, variance).
+REPLICATED = {"raking, jackknife": ("raking", "jackknife"), "raking, bootstrap": ("raking", "bootstrap")}
+ESTIMATORS = ("unweighted", "poststratification", "raking", "linear", "propensity", *REPLICATED)
 MECHANISMS = {
     "frame": "response depends on type and size only (ignorable given the frame)",
     "maturity": "the demo's mechanism: response also depends on e-maturity, hence on the answers",
 }
 DEFAULT_REPLICATES = 500
+DEFAULT_BOOTSTRAP = 100
 DEFAULT_SEED = 20260701
 DEFAULT_OUT = paths.ROOT / "reports" / "validation"
 NOTEBOOK = paths.NOTEBOOKS_DIR / "validation.ipynb"
@@ -95,6 +104,8 @@ class Setup:
         The ``weighting`` section of the 2012 wave configuration.
     level
         Confidence level of the intervals.
+    bootstrap_replicates
+        Replicates of the bootstrap variance.
     """
 
     wave: demo.DemoWave
@@ -103,6 +114,7 @@ class Setup:
     truth: pd.Series
     settings: dict
     level: float
+    bootstrap_replicates: int = DEFAULT_BOOTSTRAP
 
     @property
     def indicators(self) -> list[str]:
@@ -110,7 +122,7 @@ class Setup:
         return list(self.values.columns)
 
 
-def make_setup(seed: int = demo.DEFAULT_SEED) -> Setup:
+def make_setup(seed: int = demo.DEFAULT_SEED, bootstrap_replicates: int = DEFAULT_BOOTSTRAP) -> Setup:
     """Generate the demo 2012 wave of ``seed`` and everything the replicates share.
 
     Returns
@@ -129,7 +141,7 @@ def make_setup(seed: int = demo.DEFAULT_SEED) -> Setup:
     headline = [key for key, indicator in codebook.indicators.items() if indicator.headline]
     values = indicator_values(demo.true_answers(wave, codebook), codebook)[headline].loc[population.index]
     return Setup(wave, population, values, values.mean().rename("truth"), config.section("weighting"),
-                 config.section("estimation")["confidence_level"])
+                 config.section("estimation")["confidence_level"], bootstrap_replicates)
 
 
 def replicate_seeds(seed: int, replicates: int) -> list[int]:
@@ -167,12 +179,20 @@ def run_replicate(setup: Setup, replicate: int, seed: int) -> tuple[pd.DataFrame
         except ValueError as error:
             skipped.append({"replicate": replicate, "mechanism": mechanism, "error": str(error)})
             continue
+        designs = dict(weighting.designs)
+        for label, (method, variance) in REPLICATED.items():
+            try:
+                designs[label] = replicate_weighting(population, data, setup.settings, variance, methods=[method],
+                                                     replicates=setup.bootstrap_replicates,
+                                                     seed=seed).designs[method]
+            except ValueError as error:
+                weighting.unavailable[label] = str(error)
         for estimator in ESTIMATORS:
-            if estimator not in weighting.designs:
+            if estimator not in designs:
                 skipped.append({"replicate": replicate, "mechanism": mechanism,
                                 "error": f"{estimator}: {weighting.unavailable[estimator]}"})
                 continue
-            table = estimate_shares(weighting.designs[estimator], setup.indicators, setup.level)
+            table = estimate_shares(designs[estimator], setup.indicators, setup.level)
             tables.append(table.reset_index().assign(replicate=replicate, mechanism=mechanism, estimator=estimator))
     estimates = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=RESULT_COLUMNS)
     return estimates[RESULT_COLUMNS], skipped
@@ -279,6 +299,7 @@ def results_payload(setup: Setup, summary: pd.DataFrame, skipped: pd.DataFrame, 
         "description": __doc__.split("\n\n")[0],
         "wave": {"year": setup.wave.year, "demo_seed": setup.wave.seed, "eligible_units": len(setup.population)},
         "replicates": replicates, "seed": seed, "level": setup.level,
+        "bootstrap_replicates": setup.bootstrap_replicates,
         "estimators": list(ESTIMATORS), "mechanisms": MECHANISMS,
         "weighting": setup.settings,
         "indicators": {key: codebook.indicators[key].en for key in setup.indicators},
@@ -321,6 +342,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     """Options of ``python -m helpers validate``."""
     parser.add_argument("--replicates", type=int, default=DEFAULT_REPLICATES,
                         help=f"response draws per mechanism (default {DEFAULT_REPLICATES})")
+    parser.add_argument("--bootstrap-replicates", type=int, default=DEFAULT_BOOTSTRAP,
+                        help=f"replicates of the bootstrap variance in each draw (default {DEFAULT_BOOTSTRAP})")
     parser.add_argument("--workers", type=int, default=None, help="worker processes (default: the CPU count)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"root seed (default {DEFAULT_SEED})")
     parser.add_argument("--out", default=None, help="output folder (default reports/validation)")
@@ -330,9 +353,11 @@ def main(args: argparse.Namespace) -> int:
     """Run the validation, write its files and executed notebook; returns the exit status."""
     if args.replicates < 2:
         raise UsageError("--replicates must be at least 2")
+    if args.bootstrap_replicates < 2:
+        raise UsageError("--bootstrap-replicates must be at least 2")
     started = time.perf_counter()
     final = paths.resolve(args.out, DEFAULT_OUT)
-    setup = make_setup()
+    setup = make_setup(bootstrap_replicates=args.bootstrap_replicates)
     estimates, skipped = simulate(setup, args.replicates, args.seed, args.workers)
     simulated = time.perf_counter() - started
     LOG.info("%d replicates x %d mechanisms in %.1f s (%s workers); skipped: %s", args.replicates, len(MECHANISMS),

@@ -171,13 +171,19 @@ def _delta_grid(grid: list[float]) -> list[float]:
 
 
 class Estimation(Section):
-    """Intervals and the non-ignorable sensitivity analysis."""
+    """Intervals, their variance method and the non-ignorable sensitivity analysis."""
 
     confidence_level: float = Field(0.95, gt=0, lt=1, description="level of every confidence interval, a share "
                                                                   "(0.95, not 95)")
     delta_grid: Annotated[list[Positive], AfterValidator(_delta_grid)] = Field(
         [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 4.0], description="odds ratios of 'yes' between non-respondents and "
         "respondents for the non-ignorable sensitivity curve; must include 0.5, 1.0 and 2.0")
+    variance: Literal["linearisation", "jackknife", "bootstrap"] = Field(
+        "linearisation", description="variance of the weighted estimates: linearisation (the weights taken as fixed "
+        "given the calibration's residuals), or replicates redoing the whole weighting on each (jackknife: one "
+        "replicate per respondent; bootstrap: Rao-Wu rescaling, estimation.bootstrap_replicates, seed models.seed)")
+    bootstrap_replicates: int = Field(200, ge=50, le=5000, description="replicates of the bootstrap variance (50 "
+                                      "to 5000: fewer make the standard errors noisy, more only cost time)")
 
 
 class Models(Section):
@@ -187,7 +193,7 @@ class Models(Section):
                                       "ratio (at least 100: fewer cannot place the tails of a 95% interval)")
     imputations: int = Field(20, ge=2, description="imputed data sets of the multiple imputation (Rubin's rules "
                                                    "need at least 2)")
-    seed: int = Field(2012, ge=0, description="seed of the bootstrap and the imputation")
+    seed: int = Field(2012, ge=0, description="seed of the bootstraps (odds ratio, variance) and the imputation")
     power_odds_ratios: Annotated[list[Positive], Field(min_length=1)] = Field(
         [1.5, 2.0, 3.0], description="odds ratios at which the power of the analysis is shown")
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.models.logit import model_inputs
+from helpers.survey import replicates
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,8 @@ def rao_wu_weights(weights: object, strata: object | None = None, clusters: obje
     replacement and a PSU drawn ``m`` times has its units' weights multiplied
     by ``m n_h / (n_h - 1)``; this choice of resample size makes the bootstrap
     variance of a linear statistic equal the with-replacement design variance.
-    The finite population correction is ignored (conservative).
+    The finite population correction is ignored (conservative). These are
+    :func:`helpers.survey.replicates.rao_wu` without fpc.
 
     Parameters
     ----------
@@ -83,32 +85,8 @@ def rao_wu_weights(weights: object, strata: object | None = None, clusters: obje
         If a stratum has a single PSU or labels are missing.
     """
     w = np.asarray(weights, dtype=float)
-    n = w.size
-    stratum = _codes(strata, n, "strata")
-    psu = pd.factorize(pd.MultiIndex.from_arrays([stratum, _codes(clusters, n, "clusters")
-                                                  if clusters is not None else np.arange(n)]))[0]
-    psu_stratum = np.zeros(psu.max() + 1, dtype=int)
-    psu_stratum[psu] = stratum
-    rng = np.random.default_rng(seed)
-    factors = np.zeros((n_replicates, psu_stratum.size))
-    for h in range(stratum.max() + 1):
-        members = np.flatnonzero(psu_stratum == h)
-        size = members.size
-        if size < 2:
-            raise ValueError(f"strata: stratum {h} has a single PSU; collapse strata before bootstrapping")
-        draws = rng.integers(0, size, size=(n_replicates, size - 1))
-        counts = np.apply_along_axis(np.bincount, 1, draws, minlength=size)
-        factors[:, members] = counts * size / (size - 1)
-    return factors[:, psu] * w[None, :]
-
-
-def _codes(labels: object | None, n: int, what: str) -> np.ndarray:
-    if labels is None:
-        return np.zeros(n, dtype=int)
-    values = pd.Series(np.asarray(labels))
-    if len(values) != n or values.isna().any():
-        raise ValueError(f"{what}: expected one non-missing label per unit ({n})")
-    return pd.factorize(values, sort=True)[0]
+    factors = replicates.rao_wu(strata, n=w.size, clusters=clusters, replicates=n_replicates, seed=seed).factors
+    return factors * w[None, :]
 
 
 def batched_logit(y: np.ndarray, x: np.ndarray, weights: np.ndarray, *, max_iter: int = 50,

@@ -1,5 +1,5 @@
-"""What the step notebooks call: set-up, the figure style, auxiliary variables, weighting, indicators,
-non-ignorable sensitivity, leadership, year on year, and the smallest wave the analysis can publish."""
+"""What the step notebooks call: set-up, the figure style, auxiliary variables, weighting and its replicates,
+indicators, non-ignorable sensitivity, leadership, year on year, and the smallest wave the analysis can publish."""
 
 import lazy_loader
 
@@ -7,13 +7,15 @@ import lazy_loader
 # import every module and its libraries.
 __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
     'adjustment': ['CELL', 'LONELY', 'METHODS', 'Weighting', 'build_weighting', 'cell_labels',
-        'population_counts', 'reweighter'],
+        'population_counts', 'reweighter', 'weighting_chain'],
     'auxvars': ['POLITICAL_BLOCS', 'REGION_GROUPS', 'SIZE_BANDS', 'add_auxiliary'],
     'figures': ['apply_style', 'finish', 'save'],
     'indicators': ['estimate_by_domain', 'estimate_shares', 'indicator_values', 'over_population'],
     'leadership': ['leadership_section', 'replicate_strata'],
     'nonignorable': ['Nonignorable', 'nonignorable_shares'],
     'respondents': ['check_respondents'],
+    'replication': ['REPLICATE_VARIANCES', 'VARIANCES', 'Replicated', 'replicate_weighting',
+        'respondent_replicates'],
     'setup': ['Setup', 'start'],
     'trend': ['compare_waves', 'overlap_correlation', 'paired_change', 'wave_difference'],
 })

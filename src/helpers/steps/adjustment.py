@@ -180,13 +180,99 @@ def build_weighting(population: pd.DataFrame, respondents: pd.DataFrame, setting
     return Weighting(designs, weights, diagnostics.rename_axis("method"), unavailable)
 
 
+def weighting_chain(population: pd.DataFrame, settings: dict, method: str) -> Callable[[np.ndarray], np.ndarray]:
+    """One weighting method as a function of the base weights of every eligible unit.
+
+    Replicate variances (the jackknife and the bootstraps) perturb the base
+    weights and redo the whole weighting on each replicate:
+
+    * ``cell``: cell adjustment within ``cells``;
+    * ``poststratification``, ``raking``, ``linear``, ``logit``: the cell
+      adjustment, then that calibration to the frame's counts (``logit``
+      within ``logit_bounds``);
+    * ``propensity``: the response model on ``propensity_covariates`` refitted
+      with the base weights (a design-weighted likelihood), then the base
+      weights divided by the propensities;
+    * ``trimmed``: the primary method's chain, then the weights capped at
+      ``trim_ratio`` times their mean over the respondents with a positive
+      weight, the excess redistributed.
+
+    With base weights of 1 every method gives the weights of
+    :func:`build_weighting`.
+
+    Parameters
+    ----------
+    population
+        The eligible frame units, with the auxiliary variables and a boolean
+        ``respondent``.
+    settings
+        The ``weighting`` section of the wave configuration.
+    method
+        One of :data:`METHODS` but ``unweighted``.
+
+    Returns
+    -------
+    callable
+        Base weights (one per unit of ``population``) -> final weights (0 for
+        non-respondents).
+
+    Raises
+    ------
+    ValueError
+        For an unknown method; the returned function raises as the weighting
+        functions do (a cell or margin category without respondent, a
+        calibration without solution).
+    """
+    if method == "trimmed":
+        primary = weighting_chain(population, settings, settings["primary"])
+
+        def trimmed(base: np.ndarray) -> np.ndarray:
+            weights = primary(base)
+            return weighting.trim_weights(weights, settings["trim_ratio"] * weights[weights > 0].mean())
+
+        return trimmed
+    chains = ("cell", *CALIBRATED, "propensity")
+    if method not in chains:
+        raise ValueError(f"weighting method {method!r} cannot be redone on replicates; expected one of "
+                         f"{[*chains, 'trimmed']}")
+    respondent = population["respondent"].to_numpy(dtype=bool)
+    if method == "propensity":
+        covariates = settings["propensity_covariates"]
+
+        def propensity(base: np.ndarray) -> np.ndarray:
+            rho = weighting.response_model(population, "respondent", covariates, weights=base).propensities
+            return weighting.propensity_weights(base, rho, respondent)
+
+        return propensity
+    cells = cell_labels(population, settings["cells"]).rename(CELL)
+    data = population[respondent]
+    margins = settings["margins"] if method != "poststratification" else settings["poststrata"]
+    counts = population_counts(population, margins)
+    model, totals = weighting.calibration_matrix(data, counts)
+
+    def final_weights(base: np.ndarray) -> np.ndarray:
+        adjusted = weighting.cell_adjustment(base, respondent, cells)[respondent]
+        if method == "raking":
+            adjusted = weighting.rake(adjusted, data[margins], counts)
+        elif method == "poststratification":
+            adjusted = weighting.poststratify(adjusted, data[margins] if len(margins) > 1 else data[margins[0]],
+                                              population.groupby(margins).size())
+        elif method in ("linear", "logit"):
+            bounds = tuple(settings["logit_bounds"]) if method == "logit" else None
+            adjusted = weighting.calibrate(model, adjusted, totals, method=method, bounds=bounds)
+        out = np.zeros(len(population))
+        out[respondent] = adjusted
+        return out
+
+    return final_weights
+
+
 def reweighter(population: pd.DataFrame, settings: dict) -> Callable[[np.ndarray], np.ndarray]:
     """The primary weighting as a function of the base weights of every eligible unit.
 
-    Replicate methods (the bootstrap) perturb the base weights of all
-    eligible units, respondents and non-respondents, and redo the weighting
-    on each replicate: cell adjustment within ``cells``, then the primary
-    method's calibration to the frame's counts.
+    The bootstrap of the odds ratio perturbs the base weights of all eligible
+    units, respondents and non-respondents, and redoes the weighting on each
+    replicate (:func:`weighting_chain` of ``weighting.primary``).
 
     Parameters
     ----------
@@ -206,31 +292,10 @@ def reweighter(population: pd.DataFrame, settings: dict) -> Callable[[np.ndarray
     ------
     ValueError
         If the primary method is not one that reweights from base weights
-        (``propensity`` and ``trimmed`` are not supported).
+        (``cell`` or a calibrated method).
     """
     primary = settings["primary"]
     if primary not in ("cell", *CALIBRATED):
         raise ValueError(f"weighting.primary: {primary!r} cannot be redone on replicates; expected one of "
                          f"{['cell', *CALIBRATED]}")
-    respondent = population["respondent"].to_numpy(dtype=bool)
-    cells = cell_labels(population, settings["cells"]).rename(CELL)
-    data = population[respondent]
-    margins = settings["margins"] if primary != "poststratification" else settings["poststrata"]
-    counts = population_counts(population, margins)
-    model, totals = weighting.calibration_matrix(data, counts)
-
-    def final_weights(base: np.ndarray) -> np.ndarray:
-        adjusted = weighting.cell_adjustment(base, respondent, cells)[respondent]
-        if primary == "raking":
-            adjusted = weighting.rake(adjusted, data[margins], counts)
-        elif primary == "poststratification":
-            adjusted = weighting.poststratify(adjusted, data[margins] if len(margins) > 1 else data[margins[0]],
-                                              population.groupby(margins).size())
-        elif primary in ("linear", "logit"):
-            bounds = tuple(settings["logit_bounds"]) if primary == "logit" else None
-            adjusted = weighting.calibrate(model, adjusted, totals, method=primary, bounds=bounds)
-        out = np.zeros(len(population))
-        out[respondent] = adjusted
-        return out
-
-    return final_weights
+    return weighting_chain(population, settings, primary)

@@ -1,4 +1,4 @@
-"""Survey statistics: designs and estimation, weights, AAPOR rates, representativity, comparisons, sensitivity.
+"""Survey statistics: designs and estimation, replicate weights, weights, AAPOR rates, representativity, comparisons, sensitivity.
 
 With the dummy coding and the input validators the statistics share.
 
@@ -14,6 +14,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
     'coding': ['dummy_code', 'most_frequent'],
     'comparison': ['PropensityModel', 'association_tests', 'auc', 'compare_categorical', 'propensity_model'],
     'estimation': ['Design', 'Estimate', 'TTest', 'korn_graubard'],
+    'replicates': ['ReplicateDesign', 'Replicates', 'brr', 'jk1', 'jkn', 'rao_wu'],
     'representativity': ['Representativity', 'r_indicator'],
     'sensitivity': ['DEFAULT_DELTAS', 'ShareBounds', 'delta_adjusted_share', 'share_bounds'],
     'validation': ['cell_codes', 'check_weights'],
