@@ -45,6 +45,12 @@ SCHEMA: dict[str, Any] = {
     "fieldwork": {
         "start": Key((dt.date,), "first day of fieldwork", required=True),
         "end": Key((dt.date,), "last day of fieldwork", required=True),
+        "invitations": Key((list,), "days the e-mail invitations went out, when they went out in batches (the "
+                                    "first is the first day of fieldwork); default: all on the first day",
+                           items=dt.date),
+        "reminders": Key((list,), "days the reminders went out, in order, within fieldwork; they mark the "
+                                  "effort levels of the level-of-effort analysis (none: that analysis is "
+                                  "limited to the response curve)", items=dt.date),
     },
     "cleaning": {
         "complete_threshold": Key((float,), "share of applicable core questions answered for a complete "
@@ -133,6 +139,8 @@ class Wave:
 def _iso_dates(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _iso_dates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_iso_dates(item) for item in value]
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
@@ -191,6 +199,33 @@ def _validate_items(value: list, rule: Key, path: Path, key: str) -> list:
     return items
 
 
+def _check_contacts(fieldwork: dict[str, Any], path: Path) -> None:
+    """Invitation batches and reminders: strictly increasing days within fieldwork, reminders after the first
+    invitation."""
+    start, end = fieldwork["start"], fieldwork["end"]
+    if fieldwork["invitations"] is None:
+        fieldwork["invitations"] = [start]
+    for name in ("invitations", "reminders"):
+        days = fieldwork[name] or []
+        key = f"fieldwork.{name}"
+        outside = [d.isoformat() for d in days if not start <= d <= end]
+        if outside:
+            raise InputError(path, f"{key} holds {outside}, outside fieldwork ({start.isoformat()} to "
+                                   f"{end.isoformat()})", column=key)
+        if any(later <= earlier for earlier, later in zip(days, days[1:])):
+            raise InputError(path, f"{key} is {[d.isoformat() for d in days]}; expected days in increasing "
+                                   "order, each once", column=key)
+    if fieldwork["invitations"][0] != start:
+        raise InputError(path, f"fieldwork.invitations starts on {fieldwork['invitations'][0].isoformat()}; "
+                               f"expected the first batch on the first day of fieldwork ({start.isoformat()})",
+                         column="fieldwork.invitations")
+    early = [d.isoformat() for d in fieldwork["reminders"] or [] if d <= fieldwork["invitations"][0]]
+    if early:
+        raise InputError(path, f"fieldwork.reminders holds {early}, not after the first invitation",
+                         column="fieldwork.reminders")
+    fieldwork["reminders"] = list(fieldwork["reminders"] or [])
+
+
 def wave_path(year: int) -> Path:
     """``config/waves/<year>.yaml``."""
     return paths.WAVES_DIR / f"{year}.yaml"
@@ -234,6 +269,7 @@ def load_wave(year: int, config_path: str | Path | None = None, raw_dir: str | P
         raise InputError(path, f"key 'year' is {settings['year']} but the run is for {year}", column="year")
     if settings["fieldwork"]["end"] < settings["fieldwork"]["start"]:
         raise InputError(path, "fieldwork ends before it starts", column="fieldwork.end")
+    _check_contacts(settings["fieldwork"], path)
     cleaning = settings["cleaning"]
     if not 0 < cleaning["partial_threshold"] <= cleaning["complete_threshold"] <= 1:
         raise InputError(path, "expected 0 < partial_threshold <= complete_threshold <= 1",
