@@ -1,5 +1,5 @@
 """What the step notebooks call: set-up, the figure style, auxiliary variables, weighting, indicators,
-non-ignorable sensitivity, leadership, year on year."""
+fieldwork and level of effort, non-ignorable sensitivity, leadership, year on year."""
 
 import lazy_loader
 
@@ -9,6 +9,8 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
     'adjustment': ['CELL', 'LONELY', 'METHODS', 'Weighting', 'build_weighting', 'cell_labels',
         'population_counts', 'reweighter'],
     'auxvars': ['POLITICAL_BLOCS', 'REGION_GROUPS', 'SIZE_BANDS', 'add_auxiliary'],
+    'fieldwork': ['EarlyLate', 'Timing', 'break_offs', 'contact_gains', 'cumulative_estimates', 'early_late',
+        'effort_trends', 'fieldwork_timing', 'response_curve'],
     'figures': ['apply_style', 'finish', 'save'],
     'indicators': ['estimate_by_domain', 'estimate_shares', 'indicator_values', 'korn_graubard', 'over_population'],
     'leadership': ['leadership_section', 'replicate_strata'],

@@ -426,3 +426,18 @@ class Design:
              else stats.t.ppf(0.5 + level / 2, max(self._df, 1)))
         n = int((mask[:, 0] & (self._weights > 0)).sum())
         return Estimate(float(est[0]), float(se[0]), float(est[0] - q * se[0]), float(est[0] + q * se[0]), n)
+
+    def degrees_of_freedom_among(self, units: np.ndarray) -> int:
+        """Design degrees of freedom counting only ``units`` (R's ``degf`` of the design with the others at
+        weight 0, as ``svyglm`` leaves it after dropping incomplete cases): their PSUs minus their strata.
+
+        Parameters
+        ----------
+        units
+            Boolean mask, one value per unit.
+        """
+        mask = np.asarray(units, dtype=bool)
+        if mask.shape != (len(self.data),):
+            raise ValueError(f"units: shape {mask.shape}; expected one boolean per unit ({len(self.data)})")
+        psu = np.unique(self._psu_codes[mask])
+        return int(psu.size - np.unique(self._psu_stratum[psu]).size)
