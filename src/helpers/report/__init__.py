@@ -10,6 +10,7 @@ Its public API, by module (``from helpers import report``; ``report.render_wave(
 - ``texts``: the summary's findings, the caveats log and the leadership texts;
 - ``display``: figures, tables and small-cell suppression in a notebook;
 - ``sections``, ``charts``: what the report notebook shows, section by section;
+- ``fieldwork``: the section on fieldwork, reminders and late respondents (its prose, tables and figure);
 - ``render``, ``pdf``, ``index``: the self-contained HTML, the PDF and the reviewers' index.
 
 Names load from their module on first use, so that ``render``, ``pdf`` and ``index`` (used by the runner)
@@ -22,12 +23,14 @@ import lazy_loader
 # import every module and its libraries.
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    submodules=['charts', 'display', 'formatting', 'index', 'pdf', 'prose', 'provenance', 'render', 'results',
+    submodules=['charts', 'display', 'fieldwork', 'formatting', 'index', 'pdf', 'prose', 'provenance', 'render', 'results',
                 'sections', 'tables', 'texts'],
     submod_attrs={
     'charts': ['delta_figure', 'headline_figure', 'rates_by_type_figure', 'trend_figure'],
     'display': ['SUPPRESSED', 'finish_figure', 'show_figure', 'small_cell_note', 'suppress_small_cells',
         'table_html'],
+    'fieldwork': ['break_off_table', 'cumulative_table', 'curve_available', 'early_late_table', 'effort_available',
+        'fieldwork_results', 'fieldwork_text', 'gains_table', 'response_curve_figure'],
     'formatting': ['FORMATS', 'LANGUAGES', 'NBSP', 'bracket', 'check_language', 'count', 'formatted_value',
         'interval', 'long_date', 'number', 'percent', 'points', 'signed'],
     'index': ['write_index'],

@@ -57,6 +57,8 @@ class Timing:
         Whether, in addition, the wave had at least one reminder (effort levels exist).
     message
         Why the analysis, or its effort part, is not available ("" when it is).
+    missing, outside
+        Respondents without a submission day, and with one outside fieldwork.
     contacts
         One row per contact (invitation batches, then reminders): ``contact``, ``date``, ``day``
         (days since the first day of fieldwork).
@@ -69,6 +71,8 @@ class Timing:
     available: bool
     effort_available: bool
     message: str
+    missing: int
+    outside: int
     contacts: pd.DataFrame
     horizon: int
     day: pd.Series
@@ -132,13 +136,13 @@ def fieldwork_timing(units: pd.DataFrame, fieldwork: dict) -> Timing:
     if problems:
         message = ("The fieldwork and level-of-effort analysis needs a submission day within fieldwork for every "
                    "respondent: " + "; ".join(problems) + ". It is left out; the break-offs are still shown.")
-        return Timing(False, False, message, contacts, horizon, empty, empty)
+        return Timing(False, False, message, len(missing), len(outside), contacts, horizon, empty, empty)
     day = (when - pd.Timestamp(start)).dt.days.astype(int)
     level = pd.Series(np.searchsorted(pd.to_datetime([d.isoformat() for d in reminders]).to_numpy(),
                                       when.to_numpy(), side="right"), index=when.index, name="effort_level")
     message = "" if reminders else ("The wave file lists no reminder (fieldwork.reminders): the response curve is "
                                     "shown, but there are no effort levels to compare.")
-    return Timing(True, bool(reminders), message, contacts, horizon, day.rename("day"), level)
+    return Timing(True, bool(reminders), message, 0, 0, contacts, horizon, day.rename("day"), level)
 
 
 def _date(value) -> dt.date:
