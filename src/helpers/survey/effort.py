@@ -11,7 +11,12 @@ standard error from the design (sandwich of the influence values through
 :meth:`helpers.survey.estimation.Design.variance`, calibration residuals
 included), as R ``survey::svyglm(y ~ effort, design)`` (gaussian family),
 and a t test on the residual degrees of freedom of the units with both values
-(PSUs minus strata with complete cases, minus one).
+(PSUs minus strata with complete cases, minus one). Units with a missing value
+are left out of the fit and kept in the variance at zero influence (a domain,
+as :meth:`helpers.survey.estimation.Design.mean` treats missing values), which
+is what R does for a calibrated design; for an uncalibrated design R drops
+them from the design, and its standard errors then differ by the change in the
+strata's ``n_h / (n_h - 1)`` and finite population corrections.
 """
 
 from __future__ import annotations
