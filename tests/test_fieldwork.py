@@ -262,3 +262,21 @@ def test_a_run_on_an_export_without_times_succeeds_and_the_report_says_so(tmp_pa
                        ("report.en.html", "have no submission time in the export")):
         assert text in (out / "reports" / str(YEAR) / name).read_text(encoding="utf-8")
 
+
+
+def test_validation_effort_analysis_ends_at_the_main_estimates():
+    from helpers.demo import simulation
+
+    setup = simulation.make_setup()
+    seed = simulation.replicate_seeds(simulation.DEFAULT_SEED, 1)[0]
+    effort = simulation.run_effort_replicate(setup, 0, seed)
+    estimates, _ = simulation.run_replicate(setup, 0, seed)
+    final = effort[effort["effort_level"] == effort["effort_level"].max()]
+    primary = setup.settings["primary"]
+    for estimator, method in (("unweighted", "unweighted"), ("weighted", primary)):
+        ours = final[final["estimator"] == estimator].set_index(["mechanism", "indicator"])["estimate"]
+        main = estimates[estimates["estimator"] == method].set_index(["mechanism", "indicator"])["estimate"]
+        pd.testing.assert_series_equal(ours.sort_index(), main.sort_index(), rtol=1e-12, check_names=False)
+    summary = simulation.summarise_effort(effort, setup.truth)
+    assert {"bias", "bias_mc_se", "move_towards_truth", "move_mc_se"} <= set(summary.columns)
+    assert (summary.xs(0, level="effort_level")["move_towards_truth"] == 0).all()
