@@ -1,10 +1,12 @@
 """Validation of the wave configuration files."""
 
+import re
+
 import pytest
 import yaml
 
 from helpers.errors import InputError
-from helpers.inputs.waves import SCHEMA, load_wave
+from helpers.inputs.waves import WaveSettings, load_wave
 from helpers.paths import WAVES_DIR
 
 
@@ -30,7 +32,9 @@ def test_shipped_waves_load(year):
 def test_defaults_fill_missing_optional_keys(tmp_path, spec):
     del spec["cleaning"]
     wave = load_wave(2012, _write(tmp_path, spec))
-    assert wave.section("cleaning") == {key: rule.default for key, rule in SCHEMA["cleaning"].items()}
+    defaults = WaveSettings.model_fields["cleaning"].default_factory().model_dump()
+    assert wave.section("cleaning") == defaults == {"complete_threshold": 0.8, "partial_threshold": 0.5,
+                                                    "fuzzy_name_cutoff": 0.9}
 
 
 def test_misspelt_key_is_named(tmp_path, spec):
@@ -94,5 +98,82 @@ def test_delta_grid_must_hold_the_values_the_report_states(tmp_path, spec):
 
 def test_primary_method_must_be_one_the_bootstrap_can_redo(tmp_path, spec):
     spec["weighting"]["primary"] = "propensity"
-    with pytest.raises(InputError, match=r"'weighting.primary' holds 'propensity'; expected one of"):
+    with pytest.raises(InputError, match=r"'weighting.primary' is 'propensity'; expected one of"):
+        load_wave(2012, _write(tmp_path, spec))
+
+
+@pytest.mark.parametrize("section, key, value, expected", [
+    # Issue 13 section 3: each was accepted at load and failed minutes later, or never.
+    ("estimation", "confidence_level", 95, "a number > 0 and < 1"),
+    ("models", "bootstrap_replicates", 0, "an integer >= 100"),
+    ("weighting", "trim_ratio", 0.9, "a number > 1"),
+    ("models", "imputations", 1, "an integer >= 2"),
+    ("run", "cell_timeout_seconds", 0, "an integer > 0"),
+    ("cleaning", "fuzzy_name_cutoff", 1.5, "a number > 0 and <= 1"),
+    ("report", "small_cell_threshold", 0, "an integer >= 1"),
+    ("models", "seed", -1, "an integer >= 0"),
+    ("models", "power_odds_ratios", [], "a non-empty list"),
+    (None, "year", 12, "an integer >= 2000 and <= 2100"),
+    (None, "title", "", "a string not empty"),
+])
+def test_value_outside_its_range_is_refused_naming_key_value_and_range(tmp_path, spec, section, key, value,
+                                                                        expected):
+    (spec[section] if section else spec)[key] = value
+    name = f"{section}.{key}" if section else key
+    with pytest.raises(InputError, match=rf"column '{re.escape(name)}': key '{re.escape(name)}' is "
+                                         rf"{re.escape(repr(value))}; expected {re.escape(expected)}"):
+        load_wave(2012, _write(tmp_path, spec), check_inputs=False)
+
+
+def test_bad_values_are_refused_before_the_first_step(tmp_path, spec, monkeypatch, capsys):
+    """``python -m helpers run`` stops at the wave file, exit status 2: no notebook starts, nothing is written."""
+    from helpers import __main__ as cli
+    from helpers.run import pipeline
+
+    spec["models"]["bootstrap_replicates"] = 0
+    spec["estimation"]["confidence_level"] = 95
+    monkeypatch.setattr(pipeline, "execute_notebook", lambda *args, **kwargs: pytest.fail("a notebook started"))
+    out = tmp_path / "out"
+    status = cli.main(["run", "--year", "2012", "--config", str(_write(tmp_path, spec)), "--out-dir", str(out)])
+    error = capsys.readouterr().err
+    assert status == 2
+    assert "key 'models.bootstrap_replicates' is 0; expected an integer >= 100" in error
+    assert "key 'estimation.confidence_level' is 95; expected a number > 0 and < 1" in error
+    assert "Traceback" not in error and not out.exists()
+
+
+def test_every_problem_is_listed_at_once(tmp_path, spec):
+    spec["estimation"]["confidence_level"] = 95
+    spec["models"]["imputations"] = 1
+    spec["cleaning"]["complete_treshold"] = 0.8
+    spec["weighting"]["cells"] = ["type_group", "county"]
+    with pytest.raises(InputError) as caught:
+        load_wave(2012, _write(tmp_path, spec))
+    message = str(caught.value)
+    assert "4 problems" in message
+    for part in ("'estimation.confidence_level' is 95", "'models.imputations' is 1",
+                 "unknown key 'cleaning.complete_treshold' (did you mean 'complete_threshold'?)",
+                 "'weighting.cells' holds 'county'; expected one of"):
+        assert part in message
+
+
+def test_rules_across_keys_name_the_values(tmp_path, spec):
+    spec["fieldwork"]["end"] = "2012-09-01"
+    spec["weighting"]["logit_bounds"] = [1.2, 3.0]
+    with pytest.raises(InputError) as caught:
+        load_wave(2012, _write(tmp_path, spec))
+    assert "fieldwork ends (2012-09-01) before it starts (2012-09-10)" in str(caught.value)
+    assert "'weighting.logit_bounds' is [1.2, 3.0]; expected [lower, upper] with 0 < lower < 1 < upper" in str(
+        caught.value)
+
+
+def test_dates_may_be_quoted(tmp_path, spec):
+    spec["fieldwork"]["start"] = "2012-09-10"
+    assert load_wave(2012, _write(tmp_path, spec)).config.fieldwork.start.isoformat() == "2012-09-10"
+
+
+def test_repeated_weighting_variable_is_refused(tmp_path, spec):
+    spec["weighting"]["margins"] = ["size_band", "size_band"]
+    with pytest.raises(InputError, match="'weighting.margins' is \\['size_band', 'size_band'\\]; expected each "
+                                         "value once"):
         load_wave(2012, _write(tmp_path, spec))

@@ -1,8 +1,13 @@
 """Wave configuration: ``config/waves/<year>.yaml``, the parameters of one annual run.
 
-The schema below is the single list of what a wave file may hold. Loading
-rejects unknown keys (a misspelt key would otherwise be silently ignored),
-wrong types and missing input files, naming the key or path at fault.
+:class:`WaveSettings` and its sections are the single description of what a
+wave file may hold: each key's type, valid range, default and meaning. Its JSON
+Schema (``python -m helpers schema wave``, committed as
+``config/wave.schema.json``) lets an editor complete and check the file.
+Loading refuses unknown keys (a misspelt key would otherwise be silently
+ignored, and the nearest valid key is suggested), wrong types, values outside
+their range and missing input files, listing every problem at once before
+anything runs.
 """
 
 from __future__ import annotations
@@ -10,97 +15,207 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-import yaml
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, \
+    model_validator
 
 from helpers import paths
 from helpers.errors import InputError
+from helpers.inputs.validation import check, problems_error, read_yaml
 from helpers.vocabulary import AUXILIARY, CALIBRATED, WEIGHTING_VARIABLES
 
-__all__ = ["SCHEMA", "Key", "Wave", "load_wave", "wave_path"]
+__all__ = ["Wave", "WaveSettings", "load_wave", "wave_path"]
+
+DEFAULT_CODEBOOK = "config/codebook.yaml"
 
 
-
-@dataclass(frozen=True)
-class Key:
-    """One key of the schema: its type(s), whether required, its default and meaning."""
-
-    types: tuple[type, ...]
-    help: str
-    required: bool = False
-    default: Any = None
-    choices: tuple[Any, ...] | None = None
-    items: type | None = None
+def _iso_date(value: Any) -> Any:
+    # YAML reads an unquoted 2012-09-10 as a date, a quoted one (and papermill's parameters) as a string.
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
 
 
-SCHEMA: dict[str, Any] = {
-    "year": Key((int,), "survey wave (year of fieldwork)", required=True),
-    "demo": Key((bool,), "synthetic demo wave: outputs carry a banner saying so", default=False),
-    "title": Key((str,), "title of the wave's report", required=True),
-    "raw": {
-        "frame": Key((str,), "sampling frame, relative to the wave's raw folder", default="frame.csv"),
-        "export": Key((str,), "survey tool export, relative to the wave's raw folder", default="export.csv"),
-    },
-    "fieldwork": {
-        "start": Key((dt.date,), "first day of fieldwork", required=True),
-        "end": Key((dt.date,), "last day of fieldwork", required=True),
-        "invitations": Key((list,), "days the e-mail invitations went out, when they went out in batches (the "
-                                    "first is the first day of fieldwork); default: all on the first day",
-                           items=dt.date),
-        "reminders": Key((list,), "days the reminders went out, in order, within fieldwork; they mark the "
-                                  "effort levels of the level-of-effort analysis (none: that analysis is "
-                                  "limited to the response curve)", items=dt.date),
-    },
-    "cleaning": {
-        "complete_threshold": Key((float,), "share of applicable core questions answered for a complete "
-                                            "interview (AAPOR suggests 0.8)", default=0.8),
-        "partial_threshold": Key((float,), "share below which a submission is a break-off (AAPOR suggests "
-                                           "0.5)", default=0.5),
-        "fuzzy_name_cutoff": Key((float,), "similarity (0-1) above which a typed authority name matches a "
-                                           "frame name of the same type", default=0.9),
-    },
-    "weighting": {
-        "primary": Key((str,), "method of the headline weighted estimates (one the bootstrap can redo)",
-                       default="raking", choices=("cell", *CALIBRATED)),
-        "cells": Key((list,), "frame variables crossed into weighting classes (cell adjustment, and the strata "
-                              "of the variance model); [tier] when a type group has no respondent",
-                        default=["type_group"], items=str, choices=WEIGHTING_VARIABLES),
-        "poststrata": Key((list,), "frame variables crossed into post-strata", default=["size_band"], items=str,
-                          choices=WEIGHTING_VARIABLES),
-        "margins": Key((list,), "frame variables whose counts raking and calibration reproduce",
-                       default=["type_group", "size_band", "political_bloc"], items=str,
-                       choices=WEIGHTING_VARIABLES),
-        "logit_bounds": Key((list,), "lower and upper bound of the logit calibration's weight ratios",
-                            default=[0.3, 3.0], items=float),
-        "propensity_covariates": Key((list,), "frame variables of the response-propensity model",
-                                     default=list(AUXILIARY), items=str, choices=AUXILIARY),
-        "trim_ratio": Key((float,), "cap of trimmed weights, as a multiple of the mean weight", default=3.5),
-    },
-    "estimation": {
-        "confidence_level": Key((float,), "level of every confidence interval", default=0.95),
-        "delta_grid": Key((list,), "odds ratios of 'yes' between non-respondents and respondents for the "
-                                   "non-ignorable sensitivity curve", default=[0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 4.0],
-                          items=float),
-    },
-    "models": {
-        "bootstrap_replicates": Key((int,), "replicates of the stratified bootstrap of the odds ratio",
-                                    default=500),
-        "imputations": Key((int,), "imputed data sets of the multiple imputation", default=20),
-        "seed": Key((int,), "seed of the bootstrap and the imputation", default=2012),
-        "power_odds_ratios": Key((list,), "odds ratios at which the power of the analysis is shown",
-                                 default=[1.5, 2.0, 3.0], items=float),
-    },
-    "report": {
-        "small_cell_threshold": Key((int,), "smallest number of respondents a table cell of the report may rest "
-                                            "on; smaller cells are not shown", default=5),
-        "lang": Key((str,), "language of report.html and report.pdf; the other language goes to "
-                            "report.<lang>.html", default="fr", choices=("fr", "en")),
-    },
-    "run": {
-        "cell_timeout_seconds": Key((int,), "longest a notebook cell may run", default=600),
-    },
-}
+def _distinct(values: list) -> list:
+    if len(set(values)) != len(values):
+        raise ValueError("expected each value once")
+    return values
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+Share = Annotated[float, Field(gt=0, le=1)]
+Positive = Annotated[float, Field(gt=0)]
+WeightingVariables = Annotated[list[Literal[WEIGHTING_VARIABLES]], Field(min_length=1, json_schema_extra={
+    "uniqueItems": True}), AfterValidator(_distinct)]
+
+
+class Section(BaseModel):
+    """A mapping of the wave file: unknown keys refused, values of exactly the declared type."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, validate_default=True)
+
+
+class Raw(Section):
+    """The wave's raw input files."""
+
+    frame: str = Field("frame.csv", min_length=1, description="sampling frame, relative to the wave's raw folder")
+    export: str = Field("export.csv", min_length=1, description="survey tool export, relative to the wave's raw "
+                                                                  "folder")
+
+
+class Fieldwork(Section):
+    """When the questionnaire was open."""
+
+    start: IsoDate = Field(description="first day of fieldwork")
+    end: IsoDate = Field(description="last day of fieldwork, on or after its first day")
+    invitations: list[IsoDate] | None = Field(None, min_length=1, description="days the e-mail invitations went "
+                                              "out, when they went out in batches, in order within fieldwork (the "
+                                              "first on its first day); default: all on the first day")
+    reminders: list[IsoDate] = Field([], description="days the reminders went out, in order, within fieldwork and "
+                                     "after the first invitation; they mark the effort levels of the "
+                                     "level-of-effort analysis of step 02 (none: only the response curve)")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Fieldwork:
+        if self.end < self.start:
+            raise ValueError(f"fieldwork ends ({self.end}) before it starts ({self.start})")
+        invitations = self.invitations or [self.start]
+        for name, days in (("invitations", invitations), ("reminders", self.reminders)):
+            outside = [d.isoformat() for d in days if not self.start <= d <= self.end]
+            if outside:
+                raise ValueError(f"{name} {outside} outside fieldwork ({self.start} to {self.end})")
+            if any(later <= earlier for earlier, later in zip(days, days[1:])):
+                raise ValueError(f"{name} {[d.isoformat() for d in days]}; expected days in increasing order, "
+                                 "each once")
+        if invitations[0] != self.start:
+            raise ValueError(f"invitations start on {invitations[0]}; expected the first batch on the first day of "
+                             f"fieldwork ({self.start})")
+        early = [d.isoformat() for d in self.reminders if d <= invitations[0]]
+        if early:
+            raise ValueError(f"reminders {early} not after the first invitation")
+        return self if self.invitations else self.model_copy(update={"invitations": invitations})
+
+
+class Cleaning(Section):
+    """How submissions are classified and linked to the frame."""
+
+    complete_threshold: Share = Field(0.8, description="share of applicable core questions answered for a "
+                                                         "complete interview (AAPOR suggests 0.8)")
+    partial_threshold: Share = Field(0.5, description="share below which a submission is a break-off (AAPOR "
+                                                        "suggests 0.5); at most complete_threshold")
+    fuzzy_name_cutoff: Share = Field(0.9, description="similarity (0-1) above which a typed authority name matches "
+                                                        "a frame name of the same type")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Cleaning:
+        if self.partial_threshold > self.complete_threshold:
+            raise ValueError(f"partial_threshold ({self.partial_threshold:g}) exceeds complete_threshold "
+                             f"({self.complete_threshold:g}); expected 0 < partial_threshold <= "
+                             "complete_threshold <= 1")
+        return self
+
+
+def _logit_bounds(bounds: list[float]) -> list[float]:
+    if not 0 < bounds[0] < 1 < bounds[1]:
+        raise ValueError("expected [lower, upper] with 0 < lower < 1 < upper")
+    return bounds
+
+
+class Weighting(Section):
+    """The weighting methods and their settings."""
+
+    primary: Literal[("cell", *CALIBRATED)] = Field(
+        "raking", description="method of the headline weighted estimates (one the bootstrap can redo)")
+    cells: WeightingVariables = Field(["type_group"], description="frame variables crossed into weighting classes "
+                                      "(cell adjustment, and the strata of the variance model); [tier] when a type "
+                                      "group has no respondent")
+    poststrata: WeightingVariables = Field(["size_band"], description="frame variables crossed into post-strata")
+    margins: WeightingVariables = Field(["type_group", "size_band", "political_bloc"],
+                                        description="frame variables whose counts raking and calibration reproduce")
+    logit_bounds: Annotated[list[Positive], Field(min_length=2, max_length=2), AfterValidator(_logit_bounds)] = Field(
+        [0.3, 3.0], description="lower and upper bound of the logit calibration's weight ratios, "
+                                "0 < lower < 1 < upper")
+    propensity_covariates: Annotated[list[Literal[AUXILIARY]], Field(min_length=1, json_schema_extra={
+        "uniqueItems": True}), AfterValidator(_distinct)] = Field(
+        list(AUXILIARY), description="frame variables of the response-propensity model")
+    trim_ratio: float = Field(3.5, gt=1, description="cap of trimmed weights, as a multiple of the mean weight "
+                                                     "(above 1: a cap at or below the mean cannot keep the total)")
+
+
+def _delta_grid(grid: list[float]) -> list[float]:
+    if not {0.5, 1.0, 2.0} <= set(grid):
+        raise ValueError("expected odds ratios including 0.5, 1.0 and 2.0 (the notebooks and the report state the "
+                         "curve at these values)")
+    return grid
+
+
+class Estimation(Section):
+    """Intervals and the non-ignorable sensitivity analysis."""
+
+    confidence_level: float = Field(0.95, gt=0, lt=1, description="level of every confidence interval, a share "
+                                                                  "(0.95, not 95)")
+    delta_grid: Annotated[list[Positive], AfterValidator(_delta_grid)] = Field(
+        [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 4.0], description="odds ratios of 'yes' between non-respondents and "
+        "respondents for the non-ignorable sensitivity curve; must include 0.5, 1.0 and 2.0")
+
+
+class Models(Section):
+    """The leadership models: bootstrap, multiple imputation, power."""
+
+    bootstrap_replicates: int = Field(500, ge=100, description="replicates of the stratified bootstrap of the odds "
+                                      "ratio (at least 100: fewer cannot place the tails of a 95% interval)")
+    imputations: int = Field(20, ge=2, description="imputed data sets of the multiple imputation (Rubin's rules "
+                                                   "need at least 2)")
+    seed: int = Field(2012, ge=0, description="seed of the bootstrap and the imputation")
+    power_odds_ratios: Annotated[list[Positive], Field(min_length=1)] = Field(
+        [1.5, 2.0, 3.0], description="odds ratios at which the power of the analysis is shown")
+
+
+class Report(Section):
+    """The rendered report."""
+
+    small_cell_threshold: int = Field(5, ge=1, description="smallest number of respondents a table cell of the "
+                                                           "report may rest on; smaller cells are not shown")
+    lang: Literal["fr", "en"] = Field("fr", description="language of report.html and report.pdf; the other "
+                                                        "language goes to report.<lang>.html")
+
+
+class Run(Section):
+    """The notebook runner."""
+
+    cell_timeout_seconds: int = Field(600, gt=0, description="longest a notebook cell may run, in seconds")
+
+
+class WaveSettings(Section):
+    """Parameters of one annual run of the baromètre e-services (``config/waves/<year>.yaml``)."""
+
+    model_config = ConfigDict(title="Wave configuration of the baromètre e-services")
+
+    year: int = Field(ge=2000, le=2100, description="survey wave (year of fieldwork)")
+    demo: bool = Field(False, description="synthetic demo wave: outputs carry a banner saying so")
+    title: str = Field(min_length=1, description="title of the wave's report")
+    codebook: str = Field(DEFAULT_CODEBOOK, min_length=1, description="the wave's questionnaire, relative to the "
+                          "project root; question ids stay the same from one wave to the next")
+    raw: Raw = Field(default_factory=Raw, description="the wave's raw input files")
+    fieldwork: Fieldwork = Field(description="when the questionnaire was open")
+    cleaning: Cleaning = Field(default_factory=Cleaning, description="classification and linkage of submissions")
+    weighting: Weighting = Field(default_factory=Weighting, description="the weighting methods")
+    estimation: Estimation = Field(default_factory=Estimation, description="intervals and sensitivity analysis")
+    models: Models = Field(default_factory=Models, description="the leadership models")
+    report: Report = Field(default_factory=Report, description="the rendered report")
+    run: Run = Field(default_factory=Run, description="the notebook runner")
+
+    @field_validator("year")
+    @classmethod
+    def _the_run_year(cls, year: int, info: ValidationInfo) -> int:
+        run_year = (info.context or {}).get("year")
+        if run_year is not None and year != run_year:
+            raise ValueError(f"the run is for {run_year}")
+        return year
 
 
 @dataclass(frozen=True)
@@ -111,119 +226,39 @@ class Wave:
     ----------
     path
         The YAML file read.
-    settings
-        Every key of the schema, defaults filled in, nested as in the file.
+    config
+        The typed settings.
     """
 
     path: Path
-    settings: dict[str, Any]
+    config: WaveSettings
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """Every key, defaults filled in, nested as in the file (dates as dates)."""
+        return self.config.model_dump()
 
     @property
     def year(self) -> int:
         """Survey wave."""
-        return self.settings["year"]
+        return self.config.year
+
+    @property
+    def codebook_path(self) -> Path:
+        """The wave's codebook file."""
+        return paths.resolve(self.config.codebook, paths.CODEBOOK_PATH)
 
     def section(self, name: str) -> dict[str, Any]:
         """One section of the settings (``raw``, ``cleaning`` ...)."""
-        return self.settings[name]
+        return getattr(self.config, name).model_dump()
 
     def input_paths(self, raw_dir: Path) -> dict[str, Path]:
         """The wave's raw input files under ``raw_dir``."""
-        return {name: raw_dir / relative for name, relative in self.settings["raw"].items()}
+        return {name: raw_dir / relative for name, relative in self.config.raw.model_dump().items()}
 
     def as_parameters(self) -> dict[str, Any]:
         """Settings with dates as ISO strings, as papermill passes them to notebooks."""
-        return _iso_dates(self.settings)
-
-
-def _iso_dates(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _iso_dates(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_iso_dates(item) for item in value]
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
-def _type_names(types: tuple[type, ...]) -> str:
-    names = {int: "an integer", float: "a number", bool: "true or false", str: "a string",
-             dt.date: "a date (YYYY-MM-DD)", list: "a list"}
-    return " or ".join(names.get(t, t.__name__) for t in types)
-
-
-def _validate(spec: dict[str, Any], schema: dict[str, Any], path: Path, prefix: str) -> dict[str, Any]:
-    if not isinstance(spec, dict):
-        raise InputError(path, f"{prefix or 'the file'} must be a mapping of keys to values",
-                         column=prefix or None)
-    unknown = sorted(set(spec) - set(schema))
-    if unknown:
-        key = f"{prefix}{unknown[0]}"
-        raise InputError(path, f"unknown key {key!r}; expected one of {sorted(schema)}", column=key)
-    settings: dict[str, Any] = {}
-    for name, rule in schema.items():
-        key = f"{prefix}{name}"
-        if isinstance(rule, dict):
-            settings[name] = _validate(spec.get(name) or {}, rule, path, f"{key}.")
-            continue
-        if name not in spec:
-            if rule.required:
-                raise InputError(path, f"missing required key {key!r} ({rule.help})", column=key)
-            settings[name] = rule.default
-            continue
-        value = spec[name]
-        if float in rule.types and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        # bool is a subclass of int, and datetime of date: reject them where not asked for.
-        wrong_bool = isinstance(value, bool) and bool not in rule.types
-        wrong_datetime = isinstance(value, dt.datetime) and dt.datetime not in rule.types
-        if not isinstance(value, rule.types) or wrong_bool or wrong_datetime:
-            raise InputError(path, f"key {key!r} is {value!r}; expected {_type_names(rule.types)} "
-                                   f"({rule.help})", column=key)
-        if rule.items is not None:
-            value = _validate_items(value, rule, path, key)
-        if rule.choices is not None:
-            outside = [v for v in (value if isinstance(value, list) else [value]) if v not in rule.choices]
-            if outside:
-                raise InputError(path, f"key {key!r} holds {outside[0]!r}; expected one of {list(rule.choices)}",
-                                 column=key)
-        settings[name] = value
-    return settings
-
-
-def _validate_items(value: list, rule: Key, path: Path, key: str) -> list:
-    items = [float(v) if rule.items is float and isinstance(v, int) and not isinstance(v, bool) else v
-             for v in value]
-    wrong = [v for v in items if not isinstance(v, rule.items) or isinstance(v, bool)]
-    if wrong or not items:
-        raise InputError(path, f"key {key!r} is {value!r}; expected a non-empty list of "
-                               f"{_type_names((rule.items,))} values ({rule.help})", column=key)
-    return items
-
-
-def _check_contacts(fieldwork: dict[str, Any], path: Path) -> None:
-    """Invitation batches and reminders: strictly increasing days within fieldwork, reminders after the first
-    invitation."""
-    start, end = fieldwork["start"], fieldwork["end"]
-    if fieldwork["invitations"] is None:
-        fieldwork["invitations"] = [start]
-    for name in ("invitations", "reminders"):
-        days = fieldwork[name] or []
-        key = f"fieldwork.{name}"
-        outside = [d.isoformat() for d in days if not start <= d <= end]
-        if outside:
-            raise InputError(path, f"{key} holds {outside}, outside fieldwork ({start.isoformat()} to "
-                                   f"{end.isoformat()})", column=key)
-        if any(later <= earlier for earlier, later in zip(days, days[1:])):
-            raise InputError(path, f"{key} is {[d.isoformat() for d in days]}; expected days in increasing "
-                                   "order, each once", column=key)
-    if fieldwork["invitations"][0] != start:
-        raise InputError(path, f"fieldwork.invitations starts on {fieldwork['invitations'][0].isoformat()}; "
-                               f"expected the first batch on the first day of fieldwork ({start.isoformat()})",
-                         column="fieldwork.invitations")
-    early = [d.isoformat() for d in fieldwork["reminders"] or [] if d <= fieldwork["invitations"][0]]
-    if early:
-        raise InputError(path, f"fieldwork.reminders holds {early}, not after the first invitation",
-                         column="fieldwork.reminders")
-    fieldwork["reminders"] = list(fieldwork["reminders"] or [])
+        return self.config.model_dump(mode="json")
 
 
 def wave_path(year: int) -> Path:
@@ -253,42 +288,21 @@ def load_wave(year: int, config_path: str | Path | None = None, raw_dir: str | P
     Raises
     ------
     InputError
-        If the file is missing or not YAML, a key is unknown, missing or of the
-        wrong type, the year in the file differs from ``year``, the fieldwork
-        ends before it starts, or a raw input file is missing.
+        Listing every problem of the file: a key unknown, missing, of the wrong type or outside its range (the
+        message names the key, the value and what was expected), the year in the file differing from ``year``,
+        the fieldwork ending before it starts, a missing codebook or raw input file.
     """
     path = paths.resolve(config_path, wave_path(year))
     if not path.is_file():
         raise InputError(path, f"no configuration for wave {year}: expected this file")
-    try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise InputError(path, f"not valid YAML: {error}") from error
-    settings = _validate(spec or {}, SCHEMA, path, "")
-    if settings["year"] != year:
-        raise InputError(path, f"key 'year' is {settings['year']} but the run is for {year}", column="year")
-    if settings["fieldwork"]["end"] < settings["fieldwork"]["start"]:
-        raise InputError(path, "fieldwork ends before it starts", column="fieldwork.end")
-    _check_contacts(settings["fieldwork"], path)
-    cleaning = settings["cleaning"]
-    if not 0 < cleaning["partial_threshold"] <= cleaning["complete_threshold"] <= 1:
-        raise InputError(path, "expected 0 < partial_threshold <= complete_threshold <= 1",
-                         column="cleaning")
-    grid = settings["estimation"]["delta_grid"]
-    if not {0.5, 1.0, 2.0} <= set(grid) or min(grid) <= 0:
-        raise InputError(path, f"delta_grid {grid}; expected positive odds ratios including 0.5, 1.0 and 2.0 "
-                               "(the notebooks and the report state the curve at these values)",
-                         column="estimation.delta_grid")
-    bounds = settings["weighting"]["logit_bounds"]
-    if len(bounds) != 2 or not 0 < bounds[0] < 1 < bounds[1]:
-        raise InputError(path, f"logit_bounds {bounds}; expected [lower, upper] with 0 < lower < 1 < upper",
-                         column="weighting.logit_bounds")
-    if settings["report"]["small_cell_threshold"] < 1:
-        raise InputError(path, "small_cell_threshold must be at least 1", column="report.small_cell_threshold")
-    wave = Wave(path, settings)
+    wave = Wave(path, check(WaveSettings, read_yaml(path, "wave configuration") or {}, path,
+                            context={"year": year}))
+    missing = [] if wave.codebook_path.is_file() else [
+        ("codebook", f"codebook not found at {paths.display(wave.codebook_path)}")]
     if check_inputs:
-        for name, input_path in wave.input_paths(paths.raw_dir(year, raw_dir)).items():
-            if not input_path.is_file():
-                raise InputError(path, f"raw input {name!r} not found at {paths.display(input_path)}",
-                                 column=f"raw.{name}")
+        missing += [(f"raw.{name}", f"raw input {name!r} not found at {paths.display(input_path)}")
+                    for name, input_path in wave.input_paths(paths.raw_dir(year, raw_dir)).items()
+                    if not input_path.is_file()]
+    if missing:
+        raise problems_error(path, missing)
     return wave
