@@ -22,7 +22,7 @@ from helpers.demo.response import contact_days, cumulative_hazard, draw_days, pr
 from helpers.errors import InputError
 from helpers.inputs.codebook import load_codebook
 from helpers.inputs.waves import load_wave, wave_path
-from helpers.paths import raw_dir
+from helpers.paths import ROOT, raw_dir
 from helpers.steps import fieldwork
 from helpers.steps.adjustment import build_weighting
 from helpers.steps.auxvars import add_auxiliary
@@ -280,3 +280,24 @@ def test_validation_effort_analysis_ends_at_the_main_estimates():
     summary = simulation.summarise_effort(effort, setup.truth)
     assert {"bias", "bias_mc_se", "move_towards_truth", "move_mc_se"} <= set(summary.columns)
     assert (summary.xs(0, level="effort_level")["move_towards_truth"] == 0).all()
+
+
+def test_linear_trend_agrees_with_r_svyglm(reference_dir):
+    """``tests/r/effort_trend.R``: svyglm(y ~ effort) on apistrat, stratified with fpc, raked, raked with missing y."""
+    expected = pd.read_csv(ROOT / "tests" / "r" / "results" / "effort_trend.csv")
+    api = pd.read_csv(reference_dir / "apistrat.csv")
+    pop = pd.read_csv(reference_dir / "apipop.csv")
+    api["y"] = (api["sch.wide"] == "Yes").astype(float)
+    effort = np.floor(api["meals"] / 34).to_numpy(dtype=float)
+    awards = {"awards": pop["awards"].value_counts()}
+    missing = api.assign(y=api["y"].where(~api.index.isin([2, 16, 39, 100])))
+    designs = {"stratified": Design(api, "pw", strata="stype", fpc="fpc"),
+               "raked": Design(api, "pw", strata="stype", fpc="fpc").rake(awards),
+               "raked_missing": Design(missing, "pw", strata="stype", fpc="fpc").rake(awards)}
+    for case, design in designs.items():
+        trend = linear_trend(design, "y", effort)
+        r = expected[expected["case"] == case].set_index("quantity")["value"]
+        assert trend.slope == pytest.approx(r["slope"], rel=1e-8, abs=1e-12)
+        assert trend.se == pytest.approx(r["se"], rel=1e-8)
+        assert trend.p_value == pytest.approx(r["p_value"], rel=1e-8)
+        assert trend.df == r["df"]
