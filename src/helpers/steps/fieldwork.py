@@ -43,6 +43,9 @@ from helpers.vocabulary import AUXILIARY
 EARLY, LATE = "early", "late"
 BREAK_OFF_DETAILS = ("partial", "break_off")
 TREND_FIELDS = [f.name for f in fields(Trend)]
+# The standardised differences of the early-late comparison: (first group, second group).
+PAIRS = {"late_vs_early": (LATE, EARLY), "early_vs_nonrespondents": (EARLY, "nonrespondents"),
+         "late_vs_nonrespondents": (LATE, "nonrespondents")}
 
 
 @dataclass(frozen=True)
@@ -343,22 +346,16 @@ def early_late(population: pd.DataFrame, values: pd.DataFrame, timing: Timing,
     for variable in AUXILIARY:
         shares = pd.crosstab(population[variable], group, normalize="columns").reindex(columns=names, fill_value=0)
         rows.append(pd.concat({variable: shares}, names=["variable"]) * 100)
-    frame = pd.concat(rows).rename_axis(["variable", "category"])
+    frame = pd.concat(rows).rename_axis(index=["variable", "category"], columns=None)
     p = frame / 100
     var = p * (1 - p)
-    frame["late_vs_early"] = _standardised(p[LATE], p[EARLY], var[LATE], var[EARLY])
-    frame["early_vs_nonrespondents"] = _standardised(p[EARLY], p["nonrespondents"], var[EARLY], var["nonrespondents"])
-    frame["late_vs_nonrespondents"] = _standardised(p[LATE], p["nonrespondents"], var[LATE], var["nonrespondents"])
+    for name, (first, second) in PAIRS.items():
+        frame[name] = _standardised(p[first], p[second], var[first], var[second])
     size = population["log_population"].groupby(group).agg(["mean", "var"]).reindex(names)
-    numeric = {name: size.at[name, "mean"] for name in names}
-    numeric.update({
-        "late_vs_early": float(_standardised(*(pd.Series([size.at[g, c]]) for c, g in
-                                              (("mean", LATE), ("mean", EARLY), ("var", LATE), ("var", EARLY))))[0]),
-        "early_vs_nonrespondents": float(_standardised(*(pd.Series([size.at[g, c]]) for c, g in (
-            ("mean", EARLY), ("mean", "nonrespondents"), ("var", EARLY), ("var", "nonrespondents"))))[0]),
-        "late_vs_nonrespondents": float(_standardised(*(pd.Series([size.at[g, c]]) for c, g in (
-            ("mean", LATE), ("mean", "nonrespondents"), ("var", LATE), ("var", "nonrespondents"))))[0]),
-    })
+    numeric = dict(size["mean"])
+    for name, (first, second) in PAIRS.items():
+        numeric[name] = float(_standardised(*(pd.Series([size.at[g, c]]) for c, g in (
+            ("mean", first), ("mean", second), ("var", first), ("var", second))))[0])
     frame.loc[("log_population", "mean"), :] = pd.Series(numeric)
     answered = population[group.isin([EARLY, LATE])].assign(late=group[group.isin([EARLY, LATE])] == LATE)
     frame_tests = association_tests(answered, AUXILIARY, ["log_population"], respondent="late")
