@@ -29,7 +29,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     'charts': ['delta_figure', 'headline_figure', 'rates_by_type_figure', 'trend_figure'],
     'display': ['SUPPRESSED', 'finish_figure', 'show_figure', 'small_cell_note', 'suppress_small_cells',
         'table_html'],
-    'fieldwork': ['break_off_table', 'cumulative_table', 'curve_available', 'early_late_table', 'effort_available',
+    'fieldwork': ['break_off_table', 'cumulative_figure', 'cumulative_table', 'curve_available', 'early_late_table', 'effort_available',
         'fieldwork_results', 'fieldwork_text', 'gains_table', 'response_curve_figure'],
     'formatting': ['FORMATS', 'LANGUAGES', 'NBSP', 'bracket', 'check_language', 'count', 'formatted_value',
         'interval', 'long_date', 'number', 'percent', 'points', 'signed'],

@@ -7,9 +7,11 @@ section existed, gets the section's "unavailable" text and the break-offs only.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from helpers.report.display import finish_figure, small_cell_note, suppress_small_cells
@@ -185,5 +187,41 @@ def response_curve_figure(setup: ReportSetup) -> plt.Figure:
         xlabel={"fr": f"jours depuis la première invitation ({start})",
                 "en": f"days since the first invitation ({start})"}[lang],
         ylabel={"fr": "taux de réponse cumulé (%)", "en": "cumulative response rate (%)"}[lang],
+        source=f"{setup.source}{setup.separator}results.json")
+    return fig
+
+
+def cumulative_figure(setup: ReportSetup) -> plt.Figure:
+    """Each headline indicator, weighted, on the respondents by each effort level, with its interval (indicators
+    resting on fewer respondents than the small-cell threshold before the first reminder left out)."""
+    lang, fw = setup.lang, fieldwork_results(setup)
+    unweighted, weighted = fw["cumulative"]["unweighted"], fw["cumulative"].get("weighted", {})
+    levels = sorted(unweighted, key=int)
+    shown = [i for i in setup.results["response_bias"]["headline"]
+             if unweighted[levels[0]][i]["n"] >= setup.threshold]
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    width = 0.6 / max(len(shown), 1)
+    for k, indicator in enumerate(shown):
+        rows = pd.DataFrame({int(level): (weighted.get(level) or unweighted[level])[indicator]
+                             for level in levels}).T.astype(float)
+        x = rows.index.to_numpy(dtype=float) + (k - (len(shown) - 1) / 2) * width
+        ax.errorbar(x, 100 * rows["estimate"], fmt="o-", capsize=3, label=textwrap.fill(setup.labels[indicator], 34),
+                    yerr=100 * np.vstack([rows["estimate"] - rows["ci_low"], rows["ci_high"] - rows["estimate"]]))
+    names = {"fr": ("avant la 1re relance", "après la relance {}"), "en": ("before the 1st reminder",
+                                                                         "after reminder {}")}[lang]
+    ax.set_xticks([int(level) for level in levels],
+                  [textwrap.fill(names[0] if level == "0" else names[1].format(level), 14) for level in levels],
+                  fontsize=9)
+    ax.set_ylim(0, 100)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    finish_figure(
+        fig, ax, lang,
+        title={"fr": f"Indicateurs principaux pondérés selon l'effort de collecte, {setup.year} (intervalles à "
+                     f"{setup.shown_level})",
+               "en": f"Weighted headline indicators by effort level, {setup.year} ({setup.shown_level} "
+                     "intervals)"}[lang],
+        xlabel={"fr": "répondants pris en compte (niveau d'effort cumulé)",
+                "en": "respondents included (cumulative effort level)"}[lang],
+        ylabel={"fr": "part des réponses valides (%)", "en": "share of valid answers (%)"}[lang],
         source=f"{setup.source}{setup.separator}results.json")
     return fig
