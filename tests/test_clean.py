@@ -1,5 +1,6 @@
 """The cleaning step on small exports holding every messy case."""
 
+import datetime as dt
 
 import pytest
 
@@ -12,7 +13,9 @@ from helpers.inputs.waves import load_wave
 
 from minidata import mini_codebook, submission, write_export, write_frame
 
-SETTINGS = {"complete_threshold": 0.8, "partial_threshold": 0.5, "fuzzy_name_cutoff": 0.9}
+SETTINGS = {"complete_threshold": 0.8, "partial_threshold": 0.5, "fuzzy_name_cutoff": 0.9,
+            "population_unknown": ["210000007"]}
+FIELDWORK = {"start": dt.date(2012, 9, 10), "end": dt.date(2012, 11, 16), "tolerance_days": 7}
 PERSONAL = ["Durand", "Anne", "a.durand@ville.example", "01 23 45 67 89", "Martin", "RAS ; « merci »"]
 
 
@@ -42,7 +45,7 @@ def wave(tmp_path):
 
 def test_every_messy_case_is_resolved_and_logged(wave):
     codebook, frame_path, export_path = wave
-    cleaned = clean_wave(frame_path, export_path, codebook, SETTINGS)
+    cleaned = clean_wave(frame_path, export_path, codebook, SETTINGS, FIELDWORK)
     steps = cleaned.summary["steps"]
     assert steps == {"submissions_read": 8, "test_submissions_dropped": 1, "unmatched_dropped": 1,
                      "duplicates_dropped": 1, "submissions_retained": 5}
@@ -54,12 +57,14 @@ def test_every_messy_case_is_resolved_and_logged(wave):
     assert actions["R06"] == "matched_by_name"
     assert actions["R03"] == "identifier_cleaned"
     assert actions["R08"] == "submission_ignored"
-    assert cleaned.log["line"].notna().sum() == len(cleaned.log) - 1
+    assert cleaned.log["line"].notna().sum() == len(cleaned.log) - 2  # the ineligible unit, the unknown population
+    assert cleaned.log.loc[cleaned.log["step"] == "frame", ["unit_id", "action"]].values.tolist() == [
+        ["210000007", "population_unknown"]]
 
 
 def test_every_frame_unit_gets_its_disposition(wave):
     codebook, frame_path, export_path = wave
-    units = clean_wave(frame_path, export_path, codebook, SETTINGS).units.set_index("unit_id")
+    units = clean_wave(frame_path, export_path, codebook, SETTINGS, FIELDWORK).units.set_index("unit_id")
     assert units["disposition"].to_dict() == {
         "200000001": "complete",             # R01 kept over its partial duplicate R02
         "200000002": "refusal",              # R07 answered 1 of 4 applicable questions: break-off
@@ -77,7 +82,7 @@ def test_every_frame_unit_gets_its_disposition(wave):
 
 def test_answers_hold_only_responding_units(wave):
     codebook, frame_path, export_path = wave
-    answers = clean_wave(frame_path, export_path, codebook, SETTINGS).answers
+    answers = clean_wave(frame_path, export_path, codebook, SETTINGS, FIELDWORK).answers
     assert answers["unit_id"].tolist() == ["200000001", "210000003", "210000007"]
     assert answers.set_index("unit_id").at["200000001", "staff"] == 12.5
 
@@ -85,7 +90,7 @@ def test_answers_hold_only_responding_units(wave):
 def test_no_personal_data_reaches_the_processed_files(wave, tmp_path):
     codebook, frame_path, export_path = wave
     out = tmp_path / "processed"
-    files = write_cleaned(clean_wave(frame_path, export_path, codebook, SETTINGS), codebook, out)
+    files = write_cleaned(clean_wave(frame_path, export_path, codebook, SETTINGS, FIELDWORK), codebook, out)
     assert sorted(path.name for path in files.values()) == [
         "answers.csv", "cleaning_log.csv", "cleaning_summary.json", "data_dictionary.csv", "units.csv"]
     for path in files.values():
@@ -96,8 +101,8 @@ def test_no_personal_data_reaches_the_processed_files(wave, tmp_path):
 
 def test_outputs_are_identical_between_runs(wave, tmp_path):
     codebook, frame_path, export_path = wave
-    first = write_cleaned(clean_wave(frame_path, export_path, codebook, SETTINGS), codebook, tmp_path / "a")
-    second = write_cleaned(clean_wave(frame_path, export_path, codebook, SETTINGS), codebook, tmp_path / "b")
+    first = write_cleaned(clean_wave(frame_path, export_path, codebook, SETTINGS, FIELDWORK), codebook, tmp_path / "a")
+    second = write_cleaned(clean_wave(frame_path, export_path, codebook, SETTINGS, FIELDWORK), codebook, tmp_path / "b")
     for role in first:
         assert first[role].read_bytes() == second[role].read_bytes()
 
@@ -107,7 +112,7 @@ def test_renamed_column_is_reported_with_a_hint(wave):
     text = export_path.read_bytes().decode("cp1252").replace("Q1. Projets ?", "Q1. Projets en cours ?")
     export_path.write_bytes(text.encode("cp1252"))
     with pytest.raises(InputError, match=r"missing column\(s\) .*'Q1. Projets \?' \(renamed 'Q1. Projets en cours \?'\?\)"):
-        clean_wave(frame_path, export_path, codebook, SETTINGS)
+        clean_wave(frame_path, export_path, codebook, SETTINGS, FIELDWORK)
 
 
 def test_export_without_submissions_is_an_error(wave):
@@ -115,21 +120,22 @@ def test_export_without_submissions_is_an_error(wave):
     header = export_path.read_bytes().split(b"\r\n")[0] + b"\r\n"
     export_path.write_bytes(header)
     with pytest.raises(InputError, match="header but no submission"):
-        clean_wave(frame_path, export_path, codebook, SETTINGS)
+        clean_wave(frame_path, export_path, codebook, SETTINGS, FIELDWORK)
 
 
 def test_unknown_status_or_date_names_the_line(wave):
     codebook, frame_path, export_path = wave
     text = export_path.read_bytes().decode("cp1252").replace("15/10/2012 10:00:00", "2012-10-15", 1)
     export_path.write_bytes(text.encode("cp1252"))
-    with pytest.raises(InputError, match=r"line 4, column 'Date de soumission': date-time '2012-10-15'"):
-        clean_wave(frame_path, export_path, codebook, SETTINGS)
+    with pytest.raises(InputError, match=r"column 'Date de soumission': 1 date-time\(s\) follow none of .* line 4 "
+                                         r"'2012-10-15'"):
+        clean_wave(frame_path, export_path, codebook, SETTINGS, FIELDWORK)
 
 
 def test_raw_files_are_not_modified(wave):
     codebook, frame_path, export_path = wave
     before = (frame_path.read_bytes(), export_path.read_bytes())
-    clean_wave(frame_path, export_path, codebook, SETTINGS)
+    clean_wave(frame_path, export_path, codebook, SETTINGS, FIELDWORK)
     assert (frame_path.read_bytes(), export_path.read_bytes()) == before
 
 
@@ -139,7 +145,8 @@ def test_demo_wave_planted_rows_are_all_found(year):
     planted = truth["planted"]
     wave = load_wave(year)
     inputs = wave.input_paths(paths.raw_dir(year))
-    cleaned = clean_wave(inputs["frame"], inputs["export"], load_codebook(), wave.section("cleaning"))
+    cleaned = clean_wave(inputs["frame"], inputs["export"], load_codebook(), wave.section("cleaning"),
+                         wave.section("fieldwork"))
     actions = cleaned.log.groupby("response_id")["action"].agg(set)
 
     assert {r for r, a in actions.items() if "dropped_test" in a} == {str(i) for i in planted["test"]}

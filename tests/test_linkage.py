@@ -55,7 +55,7 @@ def test_malformed_identifier_falls_back_to_name_within_type(frame):
                            ("", "Ville d'Evreux", "commune")])
     assert result["unit_id"].tolist() == ["200000001", "210000002"]
     assert result["match_method"].tolist() == ["name", "name"]
-    assert result["match_detail"].iloc[0].startswith("identifier '2100002' malformed")
+    assert result["match_detail"].iloc[0].startswith("identifier '210…' malformed")
 
 
 def test_identifier_not_in_frame_falls_back_to_name(frame):

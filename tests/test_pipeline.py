@@ -107,7 +107,9 @@ def test_broken_export_is_refused_naming_the_file_and_the_problem(tmp_path, muta
     raw = _broken_raw_dir(tmp_path, mutate)
     before = {path: path.read_bytes() for path in sorted(raw.iterdir())}
     with pytest.raises(InputError, match=message) as refused:
-        clean_wave(raw / "frame.csv", raw / "export.csv", load_codebook(), load_wave(YEAR).section("cleaning"))
+        wave = load_wave(YEAR)
+        clean_wave(raw / "frame.csv", raw / "export.csv", load_codebook(), wave.section("cleaning"),
+                   wave.section("fieldwork"))
     assert "export.csv" in str(refused.value)
     assert {path: path.read_bytes() for path in sorted(raw.iterdir())} == before
 

@@ -60,7 +60,7 @@ def test_label_in_another_case_or_without_accents_is_recovered_and_logged(tmp_pa
 
 
 def test_unknown_label_names_line_column_and_expected_labels(tmp_path):
-    with pytest.raises(InputError, match=r"line 3, column 'Q1. Projets \?': answer 'Peut-être' .*'Oui', 'Non'"):
+    with pytest.raises(InputError, match=r"line 3, column 'Q1. Projets \?': answer 'Peu…' .*'Oui', 'Non'"):
         _recode(tmp_path, [{"Q1. Projets ?": "Oui"}, {"Q1. Projets ?": "Peut-être"}])
 
 
@@ -75,7 +75,7 @@ def test_number_out_of_range_is_invalid_not_silently_kept(tmp_path):
     recoded = _recode(tmp_path, [{"Q5. ETP informatiques": "1 200"}])
     assert pd.isna(recoded.answers.at[0, "staff"])
     assert recoded.answers.at[0, "staff__missing"] == "invalid"
-    assert recoded.recoveries["action"].tolist() == ["value_invalid"]
+    assert recoded.recoveries["action"].tolist() == ["number_recovered", "value_invalid"]
 
 
 def test_unexpected_tick_label_is_an_error(tmp_path):
@@ -160,3 +160,11 @@ def test_routing_on_a_multiple_choice_option_loads(tmp_path):
     codebook = _codebook_with_routing(tmp_path, {"question": "driver", "option": "elected"})
     assert codebook.questions["savings"].asked_if.model_dump(exclude_none=True) == {"question": "driver",
                                                                                      "option": "elected"}
+
+
+def test_every_unknown_label_of_a_column_is_counted_and_masked(tmp_path):
+    with pytest.raises(InputError, match=r"line 2, column 'Q1. Projets \?': answer 'jea…@…' is not a label of this "
+                                         r"question \(and 1 more, lines \[4\]\)") as refused:
+        _recode(tmp_path, [{"Q1. Projets ?": "jean.durand@ville.example"}, {"Q1. Projets ?": "Oui"},
+                           {"Q1. Projets ?": "01 23 45 67 89"}])
+    assert "durand" not in str(refused.value) and "45 67" not in str(refused.value)

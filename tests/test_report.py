@@ -130,6 +130,7 @@ def minimal_results(rr2: float = 0.25, r_value: float = 0.75, deff: float = 1.2,
     estimate = {"estimate": 0.2, "se": 0.03, "ci_low": 0.14, "ci_high": 0.27, "n": 96}
     return {
         "cleaning": {"frame_units": 514, "respondents": 127,
+                     "values_logged": {"recovered": 3, "reinterpreted": 1, "dropped": 2, "total": 6},
                      "inputs": {"frame": {"file": "frame.csv", "sha256": "ab" * 32}},
                      "wave": {"year": 2012, "demo": demo, "title": "Baromètre 2012",
                               "fieldwork": {"start": "2012-09-10", "end": "2012-11-16"},
@@ -172,6 +173,14 @@ def test_caveats_are_rated_from_the_results():
     assert effects["Frame variables explain response"] == "low"
     assert effects["Variability of the weights"] == "medium"
     assert effects["Small numbers of respondents"] == "low"
+
+
+def test_caveats_count_the_values_the_cleaning_changed():
+    table = report.caveat_table(report.caveats(minimal_results(), threshold=5), "fr").set_index(
+        "Hypothèse ou limite")
+    assert table.at["Valeurs relues à la lecture de l'export", "Éléments"] == (
+        "6 valeurs reprises de la forme saisie (3), réinterprétées selon une règle (1) ou écartées (2).")
+    assert "cleaning_log.csv" in table.at["Valeurs relues à la lecture de l'export", "Traitement"]
 
 
 def test_leadership_section_absent_present_or_incomplete():

@@ -34,7 +34,7 @@ def test_defaults_fill_missing_optional_keys(tmp_path, spec):
     wave = load_wave(2012, _write(tmp_path, spec))
     defaults = WaveSettings.model_fields["cleaning"].default_factory().model_dump()
     assert wave.section("cleaning") == defaults == {"complete_threshold": 0.8, "partial_threshold": 0.5,
-                                                    "fuzzy_name_cutoff": 0.9}
+                                                    "fuzzy_name_cutoff": 0.9, "population_unknown": []}
 
 
 def test_misspelt_key_is_named(tmp_path, spec):

@@ -29,9 +29,11 @@ from typing import Any
 import pandas as pd
 
 from helpers.cleaning.linkage import link_submissions
+from helpers.cleaning.masking import mask
 from helpers.cleaning.recode import MISSING_SUFFIX, last_answered, recode_answers, value_columns
+from helpers.cleaning.times import check_fieldwork, parse_submission_times
 from helpers.errors import InputError
-from helpers.frame.reader import read_frame
+from helpers.frame.reader import read_frame, reference_date
 from helpers.inputs.codebook import Codebook
 from helpers.inputs.ingest import LINE_COLUMN, read_table
 from helpers.inputs.textnorm import fold
@@ -43,7 +45,13 @@ DISPOSITIONS = {d: AAPOR_CLASSES[d] for d in ("complete", "partial", "refusal", 
                                               "unknown_eligibility", "ineligible")}
 NO_SUBMISSION = {"invited": ("unknown_eligibility", "no_reply"), "bounced": ("non_contact", "email_bounced"),
                  "declined": ("refusal", "declined"), "ineligible": ("ineligible", "out_of_scope")}
-LOG_COLUMNS = ["step", "line", "response_id", "unit_id", "action", "detail"]
+LOG_COLUMNS = ["step", "line", "column", "response_id", "unit_id", "action", "detail"]
+# Log actions that change, reinterpret or drop one value (the others concern whole submissions).
+VALUE_ACTIONS = {"recovered": ("label_recovered", "number_recovered", "datetime_recovered", "identifier_cleaned"),
+                 "reinterpreted": ("number_reinterpreted", "population_unknown"),
+                 "dropped": ("value_invalid", "routing_discarded", "type_unrecognised")}
+# What the survey tool's response ids look like; any other value (an e-mail, a phone) is refused, masked.
+RESPONSE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @dataclass
@@ -87,11 +95,13 @@ def _check_columns(data: pd.DataFrame, codebook: Codebook, path: Path) -> list[s
     return extra
 
 
-def _log(rows: list[dict], step: str, frame: pd.DataFrame, action: str, detail: pd.Series | str) -> None:
+def _log(rows: list[dict], step: str, frame: pd.DataFrame, action: str, detail: pd.Series | str,
+         column: str | None = None) -> None:
     details = detail if isinstance(detail, pd.Series) else pd.Series(detail, index=frame.index)
     for index, row in frame.iterrows():
-        rows.append({"step": step, "line": int(row[LINE_COLUMN]), "response_id": row["response_id"],
-                     "unit_id": row.get("unit_id"), "action": action, "detail": details[index]})
+        rows.append({"step": step, "line": int(row[LINE_COLUMN]), "column": column,
+                     "response_id": row["response_id"], "unit_id": row.get("unit_id"), "action": action,
+                     "detail": details[index]})
 
 
 def _test_submissions(raw: pd.DataFrame, codebook: Codebook) -> pd.Series:
@@ -102,30 +112,38 @@ def _test_submissions(raw: pd.DataFrame, codebook: Codebook) -> pd.Series:
     return raw[columns].apply(lambda col: col.map(lambda text: bool(pattern.search(fold(text))))).any(axis=1)
 
 
-def _submissions(raw: pd.DataFrame, codebook: Codebook, path: Path) -> pd.DataFrame:
+def _submissions(raw: pd.DataFrame, codebook: Codebook, path: Path, fieldwork: dict,
+                 recoveries: list[dict]) -> pd.DataFrame:
     export = codebook.export
     columns = export.columns
+    response_ids = raw[columns["response_id"]].str.strip()
+    bad_id = ~response_ids.map(lambda text: bool(RESPONSE_ID.fullmatch(text)))
+    if bad_id.any():
+        first = bad_id.idxmax()
+        raise InputError(path, f"response id {mask(response_ids[first])} is not a survey tool's id (letters, "
+                               f"digits, '-' or '_'); {int(bad_id.sum())} such", row=int(raw.at[first, LINE_COLUMN]),
+                         column=columns["response_id"])
     status = raw[columns["status"]].str.strip().map(export.status_labels)
     bad_status = status.isna()
     if bad_status.any():
         first = bad_status.idxmax()
-        raise InputError(path, f"status {raw.at[first, columns['status']]!r} is not one of "
-                               f"{list(export.status_labels)}", row=int(raw.at[first, LINE_COLUMN]),
-                         column=columns["status"])
-    typed_when = raw[columns["submitted_at"]].str.strip()
-    submitted = pd.to_datetime(typed_when, format=export.datetime_format, errors="coerce")
-    # A blank time is unknown (some tools record none); the level-of-effort analysis of step 02 says so.
-    bad_date = submitted.isna() & (typed_when != "")
-    if bad_date.any():
-        first = bad_date.idxmax()
-        raise InputError(path, f"date-time {raw.at[first, columns['submitted_at']]!r} does not follow "
-                               f"{export.datetime_format!r}", row=int(raw.at[first, LINE_COLUMN]),
-                         column=columns["submitted_at"])
+        raise InputError(path, f"status {mask(raw.at[first, columns['status']])} is not one of "
+                               f"{list(export.status_labels)}; {int(bad_status.sum())} such",
+                         row=int(raw.at[first, LINE_COLUMN]), column=columns["status"])
+    submitted, recovered = parse_submission_times(raw[columns["submitted_at"]], raw[LINE_COLUMN], path,
+                                                  columns["submitted_at"], export.datetime_format)
+    check_fieldwork(submitted, raw[LINE_COLUMN], path, columns["submitted_at"], fieldwork)
+    recoveries.extend(recovered)
     typed_type = raw[columns["authority_type"]].str.strip()
     type_labels = {fold(label): code for label, code in export.authority_type_labels.items()}
+    for index in typed_type.index[(typed_type != "") & ~typed_type.map(fold).isin(list(type_labels))]:
+        recoveries.append({"line": int(raw.at[index, LINE_COLUMN]), "column": columns["authority_type"],
+                           "action": "type_unrecognised",
+                           "detail": f"{mask(typed_type[index])} is not one of {list(export.authority_type_labels)}; "
+                                     "the unit is looked up among every type"})
     return pd.DataFrame({
         LINE_COLUMN: raw[LINE_COLUMN],
-        "response_id": raw[columns["response_id"]].str.strip(),
+        "response_id": response_ids,
         "submitted_at": submitted,
         "tool_status": status,
         "raw_unit_id": raw[columns["unit_id"]],
@@ -175,7 +193,22 @@ def _dispositions(frame: pd.DataFrame, retained: pd.DataFrame, settings: dict, l
     return units
 
 
-def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings: dict) -> CleanedWave:
+def _frame(frame_path: Path, settings: dict, fieldwork: dict, log: list[dict]) -> pd.DataFrame:
+    """The frame, checked against the wave: its stated year, and blank values the weighting uses."""
+    stated = reference_date(frame_path)
+    if stated is not None and stated.year != fieldwork["start"].year:
+        raise InputError(frame_path, f"this frame is at {stated} (its build report says so) but the wave's fieldwork "
+                                     f"starts on {fieldwork['start']}: is it the frame of another wave?")
+    frame = read_frame(frame_path, population_unknown=settings["population_unknown"])
+    for unit_id in settings["population_unknown"]:
+        log.append({"step": "frame", "line": None, "column": "population", "response_id": None, "unit_id": unit_id,
+                    "action": "population_unknown", "detail": "no population in the frame; listed in the wave's "
+                    "cleaning.population_unknown, so counted in the smallest size band"})
+    return frame
+
+
+def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings: dict,
+               fieldwork: dict) -> CleanedWave:
     """Run the whole cleaning step on one wave.
 
     Parameters
@@ -188,6 +221,8 @@ def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings
         The questionnaire (:func:`helpers.inputs.codebook.load_codebook`).
     settings
         The ``cleaning`` section of the wave configuration.
+    fieldwork
+        The ``fieldwork`` section: ``start``, ``end`` and ``tolerance_days``.
 
     Returns
     -------
@@ -197,16 +232,21 @@ def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings
     ------
     InputError
         For an unreadable file, a missing column, an unknown answer label, a
-        malformed date or status, or an export with no submission.
+        malformed or ambiguous number, a malformed date, status or response
+        id, submissions outside the fieldwork, a frame of another year or
+        with blank values the weighting uses, or an export with no submission.
+        Values quoted from the export are masked unless they match what the
+        field expects.
     """
-    frame = read_frame(frame_path)
+    log: list[dict] = []
+    frame = _frame(Path(frame_path), settings, fieldwork, log)
     table = read_table(export_path)
     raw, path = table.data, table.path
     if raw.empty:
         raise InputError(path, "the export holds a header but no submission")
     extra = _check_columns(raw, codebook, path)
-    log: list[dict] = []
-    submissions = _submissions(raw, codebook, path)
+    read_recoveries: list[dict] = []
+    submissions = _submissions(raw, codebook, path, fieldwork, read_recoveries)
     duplicated_ids = submissions["response_id"].duplicated(keep=False)
     if duplicated_ids.any():
         first = duplicated_ids.idxmax()
@@ -219,9 +259,13 @@ def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings
 
     recoded = recode_answers(raw, codebook, path)
     line_to_response = submissions.set_index(LINE_COLUMN)["response_id"]
-    for entry in recoded.recoveries.to_dict("records"):
-        log.append({"step": "recode", "line": entry["line"], "response_id": line_to_response[entry["line"]],
-                    "unit_id": None, "action": entry["action"], "detail": f"{entry['column']}: {entry['detail']}"})
+    kept_lines = set(raw[LINE_COLUMN])
+    for step, entries in (("read", read_recoveries), ("recode", recoded.recoveries.to_dict("records"))):
+        for entry in entries:
+            if entry["line"] in kept_lines:
+                log.append({"step": step, "line": entry["line"], "column": entry["column"],
+                            "response_id": line_to_response[entry["line"]], "unit_id": None,
+                            "action": entry["action"], "detail": entry["detail"]})
     submissions = submissions.assign(completeness=recoded.completeness,
                                      last_answered=last_answered(recoded.answers, codebook))
 
@@ -232,7 +276,8 @@ def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings
     unmatched = linked[linked["match_method"] == "unmatched"]
     _log(log, "linkage", unmatched, "dropped_unmatched", unmatched["match_detail"])
     corrected = linked[(linked["match_method"] == "identifier") & (linked["match_detail"] != "")]
-    _log(log, "linkage", corrected, "identifier_cleaned", corrected["match_detail"])
+    _log(log, "linkage", corrected, "identifier_cleaned", corrected["match_detail"],
+         codebook.export.columns["unit_id"])
     linked = linked[linked["match_method"] != "unmatched"]
 
     retained = _resolve_duplicates(linked, log)
@@ -262,11 +307,18 @@ def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings
         "linkage": {method: int((linked["match_method"] == method).sum())
                     for method in ("identifier", "name", "name_fuzzy")},
         "labels_recovered": int((recoded.recoveries["action"] == "label_recovered").sum()),
+        "values_logged": _value_counts(log_frame),
         "frame_units": int(len(units)),
         "dispositions": {d: int((units["disposition"] == d).sum()) for d in DISPOSITIONS},
         "respondents": int(units["respondent"].sum()),
     }
     return CleanedWave(units.reset_index(), answers.reset_index(), log_frame, summary)
+
+
+def _value_counts(log: pd.DataFrame) -> dict[str, int]:
+    """How many values the log says were recovered, reinterpreted or dropped, and their total."""
+    counts = {kind: int(log["action"].isin(actions).sum()) for kind, actions in VALUE_ACTIONS.items()}
+    return {**counts, "total": sum(counts.values())}
 
 
 def data_dictionary(codebook: Codebook) -> pd.DataFrame:

@@ -15,6 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from helpers.cleaning.masking import mask
 from helpers.inputs.textnorm import fold
 
 ABBREVIATIONS = {
@@ -95,8 +96,9 @@ def link_submissions(submissions: pd.DataFrame, frame: pd.DataFrame, fuzzy_cutof
             results.append((identifier, "identifier", detail))
             continue
         if typed:
-            why = "not in the frame" if identifier else "malformed"
-            reason = f"identifier {typed!r} {why}; "
+            # A malformed identifier may be anything the respondent typed there (an e-mail, a phone): masked.
+            reason = (f"identifier {typed!r} not in the frame; " if identifier
+                      else f"identifier {mask(typed)} malformed; ")
         else:
             reason = "no identifier; "
         candidates = _candidates(frame_keys, unit_type)

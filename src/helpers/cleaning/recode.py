@@ -15,9 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers.cleaning.masking import mask
+from helpers.cleaning.numbers import parse_answers
 from helpers.errors import InputError
 from helpers.inputs.codebook import Codebook, Question, Scale, asked, value_columns
-from helpers.inputs.ingest import LINE_COLUMN, parse_decimal
+from helpers.inputs.ingest import LINE_COLUMN
 from helpers.inputs.textnorm import fold
 
 MISSING_SUFFIX = "__missing"
@@ -60,13 +62,15 @@ def _match_labels(raw: pd.Series, lookup: dict, path: Path, column: str, lines: 
     text = raw.fillna("").astype(str).str.strip()
     canonical = text.where(text.isin(list(lookup)) | (text == ""))
     unresolved = canonical.isna()
+    unknown = [index for index in text.index[unresolved] if fold(text[index]) not in folded_lookup]
+    if unknown:
+        # Masked: a free-typed answer in the wrong column may hold personal data.
+        more = [int(lines[i]) for i in unknown[1:]]
+        others = f" (and {len(more)} more, lines {more[:5]}{' ...' if len(more) > 5 else ''})" if more else ""
+        raise InputError(path, f"answer {mask(text[unknown[0]])} is not a label of this question{others}; expected "
+                               f"one of {list(lookup)} or blank", row=int(lines[unknown[0]]), column=column)
     for index in text.index[unresolved]:
-        label = folded_lookup.get(fold(text[index]))
-        if label is None:
-            # Only the start of the value: a free-typed answer in the wrong column may hold personal data.
-            shown = text[index] if len(text[index]) <= 20 else text[index][:20] + "…"
-            raise InputError(path, f"answer {shown!r} is not a label of this question; expected one "
-                                   f"of {list(lookup)} or blank", row=int(lines[index]), column=column)
+        label = folded_lookup[fold(text[index])]
         canonical[index] = label
         recoveries.append({"line": int(lines[index]), "column": column, "action": "label_recovered",
                            "detail": f"{text[index]!r} read as {label!r}"})
@@ -97,9 +101,11 @@ def _recode_multi(question: Question, raw: pd.DataFrame, checked: str, path: Pat
 
 
 def _recode_numeric(question: Question, raw: pd.DataFrame, path: Path, recoveries: list[dict]) -> pd.DataFrame:
-    values = parse_decimal(raw[question.column], path, question.column, raw[LINE_COLUMN])
     low = question.minimum if question.minimum is not None else -np.inf
     high = question.maximum if question.maximum is not None else np.inf
+    values, recovered = parse_answers(raw[question.column], raw[LINE_COLUMN], path, question.column,
+                                      question.unit, (low, high))
+    recoveries.extend(recovered)
     invalid = values.notna() & ~values.between(low, high)
     for index in values.index[invalid]:
         recoveries.append({"line": int(raw.at[index, LINE_COLUMN]), "column": question.column,
@@ -118,7 +124,8 @@ def _apply_routing(question: Question, answers: pd.DataFrame, lines: pd.Series, 
     if question.type != "multi":
         answered = answers.loc[routed_out, columns].notna().any(axis=1)
     for index in answered.index[answered]:
-        recoveries.append({"line": int(lines[index]), "column": question.id, "action": "routing_discarded",
+        recoveries.append({"line": int(lines[index]), "column": " | ".join(question.export_columns),
+                           "action": "routing_discarded",
                            "detail": "answered although the routing did not ask it; set to not_asked"})
     answers.loc[routed_out, columns] = pd.NA
     answers.loc[routed_out, question.id + MISSING_SUFFIX] = "not_asked"

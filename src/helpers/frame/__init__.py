@@ -10,6 +10,6 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
     'official': ['Issue', 'Table', 'read_departements', 'read_epci', 'read_official', 'read_population',
         'read_regions', 'read_rne_departement_presidents', 'read_rne_epci_presidents', 'read_rne_mayors',
         'read_rne_region_presidents'],
-    'reader': ['FRAME_COLUMNS', 'INVITATION_OUTCOMES', 'SIZE_CLASS_BOUNDS', 'SIZE_CLASS_LABELS', 'read_frame',
-        'size_class', 'sort_units'],
+    'reader': ['FRAME_COLUMNS', 'INVITATION_OUTCOMES', 'SIZE_CLASS_BOUNDS', 'SIZE_CLASS_LABELS',
+        'WEIGHTING_COLUMNS', 'read_frame', 'reference_date', 'size_class', 'sort_units'],
 })

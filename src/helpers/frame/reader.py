@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections.abc import Collection
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +19,9 @@ FRAME_COLUMNS = ("unit_id", "insee_code", "name", "type", "prefecture", "region"
                  "population", "nuance", "political_group", "invitation")
 SIZE_CLASS_BOUNDS = (0, 50_000, 100_000, 250_000, 1_000_000, np.inf)
 SIZE_CLASS_LABELS = ("<50k", "50k-100k", "100k-250k", "250k-1M", ">=1M")
+# Frame columns the weighting reads (population: size bands; region_code: groups of régions).
+WEIGHTING_COLUMNS = ("population", "region_code")
+_BUILD_REPORT_DATE = re.compile(r"Sampling frame at (\d{4}-\d{2}-\d{2})")
 
 
 def _check_vocabulary(frame: pd.DataFrame, column: str, allowed: tuple[str, ...], path: Path) -> None:
@@ -26,7 +32,47 @@ def _check_vocabulary(frame: pd.DataFrame, column: str, allowed: tuple[str, ...]
                          row=int(frame.at[first, LINE_COLUMN]), column=column)
 
 
-def read_frame(path: str | Path, *, invitation_required: bool = True) -> pd.DataFrame:
+def _check_weighting_values(frame: pd.DataFrame, path: Path, population_unknown: Collection[str]) -> None:
+    """Refuse blank values the weighting would use, all at once; a listed unit may lack its population."""
+    problems = []
+    for column in WEIGHTING_COLUMNS:
+        blank = frame[column] == ""
+        if column == "population":
+            blank &= ~frame["unit_id"].isin(population_unknown)
+        if blank.any():
+            rows = frame[blank]
+            units = ", ".join(f"{unit} {name} (line {line})"
+                              for unit, name, line in zip(rows["unit_id"], rows["name"], rows[LINE_COLUMN]))
+            problems.append(f"column {column!r} is blank for {int(blank.sum())} unit(s): {units}")
+    listed = frame[frame["unit_id"].isin(population_unknown) & (frame["population"] != "")]
+    if len(listed):
+        problems.append("units listed in cleaning.population_unknown have a population in the frame: "
+                        + ", ".join(f"{row.unit_id} {row.name}" for row in listed.itertuples()))
+    absent = sorted(set(population_unknown) - set(frame["unit_id"]))
+    if absent:
+        problems.append(f"units listed in cleaning.population_unknown are not in the frame: {absent}")
+    if problems:
+        raise InputError(path, "; ".join(problems) + ". The weighting uses every unit's population and région: give "
+                               "the missing values in the frame, or list a unit whose population is unknown under "
+                               "the wave file's cleaning.population_unknown (it then goes to the smallest size band)")
+
+
+def reference_date(path: str | Path) -> dt.date | None:
+    """The reference date a frame states, from the build report beside it (``<name>.report.txt``), if any.
+
+    :mod:`helpers.frame.build` writes that report beside the frame it builds; its
+    first line reads ``Sampling frame at YYYY-MM-DD: N units``.
+    """
+    report = Path(path).with_name(f"{Path(path).stem}.report.txt")
+    if not report.is_file():
+        return None
+    with report.open(encoding="utf-8", errors="replace") as handle:
+        match = _BUILD_REPORT_DATE.match(handle.readline())
+    return dt.date.fromisoformat(match.group(1)) if match else None
+
+
+def read_frame(path: str | Path, *, invitation_required: bool = True,
+               population_unknown: Collection[str] | None = None) -> pd.DataFrame:
     """Read and validate a sampling frame.
 
     Parameters
@@ -38,6 +84,11 @@ def read_frame(path: str | Path, *, invitation_required: bool = True) -> pd.Data
         When false, the ``invitation`` column may be absent (it is then added)
         or blank: the outcomes are not known yet, as in a frame given to the
         demo generator, which draws them.
+    population_unknown
+        For a frame the weighting will use: the units known to have no
+        population. Any other blank ``population``, and any blank
+        ``region_code``, is then an error. ``None`` (the demo generator, which
+        draws over frames as given) checks neither.
 
     Returns
     -------
@@ -50,7 +101,9 @@ def read_frame(path: str | Path, *, invitation_required: bool = True) -> pd.Data
     InputError
         Naming the column or line at fault: a missing column, an identifier
         that is not 9 digits or appears twice, a value outside a vocabulary,
-        a population that is not a whole number.
+        a population that is not a whole number, or (with
+        ``population_unknown``) blank values the weighting uses, every unit
+        at once.
     """
     table = read_table(path)
     frame, path = table.data, table.path
@@ -80,6 +133,8 @@ def read_frame(path: str | Path, *, invitation_required: bool = True) -> pd.Data
     outcomes = INVITATION_OUTCOMES if invitation_required else ("", *INVITATION_OUTCOMES)
     _check_vocabulary(frame, "invitation", outcomes, path)
     _check_vocabulary(frame, "prefecture", ("0", "1"), path)
+    if population_unknown is not None:
+        _check_weighting_values(frame, path, population_unknown)
 
     population = parse_decimal(frame["population"], path, "population", frame[LINE_COLUMN])
     fractional = population.notna() & (population != population.round())

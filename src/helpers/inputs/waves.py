@@ -78,11 +78,17 @@ class Fieldwork(Section):
     reminders: list[IsoDate] = Field([], description="days the reminders went out, in order, within fieldwork and "
                                      "after the first invitation; they mark the effort levels of the "
                                      "level-of-effort analysis of step 02 (none: only the response curve)")
+    tolerance_days: int = Field(7, ge=0, le=90, description="days before the start and after the end within which "
+                                "a submission time still belongs to the wave; the cleaning step refuses an export "
+                                "with submissions outside")
 
     @model_validator(mode="after")
-    def _ordered(self) -> Fieldwork:
+    def _ordered(self, info: ValidationInfo) -> Fieldwork:
         if self.end < self.start:
             raise ValueError(f"fieldwork ends ({self.end}) before it starts ({self.start})")
+        run_year = (info.context or {}).get("year")
+        if run_year is not None and self.start.year != run_year:
+            raise ValueError(f"fieldwork starts on {self.start}, not in the wave's year {run_year}")
         invitations = self.invitations or [self.start]
         for name, days in (("invitations", invitations), ("reminders", self.reminders)):
             outside = [d.isoformat() for d in days if not self.start <= d <= self.end]
@@ -109,6 +115,11 @@ class Cleaning(Section):
                                                         "suggests 0.5); at most complete_threshold")
     fuzzy_name_cutoff: Share = Field(0.9, description="similarity (0-1) above which a typed authority name matches "
                                                         "a frame name of the same type")
+    population_unknown: Annotated[list[Annotated[str, Field(pattern=r"^\d{9}$")]], Field(json_schema_extra={
+        "uniqueItems": True}), AfterValidator(_distinct)] = Field(
+        [], description="frame units known to have no population (their 9-digit unit_id); they go to the smallest "
+                        "size band, and the cleaning log says so. Any other blank population is an error, as the "
+                        "weighting uses it")
 
     @model_validator(mode="after")
     def _ordered(self) -> Cleaning:
@@ -290,7 +301,7 @@ def load_wave(year: int, config_path: str | Path | None = None, raw_dir: str | P
     InputError
         Listing every problem of the file: a key unknown, missing, of the wrong type or outside its range (the
         message names the key, the value and what was expected), the year in the file differing from ``year``,
-        the fieldwork ending before it starts, a missing codebook or raw input file.
+        the fieldwork ending before it starts or starting in another year, a missing codebook or raw input file.
     """
     path = paths.resolve(config_path, wave_path(year))
     if not path.is_file():

@@ -249,6 +249,18 @@ def caveats(results: Mapping[str, Any], threshold: int) -> list[Caveat]:
         "medium" if smallest < 50 else "low",
         {"fr": f"Intervalles de Korn-Graubard ; cases de moins de {threshold} répondants non diffusées.",
          "en": f"Korn-Graubard intervals; cells of fewer than {threshold} respondents not shown."}))
+    values = results["cleaning"]["values_logged"]
+    log.append(Caveat(
+        {"fr": "Valeurs relues à la lecture de l'export", "en": "Values changed on reading the export"},
+        {"fr": f"{count(values['total'], 'fr')} valeurs reprises de la forme saisie "
+               f"({count(values['recovered'], 'fr')}), réinterprétées selon une règle ({count(values['reinterpreted'], 'fr')}) ou écartées "
+               f"({count(values['dropped'], 'fr')}).",
+         "en": f"{count(values['total'], 'en')} values recovered from the form typed "
+               f"({count(values['recovered'], 'en')}), reinterpreted by a rule ({count(values['reinterpreted'], 'en')}) or dropped "
+               f"({count(values['dropped'], 'en')})."},
+        "low",
+        {"fr": "Chacune est listée avec sa ligne et sa colonne dans le journal de nettoyage (cleaning_log.csv).",
+         "en": "Each is listed with its line and column in the cleaning log (cleaning_log.csv)."}))
     log.append(Caveat(
         {"fr": "Réponses déclaratives", "en": "Self-reported answers"},
         {"fr": "Économies et usages sont déclarés par un agent, non mesurés.",
