@@ -213,7 +213,7 @@ def test_budgets_written_with_an_english_thousands_separator_are_refused_not_div
     assert len(large) == 95 and data.loc[large[0], BUDGET] == "52,695"
     _write_export(raw, data)
     with pytest.raises(InputError, match=rf"column .{BUDGET[:20]}.*95 value\(s\) such as line \d+ '52,695'.* read "
-                                         r"either as 1.505 .* or as 1505 .*neither the column's other values nor "
+                                         r"either as 52.695 .* or as 52695 .*neither the column's other values nor "
                                          r"the codebook's range settles which"):
         _clean(raw, wave)
 
