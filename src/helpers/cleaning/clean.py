@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from helpers.cleaning.linkage import link_submissions
-from helpers.cleaning.recode import MISSING_SUFFIX, recode_answers, value_columns
+from helpers.cleaning.recode import MISSING_SUFFIX, last_answered, recode_answers, value_columns
 from helpers.cleaning.times import check_fieldwork, parse_submission_times
 from helpers.errors import InputError
 from helpers.frame.reader import read_frame, reference_date
@@ -65,7 +65,9 @@ class CleanedWave:
     ----------
     units
         One row per frame unit: frame variables, disposition, AAPOR class,
-        the retained submission's id, how it was linked and its completeness.
+        the retained submission's id, how it was linked, its completeness, its day
+        (``submitted_at``, empty when the export gives no time) and the last question it answered
+        (``last_answered``, where a break-off stopped).
     answers
         One row per responding unit (complete or partial): typed answers and
         their missing reasons.
@@ -160,7 +162,8 @@ def _resolve_duplicates(linked: pd.DataFrame, log: list[dict]) -> pd.DataFrame:
 def _dispositions(frame: pd.DataFrame, retained: pd.DataFrame, settings: dict, log: list[dict]) -> pd.DataFrame:
     units = frame.copy()
     by_unit = retained.set_index("unit_id")
-    units = units.join(by_unit[["response_id", "match_method", "completeness", "submitted_at"]], how="left")
+    units = units.join(by_unit[["response_id", "match_method", "completeness", "submitted_at", "last_answered"]],
+                       how="left")
     no_reply = units["invitation"].map(NO_SUBMISSION)
     units["disposition"] = no_reply.str[0]
     units["disposition_detail"] = no_reply.str[1]
@@ -181,6 +184,7 @@ def _dispositions(frame: pd.DataFrame, retained: pd.DataFrame, settings: dict, l
     units["respondent"] = units["aapor_class"].isin(["I", "P"])
     units["completeness"] = units["completeness"].round(4)
     units["submitted_at"] = units["submitted_at"].dt.strftime("%Y-%m-%d")
+    units["last_answered"] = units["last_answered"].fillna("")
     return units
 
 
@@ -268,7 +272,8 @@ def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings
                 log.append({"step": step, "line": entry["line"], "column": entry["column"],
                             "response_id": line_to_response[entry["line"]], "unit_id": None,
                             "action": entry["action"], "detail": entry["detail"]})
-    submissions = submissions.assign(completeness=recoded.completeness)
+    submissions = submissions.assign(completeness=recoded.completeness,
+                                     last_answered=last_answered(recoded.answers, codebook))
 
     links = link_submissions(submissions, frame, settings["fuzzy_name_cutoff"])
     linked = submissions.join(links)

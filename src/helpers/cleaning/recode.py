@@ -176,3 +176,29 @@ def recode_answers(raw: pd.DataFrame, codebook: Codebook, path: Path) -> Recoded
     completeness = (answered_count / applicable.where(applicable > 0)).fillna(0.0)
     log = pd.DataFrame(recoveries, columns=["line", "column", "action", "detail"])
     return Recoded(answers, completeness.rename("completeness"), log)
+
+
+def last_answered(answers: pd.DataFrame, codebook: Codebook) -> pd.Series:
+    """The last question (in questionnaire order) each submission answered: where a break-off stopped.
+
+    A question counts as answered when it holds an answer, "ne sait pas" or "non concerné"; questions the
+    routing did not ask and free-text questions are skipped.
+
+    Parameters
+    ----------
+    answers
+        :attr:`Recoded.answers`.
+    codebook
+        The questionnaire.
+
+    Returns
+    -------
+    pandas.Series
+        The question id per row of ``answers``, empty when nothing was answered.
+    """
+    questions = [q.id for q in codebook.questions.values() if q.type != "text"]
+    reasons = answers[[q + MISSING_SUFFIX for q in questions]].fillna("")
+    answered = reasons.isin(["", "dont_know", "not_applicable"]).to_numpy()
+    last = np.where(answered.any(axis=1), len(questions) - 1 - np.argmax(answered[:, ::-1], axis=1), -1)
+    ids = np.array([*questions, ""], dtype=object)
+    return pd.Series(ids[last], index=answers.index, name="last_answered")

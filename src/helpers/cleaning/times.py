@@ -69,7 +69,7 @@ def parse_submission_times(values: pd.Series, lines: pd.Series, path: Path, colu
     Returns
     -------
     (times, recoveries)
-        Timestamps, and one dict per time read in another form than ``fmt``
+        Timestamps (NaT for a blank cell), and one dict per time read in another form than ``fmt``
         (``line``, ``column``, ``action`` = ``datetime_recovered``, ``detail``).
 
     Raises
@@ -81,6 +81,9 @@ def parse_submission_times(values: pd.Series, lines: pd.Series, path: Path, colu
     short = _without_seconds(fmt)
     times, recoveries, bad = [], [], []
     for index, cell in values.fillna("").astype(str).str.strip().items():
+        if not cell:  # no time recorded: unknown, which step 02's level-of-effort analysis reports
+            times.append(None)
+            continue
         stamp, rule = _read_one(cell, fmt, short)
         times.append(stamp)
         if stamp is None:

@@ -20,13 +20,13 @@ import numpy as np
 import pandas as pd
 
 from helpers.demo.frame import french_of, luhn_id
-from helpers.demo.model import DONT_KNOW, NOT_ANSWERED, NOT_APPLICABLE, stream
+from helpers.demo.model import DONT_KNOW, FIELDWORK, NOT_ANSWERED, NOT_APPLICABLE, PROMPTNESS_SCALE, stream
 from helpers.demo.population import route
+from helpers.demo.response import draw_days
 from helpers.inputs.codebook import Codebook, Question, value_columns
 
 ENCODINGS = {2012: "cp1252", 2013: "utf-8-sig"}
 LINE_ENDINGS = {2012: "\r\n", 2013: "\n"}
-FIELDWORK = {2012: (datetime(2012, 9, 17), 68), 2013: (datetime(2013, 9, 16), 68)}  # start, days
 
 FIRST_NAMES = ("Camille", "Dominique", "Claude", "Marie", "Jean", "Sophie", "Nicolas", "Isabelle",
                "Frédéric", "Hélène", "Stéphane", "Céline", "Jérôme", "Anne-Laure", "François",
@@ -122,41 +122,51 @@ class _Submission:
     tag: str = ""
 
 
-def _fieldwork_time(rng: np.random.Generator, year: int, earliest_day: int = 0) -> datetime:
-    start, days = FIELDWORK[year]
-    # Responses bunch after the invitation and the two reminders (weeks 0, 3 and 7).
-    day = min(days - 1, int(rng.choice([0, 21, 49, int(rng.integers(days))]) + rng.exponential(3)))
-    day = max(day, earliest_day)
-    return start + timedelta(days=day, seconds=int(rng.integers(8 * 3600, 19 * 3600)))
+def _opening(year: int) -> datetime:
+    """The first invitation: the start of the first day of fieldwork."""
+    return datetime.combine(FIELDWORK[year]["start"], datetime.min.time())
+
+
+def _at(year: int, days: float) -> datetime:
+    """The date-time of ``days`` after the first invitation, each day of the model spread over office hours.
+
+    Day ``k + f`` (``0 <= f < 1``) of the model is ``f`` of the way through 08:00-19:00 of fieldwork day ``k``,
+    so that a contact sent at the start of its day comes before every answer of that day.
+    """
+    whole = int(np.floor(days))
+    return _opening(year) + timedelta(days=whole, hours=8, seconds=int((days - whole) * 11 * 3600))
 
 
 def _plan_submissions(rng: np.random.Generator, year: int, frame: pd.DataFrame, outcome: np.ndarray,
-                      n_questions: int) -> tuple[list[_Submission], dict]:
+                      days: np.ndarray, n_questions: int) -> tuple[list[_Submission], dict]:
     """Genuine, duplicated, test and out-of-frame submissions, and the list of planted rows."""
     subs = []
     for unit in np.flatnonzero(outcome != "none"):
         partial = outcome[unit] == "partial"
-        subs.append(_Submission(int(unit), "partial" if partial else "complete", _fieldwork_time(rng, year),
+        subs.append(_Submission(int(unit), "partial" if partial else "complete", _at(year, days[unit]),
                                 stop=int(rng.integers(3, n_questions - 3)) if partial else None))
     completes = [s for s in subs if s.status == "complete"]
     first, second = (completes[int(k)] for k in rng.choice(len(completes), 2, replace=False))
-    # Duplicate 1: a partial, then the complete. Duplicate 2: two completes (the later one kept).
-    first.when = _fieldwork_time(rng, year, earliest_day=3)
+    # Duplicate 1: a partial, then the complete (at least 3 days in, so the partial falls within fieldwork).
+    # Duplicate 2: two completes, the later one kept.
+    first.when = max(first.when, _at(year, 3.5))
+    first.tag = second.tag = "duplicate_kept"
     subs.append(_Submission(first.unit, "partial", first.when - timedelta(days=2, hours=3),
                             stop=int(rng.integers(3, n_questions // 2)), tag="duplicate_partial"))
-    second.when = FIELDWORK[year][0] + timedelta(days=int(rng.integers(30, 55)), hours=10)
+    second.when = max(second.when, _at(year, 20.5))
     subs.append(_Submission(second.unit, "complete", second.when - timedelta(days=int(rng.integers(5, 15))),
                             tag="duplicate_revised"))
-    subs += [_Submission(None, "partial", FIELDWORK[year][0] + timedelta(hours=9, minutes=12), stop=5,
+    outside = draw_days(rng, year, np.full(2, PROMPTNESS_SCALE))  # out-of-frame respondents: average promptness
+    subs += [_Submission(None, "partial", _opening(year) + timedelta(hours=9, minutes=12), stop=5,
                          name="TEST", tag="test"),
-             _Submission(None, "complete", FIELDWORK[year][0] + timedelta(hours=9, minutes=40),
+             _Submission(None, "complete", _opening(year) + timedelta(hours=9, minutes=40),
                          name="essai questionnaire", tag="test"),
-             _Submission(None, "complete", FIELDWORK[year][0] + timedelta(days=20, hours=16),
+             _Submission(None, "complete", _opening(year) + timedelta(days=20, hours=16),
                          name="Test DSI - ne pas tenir compte", tag="test"),
-             _Submission(None, "complete", _fieldwork_time(rng, year), name="Ville de Montreuil-la-Forêt",
+             _Submission(None, "complete", _at(year, outside[0]), name="Ville de Montreuil-la-Forêt",
                          unit_id_typed=luhn_id(rng, "219", set(frame["unit_id"])), unit_type="Commune",
                          tag="out_of_frame_commune"),
-             _Submission(None, "complete", _fieldwork_time(rng, year),
+             _Submission(None, "complete", _at(year, outside[1]),
                          name="Syndicat mixte Numérique Val d'Essonne",
                          unit_id_typed=luhn_id(rng, "25", set(frame["unit_id"])), tag="out_of_frame_syndicat")]
     subs.sort(key=lambda s: (s.when, s.unit if s.unit is not None else -1, s.tag))
@@ -269,8 +279,8 @@ def export_bytes(export: pd.DataFrame, year: int) -> bytes:
     return buffer.getvalue().encode(ENCODINGS[year])
 
 
-def build_export(seed: int, year: int, frame: pd.DataFrame, outcome: np.ndarray, truth: pd.DataFrame,
-                 missing: dict[str, np.ndarray], codebook: Codebook) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def build_export(seed: int, year: int, frame: pd.DataFrame, outcome: np.ndarray, days: np.ndarray,
+                 truth: pd.DataFrame, missing: dict[str, np.ndarray], codebook: Codebook) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """The raw export of a wave: one row per submission, as the survey tool writes it.
 
     Parameters
@@ -281,6 +291,9 @@ def build_export(seed: int, year: int, frame: pd.DataFrame, outcome: np.ndarray,
         The frame, with ``invitation``.
     outcome
         Response outcome per unit (:func:`helpers.demo.response.draw_response`).
+    days
+        When each unit answers, in days since the first invitation
+        (:func:`helpers.demo.response.draw_days`; ignored for units that do not answer).
     truth
         True codes per unit (:func:`helpers.demo.population.true_codes`).
     missing
@@ -294,13 +307,13 @@ def build_export(seed: int, year: int, frame: pd.DataFrame, outcome: np.ndarray,
         The export: every cell a string.
     pandas.DataFrame
         The codes each row reports (routing, item non-response and break-off
-        applied), indexed by response id, with the row's frame unit, status and tag.
+        applied), indexed by response id, with the row's frame unit, status, tag and submission time.
     dict
         The planted messy rows: duplicates, tests, out-of-frame, blank and malformed identifiers.
     """
     rng = stream(seed, 6, year)
     questions = list(codebook.questions.values())
-    subs, planted = _plan_submissions(rng, year, frame, outcome, len(questions))
+    subs, planted = _plan_submissions(rng, year, frame, outcome, days, len(questions))
     type_labels = {v: k for k, v in codebook.export.authority_type_labels.items()}
     _fill_identity(rng, subs, frame, type_labels)
     entered, persons, response_ids, next_id = [], [], [], 1
@@ -315,7 +328,8 @@ def build_export(seed: int, year: int, frame: pd.DataFrame, outcome: np.ndarray,
             for sub, response_id, row, person in zip(subs, response_ids, answers.to_dict("records"), persons)]
     export = pd.DataFrame(rows, columns=[*codebook.export.columns.values(), *codebook.question_columns()])
     reported = answers.assign(_id=response_ids, _unit=[s.unit for s in subs], _status=[s.status for s in subs],
-                              _tag=[s.tag for s in subs], _typed_id=[s.unit_id_typed for s in subs]).set_index("_id")
+                              _tag=[s.tag for s in subs], _when=[s.when for s in subs],
+                              _typed_id=[s.unit_id_typed for s in subs]).set_index("_id")
     planted.update(_planted_lists(reported, frame))
     for duplicate in planted["duplicates"]:
         duplicate["response_ids"] = [int(r) for r, u in planted["responses"].items() if u == duplicate["unit_id"]]

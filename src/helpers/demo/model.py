@@ -36,6 +36,24 @@ Response
     stays near 20%. The response can be redrawn over the same truth with this
     mechanism or with maturity replaced by its expectation given type and
     size (:data:`RESPONSE_MECHANISMS`).
+Submission times
+    Each unit that starts the questionnaire answers at a time drawn from a
+    proportional-hazards model of fieldwork, conditional on answering before
+    it closes (:data:`FIELDWORK`): with ``t`` in days since the first
+    invitation (contacts go out at the start of their day), the baseline
+    hazard is ``HAZARD_FLOOR + sum_k CONTACT_PEAKS[k] * exp(-(t - t_k) /
+    HAZARD_DECAY_DAYS)`` over the contacts ``t_k <= t`` (the invitation, then
+    each reminder), so each reminder raises the response hazard. A unit's
+    hazard is its baseline times its promptness ``PROMPTNESS_SCALE *
+    exp(PROMPTNESS_MATURITY * (m - mean m))``: the e-maturity that drives
+    response also makes an authority answer earlier, so the late respondents
+    are less mature than the early ones, closer to the non-respondents (the
+    continuum of resistance holds by construction, with a known truth: each
+    unit's maturity and time are in the truth file). Who answers is still
+    decided by the response model above; the hazard decides when (the time
+    is drawn from ``F(t) = (1 - exp(-c L(t))) / (1 - exp(-c L(T)))``, ``L`` the
+    cumulative baseline, ``c`` the promptness, ``T`` the close of fieldwork),
+    so the demo does not say how many would have answered without a reminder.
 2013
     Populations grow slightly, ``m`` advances by 0.15 (+ N(0, 0.2)), 85% of
     units keep their 2012 answer noise (answers mostly stable) and 15% redraw
@@ -48,6 +66,8 @@ Response
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 import numpy as np
 
@@ -74,6 +94,18 @@ INVITATION_RATES = {"bounced": 0.03, "declined": 0.02}
 # Response mechanisms of a redraw: the model above, or the same through the frame only.
 RESPONSE_MECHANISMS = ("maturity", "frame")
 N_INELIGIBLE = 2
+# Fieldwork of the demo waves: first invitation, reminders, last day (as in config/waves/<year>.yaml).
+FIELDWORK = {
+    2012: {"start": date(2012, 9, 10), "reminders": (date(2012, 10, 1), date(2012, 10, 22)),
+           "end": date(2012, 11, 16)},
+    2013: {"start": date(2013, 9, 10), "reminders": (date(2013, 10, 1), date(2013, 10, 22)),
+           "end": date(2013, 11, 16)},
+}
+CONTACT_PEAKS = (1.0, 0.8, 0.7)  # daily hazard just after the invitation and each reminder
+HAZARD_DECAY_DAYS = 4.0
+HAZARD_FLOOR = 0.04
+PROMPTNESS_SCALE = 0.06
+PROMPTNESS_MATURITY = 0.8
 
 # Targets: shares among the 2012 complete respondents concerned (published figures where
 # they exist); slope: effect of maturity on the latent answer.

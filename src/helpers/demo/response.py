@@ -1,4 +1,4 @@
-"""Who answers a demo wave: invitation outcomes, the response draw and item non-response.
+"""Who answers a demo wave: invitation outcomes, the response draw, when each answers and item non-response.
 
 The response model is documented in :mod:`helpers.demo.model`.
 """
@@ -8,9 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.demo.model import (COMPLETION, DONT_KNOW, GAMMA_MATURITY, GAMMA_POP, GAMMA_TYPE, INVITATION_RATES,
-                                ITEM_MISSING, N_INELIGIBLE, NOT_ANSWERED, TARGET_COMPLETE_RATE, TARGET_RETURN_RATE,
-                                logistic, stream)
+from helpers.demo.model import (COMPLETION, CONTACT_PEAKS, DONT_KNOW, FIELDWORK, GAMMA_MATURITY, GAMMA_POP,
+                                GAMMA_TYPE, HAZARD_DECAY_DAYS, HAZARD_FLOOR, INVITATION_RATES, ITEM_MISSING,
+                                N_INELIGIBLE, NOT_ANSWERED, PROMPTNESS_MATURITY, PROMPTNESS_SCALE,
+                                TARGET_COMPLETE_RATE, TARGET_RETURN_RATE, logistic, stream)
 from helpers.demo.population import Population
 from helpers.inputs.codebook import Question
 
@@ -133,3 +134,51 @@ def draw_response(rng: np.random.Generator, frame: pd.DataFrame, pop: Population
     complete = started & (rng.random(len(frame)) < completion)
     outcome = np.where(complete, "complete", np.where(started, "partial", "none"))
     return outcome, params
+
+
+def contact_days(year: int) -> np.ndarray:
+    """Days since the first invitation of each contact of the wave: the invitation, then the reminders."""
+    fieldwork = FIELDWORK[year]
+    return np.array([0.0, *((day - fieldwork["start"]).days for day in fieldwork["reminders"])])
+
+
+def cumulative_hazard(year: int, days: np.ndarray) -> np.ndarray:
+    """The baseline cumulative hazard ``L(t)`` of :mod:`helpers.demo.model` at ``days`` since the invitation."""
+    t = np.asarray(days, dtype=float)[..., None]
+    since = np.clip(t - contact_days(year), 0.0, None)
+    peaks = np.asarray(CONTACT_PEAKS, dtype=float)
+    return HAZARD_FLOOR * t[..., 0] + (peaks * HAZARD_DECAY_DAYS * (1 - np.exp(-since / HAZARD_DECAY_DAYS))).sum(-1)
+
+
+def promptness(maturity: np.ndarray) -> np.ndarray:
+    """Each unit's hazard multiplier: ``PROMPTNESS_SCALE * exp(PROMPTNESS_MATURITY * (m - mean m))``."""
+    maturity = np.asarray(maturity, dtype=float)
+    return PROMPTNESS_SCALE * np.exp(PROMPTNESS_MATURITY * (maturity - maturity.mean()))
+
+
+def draw_days(rng: np.random.Generator, year: int, speed: np.ndarray) -> np.ndarray:
+    """When each unit answers, in days since the first invitation, given that it answers during fieldwork.
+
+    Parameters
+    ----------
+    rng
+        The stream of the wave's submission times.
+    year
+        The wave (its contacts and length, :data:`helpers.demo.model.FIELDWORK`).
+    speed
+        Each unit's promptness (:func:`promptness`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Days (fractional) in ``[0, T)``, ``T`` the days of fieldwork, drawn by
+        inversion of ``F(t) = (1 - exp(-c L(t))) / (1 - exp(-c L(T)))``.
+    """
+    fieldwork = FIELDWORK[year]
+    length = (fieldwork["end"] - fieldwork["start"]).days + 1
+    grid = np.linspace(0.0, length, length * 24 * 60 + 1)  # one-minute steps
+    hazard = cumulative_hazard(year, grid)
+    speed = np.asarray(speed, dtype=float)
+    u = rng.random(speed.shape)
+    target = -np.log1p(-u * -np.expm1(-speed * hazard[-1])) / speed
+    return np.minimum(np.interp(target, hazard, grid), length - 1 / 86400)

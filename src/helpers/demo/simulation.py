@@ -35,8 +35,16 @@ numbers), so results do not depend on the number of worker processes.
 A replicate where a weighting cell or margin category has no respondent
 (the yearly run would stop) is skipped for every estimator and counted.
 
-Run it with ``python -m helpers validate``; it writes ``summary.csv`` and
-``results.json`` under ``reports/validation/`` and executes
+Level of effort. Each replicate also redraws when each respondent answers
+(:func:`helpers.demo.wave.redraw_fieldwork`: under ``maturity`` the more
+mature answer sooner, under ``frame`` promptness depends on type and size
+only) and estimates the headline indicators on the respondents by each effort
+level, as step 02 does (:func:`run_effort_replicate`); the summary says how
+far the estimate moves towards the truth as reminders add late respondents
+(:func:`summarise_effort`), with Monte Carlo errors.
+
+Run it with ``python -m helpers validate``; it writes ``summary.csv``,
+``effort_summary.csv`` and ``results.json`` under ``reports/validation/`` and executes
 ``notebooks/validation.ipynb`` next to them.
 """
 
@@ -51,6 +59,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,9 +74,10 @@ from helpers.frame.reader import read_frame
 from helpers.inputs.codebook import load_codebook
 from helpers.inputs.waves import load_wave
 from helpers.report.results import to_plain
-from helpers.steps.adjustment import build_weighting
+from helpers.steps.adjustment import build_weighting, reweighter
 from helpers.steps.auxvars import add_auxiliary
 from helpers.steps.indicators import estimate_shares, indicator_values
+from helpers.demo.response import contact_days
 from helpers.steps.replication import replicate_weighting
 
 LOG = logging.getLogger("helpers.demo.simulation")
@@ -206,8 +216,21 @@ def _init_worker(setup: Setup) -> None:
     _WORKER_SETUP = setup
 
 
-def _run_chunk(chunk: list[tuple[int, int]]) -> list[tuple[pd.DataFrame, list[dict]]]:
-    return [run_replicate(_WORKER_SETUP, replicate, seed) for replicate, seed in chunk]
+def _run_chunk(task: tuple[Callable, list[tuple[int, int]]]) -> list:
+    function, chunk = task
+    return [function(_WORKER_SETUP, replicate, seed) for replicate, seed in chunk]
+
+
+def _map_replicates(setup: Setup, replicates: int, seed: int, workers: int | None, function: Callable) -> list:
+    """``function(setup, replicate, seed)`` for every replicate, in replicate order, over ``workers`` processes."""
+    workers = workers or os.cpu_count() or 1
+    tasks = list(enumerate(replicate_seeds(seed, replicates)))
+    if workers == 1:
+        return [function(setup, replicate, task_seed) for replicate, task_seed in tasks]
+    size = max(1, math.ceil(len(tasks) / (4 * workers)))
+    chunks = [(function, tasks[start:start + size]) for start in range(0, len(tasks), size)]
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(setup,)) as pool:
+        return [output for chunk in pool.map(_run_chunk, chunks) for output in chunk]
 
 
 def simulate(setup: Setup, replicates: int, seed: int = DEFAULT_SEED,
@@ -232,15 +255,7 @@ def simulate(setup: Setup, replicates: int, seed: int = DEFAULT_SEED,
         by replicate), and the skipped (replicate, mechanism) pairs with
         their error. Neither depends on ``workers``.
     """
-    workers = workers or os.cpu_count() or 1
-    tasks = list(enumerate(replicate_seeds(seed, replicates)))
-    if workers == 1:
-        outputs = [run_replicate(setup, replicate, task_seed) for replicate, task_seed in tasks]
-    else:
-        size = max(1, math.ceil(len(tasks) / (4 * workers)))
-        chunks = [tasks[start:start + size] for start in range(0, len(tasks), size)]
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(setup,)) as pool:
-            outputs = [output for chunk in pool.map(_run_chunk, chunks) for output in chunk]
+    outputs = _map_replicates(setup, replicates, seed, workers, run_replicate)
     estimates = pd.concat([table for table, _ in outputs], ignore_index=True)
     # Typed, so that a run with no skipped pair compares equal to a filtered longer run.
     skipped = pd.DataFrame([record for _, failures in outputs for record in failures],
@@ -284,6 +299,116 @@ def summarise(estimates: pd.DataFrame, truth: pd.Series) -> pd.DataFrame:
              "mean_se", "sd_estimate", "mean_n", "replicates"]
     keys = pd.MultiIndex.from_product([ESTIMATORS, MECHANISMS, truth.index], names=summary.index.names)
     return summary[order].reindex(keys[keys.isin(summary.index)])
+
+
+EFFORT_ESTIMATORS = ("unweighted", "weighted")
+EFFORT_COLUMNS = ["replicate", "mechanism", "estimator", "effort_level", "indicator", "estimate", "n"]
+
+
+def run_effort_replicate(setup: Setup, replicate: int, seed: int) -> pd.DataFrame:
+    """Redraw the fieldwork under each mechanism and estimate the headline indicators by effort level.
+
+    As step 02 does (:func:`helpers.steps.fieldwork.cumulative_estimates`): at each effort level (reminders
+    sent before the answer, from the redrawn submission days) the complete respondents so far are weighted
+    with the primary method (:func:`helpers.steps.adjustment.reweighter`, the same weights as the step's
+    primary design) and each indicator's share estimated, unweighted and weighted (point estimates only).
+    The same seed gives the same response as :func:`run_replicate`, so the last level is its final estimate.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`EFFORT_COLUMNS`; a level whose weighting fails (a cell without respondent so early)
+        has unweighted estimates only.
+    """
+    eligible = (setup.wave.frame["invitation"] != "ineligible").to_numpy()
+    reminders = contact_days(setup.wave.year)[1:]
+    primary = setup.settings["primary"]
+    rows = []
+    for mechanism in MECHANISMS:
+        outcome, days = demo.redraw_fieldwork(setup.wave, seed, mechanism=mechanism)
+        complete = outcome[eligible] == "complete"
+        level = np.where(complete, np.searchsorted(reminders, np.nan_to_num(days[eligible]), side="right"), -1)
+        for effort in range(len(reminders) + 1):
+            population = setup.population.assign(respondent=complete & (level <= effort))
+            try:
+                weights = reweighter(population, setup.settings)(np.ones(len(population)))
+            except ValueError:  # a weighting cell without respondent so early: unweighted only
+                weights = None
+            respondent = population["respondent"].to_numpy()
+            for estimator in EFFORT_ESTIMATORS:
+                if estimator == "weighted" and weights is None:
+                    continue
+                w = respondent.astype(float) if estimator == "unweighted" else weights
+                for indicator in setup.indicators:
+                    y = setup.values[indicator].to_numpy(dtype=float)
+                    valid = (w > 0) & ~np.isnan(y)
+                    rows.append({"replicate": replicate, "mechanism": mechanism, "estimator": estimator,
+                                 "effort_level": effort, "indicator": indicator,
+                                 "estimate": float(np.sum(w[valid] * y[valid]) / np.sum(w[valid])),
+                                 "n": int(valid.sum())})
+    return pd.DataFrame(rows, columns=EFFORT_COLUMNS)
+
+
+def simulate_effort(setup: Setup, replicates: int, seed: int = DEFAULT_SEED,
+                    workers: int | None = None) -> pd.DataFrame:
+    """:func:`run_effort_replicate` over the replicates of :func:`simulate` (same seeds), in parallel."""
+    return pd.concat(_map_replicates(setup, replicates, seed, workers, run_effort_replicate), ignore_index=True)
+
+
+def summarise_effort(effort: pd.DataFrame, truth: pd.Series) -> pd.DataFrame:
+    """How the estimate moves with effort: bias by effort level, and the move of the final estimate towards
+    the truth from the estimate before the first reminder, with Monte Carlo errors.
+
+    Parameters
+    ----------
+    effort
+        Output of :func:`simulate_effort`.
+    truth
+        True share of each indicator.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (mechanism, estimator, indicator, effort_level): ``truth``, ``mean_estimate``, ``bias``,
+        ``bias_mc_se``, ``replicates``; and ``move_towards_truth``: how far, on average, the estimate at the
+        level moved from the estimate before the first reminder in the direction of the truth,
+        ``-sign(bias_0) * mean(e_L - e_0)`` over the replicates having both (positive: effort reduced the
+        bias; variance reduction alone does not count), with ``move_mc_se`` (SD of ``e_L - e_0`` over
+        sqrt(replicates)).
+    """
+    data = effort.dropna(subset=["estimate"]).assign(truth=lambda d: d["indicator"].map(truth))
+    data = data.assign(error=data["estimate"] - data["truth"])
+    keys = ["mechanism", "estimator", "indicator", "effort_level"]
+    summary = data.groupby(keys, sort=False).agg(truth=("truth", "first"), mean_estimate=("estimate", "mean"),
+                                                 bias=("error", "mean"), sd=("estimate", "std"),
+                                                 replicates=("estimate", "size"))
+    summary["bias_mc_se"] = summary["sd"] / np.sqrt(summary["replicates"])
+    wide = data.pivot_table(index=["mechanism", "estimator", "indicator", "replicate"], columns="effort_level",
+                            values="estimate")
+    first_bias = summary["bias"].xs(0, level="effort_level")
+    moves = {}
+    for effort_level in wide.columns:
+        change = (wide[effort_level] - wide[0]).dropna().groupby(level=["mechanism", "estimator", "indicator"])
+        for key, values in change:
+            towards = -np.sign(first_bias.get(key, np.nan)) * values.mean()
+            moves[(*key, effort_level)] = {"move_towards_truth": towards,
+                                          "move_mc_se": values.std() / np.sqrt(len(values)) if len(values) > 1
+                                          else np.nan}
+    summary = summary.join(pd.DataFrame.from_dict(moves, orient="index").rename_axis(keys))
+    return summary.drop(columns="sd").sort_index()
+
+
+def effort_payload(summary: pd.DataFrame) -> dict:
+    """The ``effort`` part of ``results.json``: what the estimates by effort level estimate, and the summary."""
+    return to_plain({
+        "description": "headline indicators estimated on the complete respondents by each effort level (reminders "
+                       "sent before the answer), unweighted and with the primary weighting redone, over the "
+                       "replicates of the main validation (same response draws); move_towards_truth = "
+                       "-sign(bias before the first reminder) * mean(estimate at the level - estimate before "
+                       "the first reminder)",
+        "estimators": list(EFFORT_ESTIMATORS),
+        "summary": [dict(zip(summary.index.names, key), **row) for key, row in summary.to_dict("index").items()],
+    })
 
 
 def failure_reason(message: str) -> str:
@@ -363,11 +488,17 @@ def main(args: argparse.Namespace) -> int:
     LOG.info("%d replicates x %d mechanisms in %.1f s (%s workers); skipped: %s", args.replicates, len(MECHANISMS),
              simulated, args.workers or os.cpu_count(), skipped["mechanism"].value_counts().to_dict() or "none")
     summary = summarise(estimates, setup.truth)
+    effort_summary = summarise_effort(simulate_effort(setup, args.replicates, args.seed, args.workers), setup.truth)
+    LOG.info("effort analysis: %d replicates x %d mechanisms in %.1f s", args.replicates, len(MECHANISMS),
+             time.perf_counter() - started - simulated)
+    payload = results_payload(setup, summary, skipped, args.replicates, args.seed)
+    payload["effort"] = effort_payload(effort_summary)
     stage = final.with_name(f".{final.name}-staging-{os.getpid()}")
     staged = stage / final.name
     staged.mkdir(parents=True)
     try:
-        write_outputs(staged, summary, results_payload(setup, summary, skipped, args.replicates, args.seed))
+        write_outputs(staged, summary, payload)
+        effort_summary.to_csv(staged / "effort_summary.csv", lineterminator="\n", float_format="%.6f")
         execute_notebook(staged, final)
         atomic.swap_in([(staged, final)])
     finally:

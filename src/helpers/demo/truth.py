@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from helpers.demo.model import (ALPHA_TYPE, BETA_POP, DRIFT_2013, DRIVER_TARGETS, ELECTED_GROUP_SHIFT, POP_CENTRE,
-                                SAVINGS_SLOPES, TRUE_ODDS_RATIO)
+from helpers.demo.model import (ALPHA_TYPE, BETA_POP, CONTACT_PEAKS, DRIFT_2013, DRIVER_TARGETS, ELECTED_GROUP_SHIFT,
+                                FIELDWORK, HAZARD_DECAY_DAYS, HAZARD_FLOOR, POP_CENTRE, PROMPTNESS_MATURITY,
+                                PROMPTNESS_SCALE, SAVINGS_SLOPES, TRUE_ODDS_RATIO)
 from helpers.demo.population import route
 from helpers.inputs.codebook import Codebook
 from helpers.paths import DATA_DIR, display
@@ -78,6 +79,34 @@ def _respondent_answers(reported: pd.DataFrame) -> pd.DataFrame:
     return kept[~kept["_unit"].duplicated(keep="last")]
 
 
+def fieldwork_truth(year: int, units: pd.DataFrame, respondents: pd.DataFrame) -> dict:
+    """The submission-time model of the wave and what it implies: respondents and mean maturity by effort level.
+
+    An effort level counts the reminders sent before a unit's retained submission (0: before the first
+    reminder), by the day of the submission as the export records it.
+    """
+    fieldwork = FIELDWORK[year]
+    kept = respondents.assign(_day=pd.to_datetime(respondents["_when"]).dt.normalize())
+    maturity = units["maturity"].to_numpy(float)[kept["_unit"].astype(int).to_numpy()]
+    reminders = pd.to_datetime([d.isoformat() for d in fieldwork["reminders"]])
+    level = np.searchsorted(reminders.to_numpy(), kept["_day"].to_numpy(), side="right")
+    eligible_none = (units["outcome"] == "none").to_numpy()
+    levels = {str(k): {"complete": int((level == k).sum()),
+                       "mean_maturity": round(float(maturity[level == k].mean()), 6) if (level == k).any() else None}
+              for k in range(len(reminders) + 1)}
+    return {
+        "start": fieldwork["start"].isoformat(), "end": fieldwork["end"].isoformat(),
+        "reminders": [d.isoformat() for d in fieldwork["reminders"]],
+        "hazard": {"floor": HAZARD_FLOOR, "contact_peaks": list(CONTACT_PEAKS), "decay_days": HAZARD_DECAY_DAYS,
+                   "promptness_scale": PROMPTNESS_SCALE, "promptness_maturity": PROMPTNESS_MATURITY,
+                   "note": "hazard = promptness * (floor + sum_k peak_k exp(-(t - t_k) / decay)) for t >= t_k; "
+                           "promptness = scale * exp(maturity coefficient * (m - mean m)); time drawn "
+                           "conditional on answering before the close of fieldwork"},
+        "complete_by_effort_level": levels,
+        "mean_maturity_nonrespondents": round(float(units["maturity"].to_numpy(float)[eligible_none].mean()), 6),
+    }
+
+
 def build_truth(year: int, seed: int, frame: pd.DataFrame, units: pd.DataFrame, truth_answers: pd.DataFrame,
                 reported: pd.DataFrame, planted: dict, cutoffs: dict, response_params: dict,
                 codebook: Codebook) -> dict:
@@ -108,7 +137,9 @@ def build_truth(year: int, seed: int, frame: pd.DataFrame, units: pd.DataFrame, 
         The model's parameters; the tiers; the census odds ratio; each
         indicator's share over the eligible frame (routed true answers) and
         among the complete respondents as the cleaning keeps them; response
-        counts; the planted rows; each unit's maturity and outcome.
+        counts; the submission-time model with the complete respondents and their mean maturity by
+        effort level (:func:`fieldwork_truth`); the planted rows; each unit's maturity, outcome and
+        response day (days since the first invitation).
     """
     eligible = (frame["invitation"] != "ineligible").to_numpy()
     population = route(truth_answers, list(codebook.questions.values()))[eligible]
@@ -145,9 +176,12 @@ def build_truth(year: int, seed: int, frame: pd.DataFrame, units: pd.DataFrame, 
                      "complete": int((outcome == "complete").sum()), "partial": int((outcome == "partial").sum()),
                      "complete_rate": round(float((outcome == "complete").mean()), 6),
                      "invitation": {k: int(v) for k, v in frame["invitation"].value_counts().sort_index().items()}},
+        "fieldwork": fieldwork_truth(year, units, respondents),
         "planted": planted,
-        "units": {uid: {"maturity": round(float(m), 6), "outcome": o}
-                  for uid, m, o in zip(units["unit_id"], units["maturity"], units["outcome"])},
+        "units": {uid: {"maturity": round(float(m), 6), "outcome": o,
+                        "response_day": None if np.isnan(day) else round(float(day), 6)}
+                  for uid, m, o, day in zip(units["unit_id"], units["maturity"], units["outcome"],
+                                            units["response_day"])},
     }
 
 
@@ -193,7 +227,12 @@ group + log population) cannot see maturity: its census value over the eligible 
 complete respondents reproduce the published 2012 shares.
 
 Response depends on type, size and maturity, so respondents are more advanced than
-non-respondents beyond what the frame explains. {response['complete']} units
+non-respondents beyond what the frame explains. Each respondent's submission time comes from a
+hazard model of fieldwork (invitation on {truth['fieldwork']['start']}, reminders on
+{', '.join(truth['fieldwork']['reminders'])}, close on {truth['fieldwork']['end']}): each reminder raises the
+response hazard, and more mature authorities answer sooner, so late respondents are less mature than
+early ones, closer to the non-respondents (complete respondents by number of reminders received:
+{', '.join(str(v['complete']) for v in truth['fieldwork']['complete_by_effort_level'].values())}). {response['complete']} units
 ({response['complete_rate']:.1%}) completed, {response['partial']} stopped part-way.
 {_YEAR_2013 if year == 2013 else ""}
 

@@ -31,7 +31,8 @@ from helpers.demo.model import (ALPHA_TYPE, BETA_POP, DEFAULT_SEED, DRIFT_2013, 
 from helpers.demo.population import (Population, add_questions, advance_population, calibrate_added,
                                      calibrate_cutoffs, draw_population, latent_scores, log_population, noise_names,
                                      route, savings_cutoff, true_codes)
-from helpers.demo.response import draw_invitations, draw_response, item_missing, merged_units
+from helpers.demo.response import (draw_days, draw_invitations, draw_response, item_missing, merged_units,
+                                   promptness)
 from helpers.demo.truth import SYNTHETIC_MARKER, TRUTH_DIR, build_truth, wave_readme
 from helpers.errors import InputError
 from helpers.frame.reader import FRAME_COLUMNS, sort_units
@@ -61,7 +62,8 @@ class DemoWave:
         The exact bytes of ``export.csv`` and ``frame.csv``.
     units
         Unit-level latent variables and true answers (maturity, response
-        outcome, true codes with the negative codes of this module).
+        outcome, ``response_day`` (days since the first invitation, NaN for units that do not answer),
+        true codes with the negative codes of this module).
     truth
         The known truth, as written to ``data/demo_truth/<year>.json``.
     readme
@@ -141,17 +143,18 @@ def generate_wave(year: int, seed: int = DEFAULT_SEED, frame: pd.DataFrame | Non
                         != calibration.questions[qid].column})
     base = base.assign(invitation=invitations[year])
     truth_answers = true_codes(base, pop, cutoffs)
-    export, reported, planted = build_export(seed, year, base, outcome, truth_answers, missing, codebook)
+    days = np.where(outcome != "none", draw_days(stream(seed, 9, year), year, promptness(pop.maturity)), np.nan)
+    export, reported, planted = build_export(seed, year, base, outcome, days, truth_answers, missing, codebook)
     units = pd.concat([base[["unit_id", "type"]], truth_answers], axis=1).assign(
-        maturity=pop.maturity, outcome=outcome)
+        maturity=pop.maturity, outcome=outcome, response_day=days)
     truth = build_truth(year, seed, base, units, truth_answers, reported, planted, cutoffs, params, codebook)
     frame_out = base[list(FRAME_COLUMNS)]
     return DemoWave(year, seed, frame_out, export, export_bytes(export, year), _frame_bytes(frame_out),
                     units, truth, wave_readme(year, seed, truth))
 
 
-def redraw_response(wave: DemoWave, seed: int, mechanism: str = "maturity") -> np.ndarray:
-    """Redraw who completes the questionnaire, keeping the wave's frame and truth fixed.
+def redraw_fieldwork(wave: DemoWave, seed: int, mechanism: str = "maturity") -> tuple[np.ndarray, np.ndarray]:
+    """Redraw who answers the questionnaire and when, keeping the wave's frame and truth fixed.
 
     The frame, the invitation outcomes, the latent maturity and every true
     answer (``wave.units``) stay as generated; only the fieldwork draw (who
@@ -159,7 +162,7 @@ def redraw_response(wave: DemoWave, seed: int, mechanism: str = "maturity") -> n
     :mod:`helpers.demo.model` and the stream of ``seed``. Repeated calls with different seeds
     give the sampling distribution of respondent-based estimates of the
     wave's fixed truth (e.g. ``wave.truth["census_odds_ratio"]``);
-    ``seed=wave.seed`` reproduces ``wave.units["outcome"]``.
+    ``seed=wave.seed`` reproduces ``wave.units["outcome"]`` and ``wave.units["response_day"]``.
 
     Parameters
     ----------
@@ -182,6 +185,10 @@ def redraw_response(wave: DemoWave, seed: int, mechanism: str = "maturity") -> n
     -------
     numpy.ndarray
         Outcome per frame unit: "complete", "partial" or "none".
+    numpy.ndarray
+        When each unit answers, in days since the first invitation (NaN for
+        units that do not answer), drawn with the promptness of the same
+        maturity as the response (:func:`helpers.demo.response.draw_days`).
 
     Raises
     ------
@@ -198,7 +205,13 @@ def redraw_response(wave: DemoWave, seed: int, mechanism: str = "maturity") -> n
         maturity = wave.frame["type"].map(ALPHA_TYPE).to_numpy(float) + BETA_POP * log_pop
     pop = Population(maturity, log_pop, {}, {})
     outcome, _ = draw_response(stream(seed, 4, 2012), wave.frame, pop, wave.frame["invitation"].to_numpy(), None)
-    return outcome
+    days = draw_days(stream(seed, 9, 2012), 2012, promptness(maturity))
+    return outcome, np.where(outcome != "none", days, np.nan)
+
+
+def redraw_response(wave: DemoWave, seed: int, mechanism: str = "maturity") -> np.ndarray:
+    """Who completes the questionnaire in a redrawn fieldwork: the outcomes of :func:`redraw_fieldwork`."""
+    return redraw_fieldwork(wave, seed, mechanism)[0]
 
 
 def true_answers(wave: DemoWave, codebook: Codebook | None = None) -> pd.DataFrame:

@@ -90,6 +90,12 @@ class Fieldwork(Section):
 
     start: IsoDate = Field(description="first day of fieldwork")
     end: IsoDate = Field(description="last day of fieldwork, on or after its first day")
+    invitations: list[IsoDate] | None = Field(None, min_length=1, description="days the e-mail invitations went "
+                                              "out, when they went out in batches, in order within fieldwork (the "
+                                              "first on its first day); default: all on the first day")
+    reminders: list[IsoDate] = Field([], description="days the reminders went out, in order, within fieldwork and "
+                                     "after the first invitation; they mark the effort levels of the "
+                                     "level-of-effort analysis of step 02 (none: only the response curve)")
     tolerance_days: int = Field(7, ge=0, le=90, description="days before the start and after the end within which "
                                 "a submission time still belongs to the wave; the cleaning step refuses an export "
                                 "with submissions outside")
@@ -101,7 +107,21 @@ class Fieldwork(Section):
         run_year = (info.context or {}).get("year")
         if run_year is not None and self.start.year != run_year:
             raise ValueError(f"fieldwork starts on {self.start}, not in the wave's year {run_year}")
-        return self
+        invitations = self.invitations or [self.start]
+        for name, days in (("invitations", invitations), ("reminders", self.reminders)):
+            outside = [d.isoformat() for d in days if not self.start <= d <= self.end]
+            if outside:
+                raise ValueError(f"{name} {outside} outside fieldwork ({self.start} to {self.end})")
+            if any(later <= earlier for earlier, later in zip(days, days[1:])):
+                raise ValueError(f"{name} {[d.isoformat() for d in days]}; expected days in increasing order, "
+                                 "each once")
+        if invitations[0] != self.start:
+            raise ValueError(f"invitations start on {invitations[0]}; expected the first batch on the first day of "
+                             f"fieldwork ({self.start})")
+        early = [d.isoformat() for d in self.reminders if d <= invitations[0]]
+        if early:
+            raise ValueError(f"reminders {early} not after the first invitation")
+        return self if self.invitations else self.model_copy(update={"invitations": invitations})
 
 
 class Cleaning(Section):

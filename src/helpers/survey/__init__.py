@@ -1,4 +1,5 @@
-"""Survey statistics: designs and estimation, replicate weights, weights, AAPOR rates, representativity, comparisons, sensitivity.
+"""Survey statistics: designs and estimation, replicate weights, weights, AAPOR rates, level of effort,
+representativity, comparisons, sensitivity.
 
 With the dummy coding and the input validators the statistics share.
 
@@ -13,6 +14,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
     'aapor': ['DispositionCounts', 'aapor_rates', 'aapor_rates_by', 'count_dispositions', 'estimate_e'],
     'coding': ['dummy_code', 'most_frequent'],
     'comparison': ['PropensityModel', 'association_tests', 'auc', 'compare_categorical', 'propensity_model'],
+    'effort': ['Trend', 'cumulative_response', 'linear_trend'],
     'estimation': ['Design', 'Estimate', 'TTest', 'korn_graubard'],
     'replicates': ['ReplicateDesign', 'Replicates', 'brr', 'jk1', 'jkn', 'rao_wu'],
     'representativity': ['Representativity', 'r_indicator'],
