@@ -236,7 +236,8 @@ def test_respondent_replicates_stratify_by_cell_with_the_cell_counts_as_fpc():
 
 def test_step_estimators_take_a_replicate_design(chain):
     """Step 02 passes the replicate design of estimation.variance to the indicator estimators."""
-    from helpers.steps.indicators import estimate_by_domain, estimate_shares, korn_graubard
+    from helpers.steps.indicators import estimate_by_domain, estimate_shares
+    from helpers.survey.estimation import korn_graubard
 
     design = chain.designs["raking"]
     shares = estimate_shares(design, ["y"])

@@ -14,7 +14,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from helpers.report.display import finish_figure, small_cell_note, suppress_small_cells
+from helpers.report.display import finish_figure
+from helpers.report.suppression import small_cell_note, suppress_small_cells
 from helpers.report.formatting import bracket, count, number, percent
 from helpers.report.sections import ReportSetup
 from helpers.report.texts import type_label

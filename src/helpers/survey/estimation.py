@@ -166,6 +166,33 @@ class _Regression:
 _Step = _PostStratification | _Raking | _Regression
 
 
+
+def srswor_variance(values: np.ndarray, weights: np.ndarray) -> float:
+    """Variance of the mean under simple random sampling without replacement of as many units (R's ``deff``).
+
+    ``s^2 (N - n) / (N n)``, with ``s^2`` the weighted variance of ``values``
+    (divisor ``n - 1``), ``n`` the units and ``N`` their weight total, as R
+    ``svymean(..., deff = TRUE)`` computes it from ``svyvar``.
+
+    Parameters
+    ----------
+    values, weights
+        The known values of the units and their positive weights.
+
+    Returns
+    -------
+    float
+        NaN when there are fewer than two units or the weight total is not
+        above their number (no sampling fraction).
+    """
+    n, total = int(values.size), float(weights.sum())
+    if n < 2 or total <= n:
+        return math.nan
+    mean = float(weights @ values / total)
+    s2 = float(weights @ (values - mean) ** 2 / total * n / (n - 1))
+    return s2 * (total - n) / (total * n)
+
+
 class Design:
     """A survey design: weights, strata, clusters, fpc and calibration.
 
@@ -539,13 +566,8 @@ class Design:
         """
         values = self._numeric(y)
         inset = self._domain(domain) & ~np.isnan(values) & (self._weights > 0)
-        n, total = int(inset.sum()), float(self._weights[inset].sum())
-        estimate = self.mean(y, domain=inset)
-        if n < 2 or total <= n:
-            return math.nan
-        w, v = self._weights[inset], values[inset]
-        s2 = float(w @ (v - estimate.estimate) ** 2 / total * n / (n - 1))
-        return float(estimate.se**2 / (s2 * (total - n) / (total * n))) if s2 > 0 else math.nan
+        srs = srswor_variance(values[inset], self._weights[inset])
+        return float(self.mean(y, domain=inset).se ** 2 / srs) if srs > 0 else math.nan
 
     def ratio(self, y: Column, x: Column, *, domain: Column | None = None, level: float = 0.95,
               dist: Distribution = "normal") -> Estimate:

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, stats
 
-from helpers.survey.estimation import Column, Distribution, Estimate
+from helpers.survey.estimation import Column, Distribution, Estimate, srswor_variance
 from helpers.survey.validation import check_weights
 
 Lonely = Literal["fail", "remove"]
@@ -448,6 +448,20 @@ class ReplicateDesign:
         low = 0.0 if share <= 0 else float(stats.beta.ppf(alpha / 2, n_eff * share, n_eff * (1 - share) + 1))
         high = 1.0 if share >= 1 else float(stats.beta.ppf(1 - alpha / 2, n_eff * share + 1, n_eff * (1 - share)))
         return Estimate(share, estimate.se, low, high, estimate.n)
+
+    def deff(self, y: Column, *, domain: Column | None = None) -> float:
+        """Design effect of the mean of ``y`` against simple random sampling without replacement (R
+        ``svymean(..., deff = TRUE)`` on a replicate design).
+
+        The replicate variance of the mean over
+        :func:`helpers.survey.estimation.srswor_variance` of the domain's
+        units with a known value and a positive weight; NaN where that is
+        not defined.
+        """
+        values = self._values(y)
+        known = self._mask(values, domain) & (self._weights > 0)
+        srs = srswor_variance(values[known], self._weights[known])
+        return float(self.mean(y, domain=domain).se ** 2 / srs) if srs > 0 else float("nan")
 
     def _mask(self, y: np.ndarray, domain: Column | None) -> np.ndarray:
         mask = ~np.isnan(y)
