@@ -96,7 +96,7 @@ def _empty(export: Path) -> None:
 
 BROKEN_INPUTS = [
     (_rename_column, r"Q1\. .*: missing \(expected by profile 'default'\)"),
-    (_unknown_label, r"line 2, column .*: found 'Oui peut-être'; expected one of 'Oui'"),
+    (_unknown_label, r"line 2, column .*: found 'Oui…'; expected one of 'Oui'"),
     (_bad_bytes, "no supported encoding"),
     (_empty, "the file is empty"),
 ]
