@@ -81,6 +81,12 @@ def test_a_table_of_respondents_by_type_hides_a_complement():
     assert "1 ligne(s) complémentaire(s)" in note and "déduite du total" in note
 
 
+def test_a_figure_leaves_out_the_rows_its_table_hides():
+    # Respondents by type add up to a stated total: the small row's complement (the next smallest) goes too.
+    assert report.shown_rows([3, 12, 40, 9], 5).tolist() == [False, True, True, False]
+    assert report.shown_rows([30, 12], 5).tolist() == [True, True]
+
+
 # --- numbers traced to their key -------------------------------------------------------------------------------
 
 def test_formats_of_traced_numbers_name_their_keys():
@@ -358,6 +364,7 @@ def test_report_tables_are_csv_files_and_sheets_of_one_workbook(wave_reports):
         same_as_csv(read_sheet(path, name), wave_reports / "tables" / f"{name}.csv")
     indicators = pd.read_csv(wave_reports / "tables" / "indicators.csv")
     assert pd.api.types.is_numeric_dtype(indicators["Pondéré"]), "shares are numbers"
+    assert pd.api.types.is_integer_dtype(indicators["n"]), "counts are whole numbers"
 
 
 def test_every_figure_has_a_description_and_its_data(wave_reports):
@@ -395,3 +402,19 @@ def test_every_pdf_page_has_its_number_the_running_title_and_the_demo_warning(wa
     for number, page in enumerate(pages, start=1):
         assert re.search(rf"Page {number} / {len(pages)}\b", page), page[-300:]
         assert title in page and "Données synthétiques de démonstration : ne pas citer" in page
+
+
+def test_the_fieldwork_section_shows_its_tables_and_figures(wave_reports, results):
+    soup = soup_of(wave_reports / "report.html")
+    names = {table.get("data-name") for table in soup.main.find_all("table")}
+    assert {"fieldwork_gains", "effort_levels", "effort_trend", "early_late", "break_offs", "figure-response_curve",
+            "figure-cumulative"} <= names
+    levels = pd.read_csv(wave_reports / "tables" / "effort_levels.csv")
+    final = levels.groupby("Indicateur", sort=False).tail(1).set_index("Indicateur")["Pondéré"]
+    weighted = results["response_bias"]["estimates"]["weighted"]
+    labels = {report.start(YEAR, reports_dir=wave_reports).labels[i]: i for i in results["response_bias"]["headline"]}
+    for label, share in final.items():
+        assert share == pytest.approx(weighted[labels[label]]["estimate"], rel=1e-12), \
+            "the last effort level is the whole response, as the text says"
+    gains = pd.read_csv(wave_reports / "tables" / "fieldwork_gains.csv")
+    assert gains["Réponses obtenues"].sum() == results["cleaning"]["respondents"]

@@ -11,7 +11,7 @@ Its public API, by module (``from helpers import report``; ``report.render_wave(
 - ``display``: figures and tables in a notebook;
 - ``suppression``: small cells and their complements;
 - ``sections``, ``charts``: what the report notebook shows, section by section;
-- ``fieldwork``: the section on fieldwork, reminders and late respondents (its prose, tables and figure);
+- ``fieldwork``: the section on fieldwork, reminders and late respondents (its prose, tables and figures);
 - ``render``, ``pdf``, ``index``: the self-contained HTML, the PDF and the reviewers' index;
 - ``pages``: the executed notebooks as HTML pages with their code;
 - ``exports``: the tables as CSV files and one accessible workbook;
@@ -32,11 +32,12 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     submod_attrs={
     'charts': ['delta_figure', 'headline_figure', 'rates_by_type_figure', 'trend_figure'],
     'display': ['Chart', 'finish_figure', 'show_figure', 'table_html'],
-    'suppression': ['SUPPRESSED', 'cell_number', 'secondary_suppression', 'small_cell_note', 'suppress_small_cells',
-        'suppress_with_complements'],
+    'suppression': ['SUPPRESSED', 'cell_number', 'secondary_suppression', 'shown_rows', 'small_cell_note',
+        'suppress_small_cells', 'suppress_with_complements'],
     'exports': ['ExportTable', 'TABLES_DIR', 'WORKBOOK', 'tables_of', 'write_csv', 'write_workbook'],
     'fieldwork': ['break_off_table', 'cumulative_figure', 'cumulative_table', 'curve_available', 'early_late_table',
-        'effort_available', 'fieldwork_results', 'fieldwork_text', 'gains_table', 'response_curve_figure'],
+        'effort_available', 'effort_trend_table', 'fieldwork_results', 'fieldwork_text', 'gains_table',
+        'response_curve_figure'],
     'formatting': ['FORMATS', 'LANGUAGES', 'NBSP', 'bracket', 'check_language', 'count', 'formatted_value',
         'interval', 'long_date', 'number', 'percent', 'points', 'signed'],
     'index': ['write_index'],

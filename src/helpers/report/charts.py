@@ -3,7 +3,8 @@
 Each function returns a :class:`helpers.report.display.Chart` for :func:`helpers.report.display.show_figure`:
 the finished figure (title, labelled axes, source line in the report's language), its plotted values as a
 table (cells traced to their results keys) and a sentence saying what it shows, for its text alternative.
-Rows resting on fewer respondents than the small-cell threshold are left out, as the tables suppress them.
+Rows resting on fewer respondents than the small-cell threshold are left out (and, where they add up to a total,
+their complements), as the tables suppress them.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from matplotlib.ticker import NullFormatter
 from helpers.report.display import Chart, finish_figure
 from helpers.report.formatting import number, percent
 from helpers.report.sections import PUBLISHED_YEAR, ReportSetup, rates_by_type, trend_changes
+from helpers.report.suppression import shown_rows
 from helpers.report.texts import type_label
 
 SHARE_LABEL = {"fr": "part des répondants ayant donné une réponse valide (%)",
@@ -78,7 +80,7 @@ def rates_by_type_figure(setup: ReportSetup) -> Chart:
     """RR2 by type of authority with Wilson intervals, against the rate of all authorities."""
     lang = setup.lang
     by_type = rates_by_type(setup.results)
-    shown = by_type[by_type["numerator"] >= setup.threshold]
+    shown = by_type[shown_rows(by_type["numerator"], setup.threshold)]
     fig, ax = plt.subplots(figsize=(9, 3.6))
     ax.errorbar(100 * shown["rate"], [type_label(code, lang) for code in shown.index], fmt="o", capsize=3,
                 xerr=100 * np.vstack([shown["rate"] - shown["wilson_low"], shown["wilson_high"] - shown["rate"]]))

@@ -1,4 +1,4 @@
-"""The report's section on fieldwork and level of effort: its prose values, tables and response-curve figure.
+"""The report's section on fieldwork and level of effort: its prose values, tables and figures.
 
 Everything comes from the ``fieldwork`` section of ``results.json`` that step 02 writes
 (:mod:`helpers.steps.fieldwork`); a wave without usable submission times, or results written before that
@@ -14,15 +14,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from helpers.report.display import finish_figure
-from helpers.report.suppression import small_cell_note, suppress_small_cells
-from helpers.report.formatting import bracket, count, number, percent
+from helpers.report.display import Chart, finish_figure
+from helpers.report.formatting import bracket, count, long_date, number, percent, points
 from helpers.report.sections import ReportSetup
+from helpers.report.suppression import shown_rows, small_cell_note, suppress_small_cells
 from helpers.report.texts import type_label
 
 # How a contact is named in a sentence and in a table: the invitation, then "reminder {k}".
 CONTACT_NAMES = {"sentence": {"fr": ("L'invitation", "La relance {}"), "en": ("The invitation", "Reminder {}")},
                  "table": {"fr": ("Invitation", "Relance {}"), "en": ("Invitation", "Reminder {}")}}
+# How an effort level (the number of reminders sent before an answer) is named.
+LEVEL_NAMES = {"fr": ("avant la 1re relance", "après la relance {}"),
+               "en": ("before the 1st reminder", "after reminder {}")}
 
 
 def fieldwork_results(setup: ReportSetup) -> dict[str, Any]:
@@ -40,11 +43,13 @@ def effort_available(setup: ReportSetup) -> bool:
     return bool(fieldwork_results(setup).get("effort_available"))
 
 
-def _by_day(curve: dict[str, dict]) -> pd.DataFrame:
-    """A curve of the results (keyed by day as text, in the file's key order) as a table in day order."""
-    table = pd.DataFrame(curve).T
-    table.index = table.index.astype(int)
-    return table.sort_index()
+def _last_day(curve: dict[str, dict]) -> dict:
+    """The point of a curve (keyed by day as text) on the last day of fieldwork."""
+    return curve[max(curve, key=int)]
+
+
+def _days(curve: dict[str, dict]) -> list[str]:
+    return sorted(curve, key=int)
 
 
 def _contacts(fw: dict[str, Any]) -> list[tuple[str, dict]]:
@@ -61,6 +66,29 @@ def _contact_name(contact: str, lang: str, form: str = "table") -> str:
     return invitation if contact == "invitation" else reminder.format(contact.removeprefix("reminder "))
 
 
+def _levels(fw: dict[str, Any]) -> list[str]:
+    """The effort levels of the cumulative estimates, in order (keys of the results)."""
+    return sorted(fw["cumulative"]["unweighted"], key=int)
+
+
+def _level_name(level: str, lang: str) -> str:
+    before, after = LEVEL_NAMES[lang]
+    return before if int(level) == 0 else after.format(level)
+
+
+def _shown_groups(setup: ReportSetup) -> list[str]:
+    """The curve's groups a figure may show: all authorities, and the types of authority that the table of
+    response by type shows (neither fewer respondents than the threshold nor their complement)."""
+    curves = fieldwork_results(setup)["curve"]
+    types = [group for group in curves if group != "all"]
+    shown = shown_rows([_last_day(curves[group])["respondents"] for group in types], setup.threshold)
+    return ["all", *(group for group, keep in zip(types, shown) if keep)]
+
+
+def _group_name(group: str, lang: str) -> str:
+    return {"fr": "toutes collectivités", "en": "all authorities"}[lang] if group == "all" else type_label(group, lang)
+
+
 def fieldwork_text(setup: ReportSetup, part: str) -> str:
     """One block of the ``fieldwork`` template with the values it states."""
     fw = fieldwork_results(setup)
@@ -68,7 +96,7 @@ def fieldwork_text(setup: ReportSetup, part: str) -> str:
                                      "respondents_outside_fieldwork": fw.get("respondents_outside_fieldwork", 0)},
                               "breaks": fw.get("break_offs", {"total": 0})}
     if curve_available(setup):
-        values["final_rate"] = float(_by_day(fw["curve"]["all"])["rate"].iloc[-1])
+        values["final_rate"] = _last_day(fw["curve"]["all"])["rate"]
         values["gains"] = [{"name": _contact_name(name, setup.lang, "sentence"),
                             "date": row["date"], "respondents": row["respondents"],
                             "share": row["share_of_respondents"], "before": row["rate_before"],
@@ -85,48 +113,75 @@ def fieldwork_text(setup: ReportSetup, part: str) -> str:
 
 def gains_table(setup: ReportSetup) -> pd.DataFrame:
     """Respondents gained after the invitation and each reminder, with the cumulative RR2 before and after."""
-    lang = setup.lang
+    lang, fw = setup.lang, fieldwork_results(setup)
     columns = {"fr": ("Envoi", "Date", "Réponses obtenues", "Part des répondants", "RR2 avant", "RR2 après"),
                "en": ("Contact", "Date", "Answers gained", "Share of respondents", "RR2 before", "RR2 after")}[lang]
-    return pd.DataFrame([(_contact_name(name, lang), row["date"], count(row["respondents"], lang),
+    return pd.DataFrame([(_contact_name(name, lang), long_date(row["date"], lang), count(row["respondents"], lang),
                           percent(row["share_of_respondents"], lang, 0), percent(row["rate_before"], lang),
                           percent(row["rate_after"], lang))
-                         for name, row in _ordered(fieldwork_results(setup)["gains"], fieldwork_results(setup))],
-                        columns=list(columns))
+                         for name, row in _ordered(fw["gains"], fw)], columns=list(columns))
 
 
 def cumulative_table(setup: ReportSetup) -> tuple[pd.DataFrame, str]:
-    """Each headline indicator, weighted, on the respondents by each effort level, and the trend's p-value."""
+    """Each headline indicator on the respondents by each effort level, unweighted and weighted with its interval.
+
+    One row per indicator and level, as ``nrba::get_cumulative_estimates`` gives them; at a level where the
+    weighting could not be redone, the weighted share is ``–`` and the interval the unweighted one. Returns the
+    table and its note.
+    """
     lang, fw = setup.lang, fieldwork_results(setup)
     weighted, unweighted = fw["cumulative"].get("weighted", {}), fw["cumulative"]["unweighted"]
-    levels = sorted(unweighted, key=int)
-    names = {"fr": {"0": "avant la 1re relance"}, "en": {"0": "before the 1st reminder"}}[lang]
-    heading = {"fr": "après la relance {}", "en": "after reminder {}"}[lang]
-    columns = [{"fr": "Indicateur", "en": "Indicator"}[lang], "n"]
-    columns += [names.get(level, heading.format(level)) for level in levels]
-    columns += [{"fr": "Pente par relance (p)", "en": "Slope per reminder (p)"}[lang]]
+    columns = {"fr": ("Indicateur", "Répondants pris en compte", "n", "Non pondéré", "Pondéré",
+                      f"Intervalle à {setup.shown_level}"),
+               "en": ("Indicator", "Respondents included", "n", "Unweighted", "Weighted",
+                      f"{setup.shown_level} interval")}[lang]
     rows = []
     for indicator in setup.results["response_bias"]["headline"]:
-        cells = []
-        for level in levels:
-            estimate = weighted.get(level, {}).get(indicator) or unweighted[level][indicator]
-            cells.append(f"{percent(estimate['estimate'], lang)} "
-                         f"{bracket(estimate['ci_low'], estimate['ci_high'], lang)}"
-                         + ("" if level in weighted else " *"))
-        trend = fw["trends"]["weighted"][indicator]
-        slope = ("–" if trend["slope"] is None else
-                 f"{number(100 * trend['slope'], lang, 1)} ({number(trend['p_value'], lang, 3)})")
-        rows.append((setup.labels[indicator], unweighted[levels[0]][indicator]["n"], *cells, slope))
-    table = pd.DataFrame(rows, columns=columns)
-    shown, suppressed = suppress_small_cells(table, "n", columns[2:3], setup.threshold)
-    note = small_cell_note(suppressed, setup.threshold, lang)
-    note += {"fr": " n : répondants avant la première relance. Estimations pondérées, intervalles à "
-                   f"{setup.shown_level} ; * : sans pondération (pondération impossible à ce niveau). Pente en "
-                   "points par relance, régression linéaire fondée sur le plan.",
-             "en": " n: respondents before the first reminder. Weighted estimates with "
-                   f"{setup.shown_level} intervals; *: unweighted (no weighting possible at that level). Slope in "
-                   "points per reminder, design-based linear regression."}[lang]
-    return shown, note
+        for level in _levels(fw):
+            plain = unweighted[level][indicator]
+            adjusted = weighted.get(level, {}).get(indicator)
+            shown = adjusted or plain
+            rows.append((setup.labels[indicator], _level_name(level, lang), count(plain["n"], lang),
+                         percent(plain["estimate"], lang), "–" if adjusted is None else percent(adjusted["estimate"], lang),
+                         bracket(shown["ci_low"], shown["ci_high"], lang)))
+    table, suppressed = suppress_small_cells(pd.DataFrame(rows, columns=list(columns)), "n", list(columns[3:]),
+                                             setup.threshold)
+    note = small_cell_note(suppressed, setup.threshold, lang) + {
+        "fr": " n : réponses valides à l'indicateur parmi les répondants pris en compte. Intervalle de la part "
+              "pondérée ; – : pondération impossible à ce niveau, l'intervalle est alors celui de la part sans "
+              "pondération.",
+        "en": " n: valid answers to the indicator among the respondents included. Interval of the weighted share; "
+              "–: no weighting possible at that level, the interval is then that of the unweighted share."}[lang]
+    return table, note
+
+
+def effort_trend_table(setup: ReportSetup) -> tuple[pd.DataFrame, str]:
+    """Each headline indicator's design-based linear trend on the effort level, unweighted and weighted."""
+    lang, trends = setup.lang, fieldwork_results(setup)["trends"]
+    columns = {"fr": ("Indicateur", "Pente non pondérée", "p (non pondéré)", "Pente pondérée",
+                      f"Intervalle à {setup.shown_level} (pondéré)", "p (pondéré)"),
+               "en": ("Indicator", "Unweighted slope", "p (unweighted)", "Weighted slope",
+                      f"{setup.shown_level} interval (weighted)", "p (weighted)")}[lang]
+
+    def slope(row: dict) -> tuple[str, ...]:
+        if row["slope"] is None:
+            return ("–", "–")
+        return (points(row["slope"], lang), number(row["p_value"], lang, 3))
+
+    rows = []
+    for indicator in setup.results["response_bias"]["headline"]:
+        plain, adjusted = trends["unweighted"][indicator], trends["weighted"][indicator]
+        interval = ("–" if adjusted["slope"] is None else
+                    bracket(adjusted["ci_low"], adjusted["ci_high"], lang, "points"))
+        weighted_slope, weighted_p = slope(adjusted)
+        rows.append((setup.labels[indicator], *slope(plain), weighted_slope, interval, weighted_p))
+    note = {"fr": "Pente : variation de l'indicateur, en points, par relance supplémentaire nécessaire à la "
+                  "réponse (régression linéaire de la réponse sur le niveau d'effort, fondée sur le plan) ; p : "
+                  "test de pente nulle.",
+            "en": "Slope: change of the indicator, in points, per additional reminder needed for the answer "
+                  "(design-based linear regression of the answer on the effort level); p: test of a zero "
+                  "slope."}[lang]
+    return pd.DataFrame(rows, columns=list(columns)), note
 
 
 def early_late_table(setup: ReportSetup) -> tuple[pd.DataFrame, str]:
@@ -136,8 +191,9 @@ def early_late_table(setup: ReportSetup) -> tuple[pd.DataFrame, str]:
                       "p (Fisher)"),
                "en": ("Indicator", "Early", "n early", "Late", "n late", "Standardised difference",
                       "p (Fisher)")}[lang]
-    table = pd.DataFrame([(setup.labels[i], percent(row["early"], lang), row["n_early"], percent(row["late"], lang),
-                           row["n_late"], number(row["late_vs_early"], lang, 2), number(row["p_value"], lang, 3))
+    table = pd.DataFrame([(setup.labels[i], percent(row["early"], lang), count(row["n_early"], lang),
+                           percent(row["late"], lang), count(row["n_late"], lang), number(row["late_vs_early"], lang, 2),
+                           number(row["p_value"], lang, 3))
                           for i, row in ((i, rows[i]) for i in setup.results["response_bias"]["headline"] if i in rows)],
                          columns=list(columns))
     shown, first = suppress_small_cells(table, columns[2], [columns[1], *columns[5:]], setup.threshold)
@@ -160,19 +216,20 @@ def break_off_table(setup: ReportSetup) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(columns))
 
 
-def response_curve_figure(setup: ReportSetup) -> plt.Figure:
-    """Cumulative RR2 by day of fieldwork, overall and by type of authority (types with fewer respondents than
-    the small-cell threshold left out), reminders marked."""
+def response_curve_figure(setup: ReportSetup) -> Chart:
+    """Cumulative RR2 by day of fieldwork, overall and by type of authority, reminders marked.
+
+    The types of authority that the table of response by type hides (small, or their complement) are left out.
+    """
     lang, fw = setup.lang, fieldwork_results(setup)
+    groups = _shown_groups(setup)
     fig, ax = plt.subplots(figsize=(9, 4.6))
-    for group, curve in fw["curve"].items():
-        points = _by_day(curve)
-        if group != "all" and points["respondents"].iloc[-1] < setup.threshold:
-            continue
+    for group in groups:
+        curve = fw["curve"][group]
+        days = _days(curve)
         overall = group == "all"
-        ax.step(points.index, 100 * points["rate"].astype(float), where="post",
-                label={"fr": "toutes collectivités", "en": "all authorities"}[lang] if overall
-                else type_label(group, lang), linewidth=2.4 if overall else 1.2,
+        ax.step([int(day) for day in days], [100 * curve[day]["rate"] for day in days], where="post",
+                label=_group_name(group, lang), linewidth=2.4 if overall else 1.2,
                 color="black" if overall else None, zorder=3 if overall else 2)
     contacts = _contacts(fw)
     for name, contact in contacts[1:]:
@@ -189,29 +246,44 @@ def response_curve_figure(setup: ReportSetup) -> plt.Figure:
                 "en": f"days since the first invitation ({start})"}[lang],
         ylabel={"fr": "taux de réponse cumulé (%)", "en": "cumulative response rate (%)"}[lang],
         source=f"{setup.source}{setup.separator}results.json")
-    return fig
+    day_column = {"fr": "Jour du terrain", "en": "Day of fieldwork"}[lang]
+    data = pd.DataFrame([(count(int(day), lang), *(percent(fw["curve"][group][day]["rate"], lang) for group in groups))
+                         for day in _days(fw["curve"]["all"])],
+                        columns=[day_column, *(_group_name(group, lang) for group in groups)])
+    final = _last_day(fw["curve"]["all"])["rate"]
+    reminders = len(contacts) - 1
+    description = {
+        "fr": f"Une courbe en escalier par groupe : la part des collectivités éligibles ayant répondu à chaque jour "
+              f"du terrain, jusqu'à {percent(final, lang)} pour toutes les collectivités à la clôture ; les "
+              f"{reminders} relances sont marquées par des lignes pointillées, après lesquelles les courbes "
+              "remontent.",
+        "en": f"One step curve per group: the share of eligible authorities that had answered on each day of "
+              f"fieldwork, up to {percent(final, lang)} for all authorities at the close; the {reminders} reminders "
+              "are marked by dotted lines, after which the curves rise again.",
+    }[lang]
+    return Chart(fig, "response_curve", data, description, lang)
 
 
-def cumulative_figure(setup: ReportSetup) -> plt.Figure:
+def cumulative_figure(setup: ReportSetup) -> Chart:
     """Each headline indicator, weighted, on the respondents by each effort level, with its interval (indicators
-    resting on fewer respondents than the small-cell threshold before the first reminder left out)."""
+    resting on fewer respondents than the small-cell threshold at the first level left out)."""
     lang, fw = setup.lang, fieldwork_results(setup)
     unweighted, weighted = fw["cumulative"]["unweighted"], fw["cumulative"].get("weighted", {})
-    levels = sorted(unweighted, key=int)
+    levels = _levels(fw)
     shown = [i for i in setup.results["response_bias"]["headline"]
              if unweighted[levels[0]][i]["n"] >= setup.threshold]
+
+    def estimate(level: str, indicator: str) -> dict:
+        return weighted.get(level, {}).get(indicator) or unweighted[level][indicator]
+
     fig, ax = plt.subplots(figsize=(9, 4.8))
     width = 0.6 / max(len(shown), 1)
     for k, indicator in enumerate(shown):
-        rows = pd.DataFrame({int(level): (weighted.get(level) or unweighted[level])[indicator]
-                             for level in levels}).T.astype(float)
+        rows = pd.DataFrame({int(level): estimate(level, indicator) for level in levels}).T.astype(float)
         x = rows.index.to_numpy(dtype=float) + (k - (len(shown) - 1) / 2) * width
         ax.errorbar(x, 100 * rows["estimate"], fmt="o-", capsize=3, label=textwrap.fill(setup.labels[indicator], 34),
                     yerr=100 * np.vstack([rows["estimate"] - rows["ci_low"], rows["ci_high"] - rows["estimate"]]))
-    names = {"fr": ("avant la 1re relance", "après la relance {}"), "en": ("before the 1st reminder",
-                                                                         "after reminder {}")}[lang]
-    ax.set_xticks([int(level) for level in levels],
-                  [textwrap.fill(names[0] if level == "0" else names[1].format(level), 14) for level in levels],
+    ax.set_xticks([int(level) for level in levels], [textwrap.fill(_level_name(level, lang), 14) for level in levels],
                   fontsize=9)
     ax.set_ylim(0, 100)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
@@ -225,4 +297,19 @@ def cumulative_figure(setup: ReportSetup) -> plt.Figure:
                 "en": "respondents included (cumulative effort level)"}[lang],
         ylabel={"fr": "part des réponses valides (%)", "en": "share of valid answers (%)"}[lang],
         source=f"{setup.source}{setup.separator}results.json")
-    return fig
+    columns = {"fr": ("Indicateur", "Répondants pris en compte", "Estimation", "borne basse", "borne haute"),
+               "en": ("Indicator", "Respondents included", "Estimate", "lower bound", "upper bound")}[lang]
+    data = pd.DataFrame([(setup.labels[i], _level_name(level, lang),
+                          *(percent(estimate(level, i)[key], lang) for key in ("estimate", "ci_low", "ci_high")))
+                         for i in shown for level in levels], columns=list(columns))
+    description = {
+        "fr": f"Pour chacun des {len(shown)} indicateurs principaux, sa part pondérée et son intervalle sur les "
+              f"répondants de chacun des {len(levels)} niveaux d'effort, du premier (avant la 1re relance) à "
+              "l'ensemble des réponses : une série qui monte ou descend d'un niveau à l'autre signale que les "
+              "répondants tardifs répondent autrement que les précoces.",
+        "en": f"For each of the {len(shown)} headline indicators, its weighted share and interval on the "
+              f"respondents of each of the {len(levels)} effort levels, from the first (before the 1st reminder) "
+              "to the whole response: a series that rises or falls from one level to the next shows late "
+              "respondents answering differently from early ones.",
+    }[lang]
+    return Chart(fig, "cumulative", data, description, lang)

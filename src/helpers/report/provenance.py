@@ -100,12 +100,14 @@ def report_provenance(results: Mapping[str, Any], run_date: str, root: Path) -> 
 
 
 def flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
-    """Nested parameters as ``section.key`` -> text, for a two-column table."""
+    """Nested parameters as ``section.key`` -> text, for a two-column table (a parameter left unset: ``–``)."""
     flat: dict[str, str] = {}
     for key, value in mapping.items():
         name = f"{prefix}{key}"
         if isinstance(value, Mapping):
             flat.update(flatten(value, f"{name}."))
+        elif value is None:
+            flat[name] = "–"
         else:
             flat[name] = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
     return flat

@@ -127,9 +127,18 @@ def suppress_with_complements(table: pd.DataFrame, n_column: str, columns: Itera
     (table, rows suppressed because small, complementary rows suppressed)
     """
     small = _small(table, n_column, threshold)
-    respondents = pd.DataFrame({n_column: [cell_number(cell) for cell in table[n_column]]})
-    hidden = secondary_suppression(respondents, small[:, None])[:, 0]
+    hidden = ~shown_rows([cell_number(cell) for cell in table[n_column]], threshold)
     return _hide(table, hidden, [n_column, *columns]), int(small.sum()), int((hidden & ~small).sum())
+
+
+def shown_rows(respondents: Iterable[float], threshold: int) -> np.ndarray:
+    """Which rows adding up to a stated total may be shown: neither small nor the complement of a small one.
+
+    The rule of :func:`suppress_with_complements`, for a figure that leaves out the rows its table hides.
+    """
+    counts = pd.DataFrame({"respondents": [float(value) for value in respondents]})
+    small = counts["respondents"].to_numpy() < threshold
+    return ~secondary_suppression(counts, small[:, None])[:, 0]
 
 
 def small_cell_note(suppressed: int, threshold: int, lang: str, complementary: int = 0) -> str:

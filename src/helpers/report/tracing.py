@@ -121,7 +121,8 @@ def with_sources(text: str, arguments: Iterable[Any]) -> str:
     if not values:
         return text
     return TracedText(text, [key for value in values for key in keys_of(value)],
-                      [str(value) if isinstance(value, str) else float(value) for value in values])
+                      [str(value) if isinstance(value, str) else int(value) if isinstance(value, int) else float(value)
+                       for value in values])
 
 
 class HTMLText(str):
