@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import os
 import re
 import signal
@@ -18,6 +19,7 @@ import time
 import zlib
 from pathlib import Path
 
+import pandas as pd
 import psutil
 import pytest
 from test_pipeline import personal_strings
@@ -46,27 +48,62 @@ def _weighting_inputs(setup: validation.Setup, drop: tuple[str, str]):
     return population, population[population["respondent"]].join(setup.values)
 
 
-def test_weighting_cell_without_respondent_is_named(setup):
+def _without_rule(settings: dict) -> dict:
+    return {**settings, "collapse": None}
+
+
+def test_weighting_cell_without_respondent_is_named_without_the_collapsing_rule(setup):
     population, data = _weighting_inputs(setup, ("type_group", "cu_metropole"))
     with pytest.raises(ValueError, match=r"weighting cells \(type_group\): no respondent .*\['cu_metropole'\]"):
-        build_weighting(population, data, setup.settings)
+        build_weighting(population, data, _without_rule(setup.settings))
 
 
-def test_the_documented_collapse_lets_the_weighting_run_again(setup):
+def test_empty_weighting_cell_is_collapsed_with_its_neighbour_and_logged(setup, caplog):
     population, data = _weighting_inputs(setup, ("type_group", "cu_metropole"))
-    with pytest.raises(ValueError, match=r"weighting.cells: \[tier\]"):
-        build_weighting(population, data, setup.settings)
+    with caplog.at_level(logging.WARNING, logger="helpers.steps.adjustment"):
+        weighting = build_weighting(population, data, setup.settings)
+    assert list(weighting.collapses["classes"]) == ["weighting cells (type_group)", "margin type_group"]
+    assert set(weighting.collapses["into"]) == {"cu_metropole + communaute_agglomeration"}
+    assert (weighting.collapses["respondents"] == 0).all()
+    assert caplog.text.count("cu_metropole collapsed with communaute_agglomeration") == 2
+    assert "cu_metropole with communaute_agglomeration" in weighting.diagnostics.at["raking", "collapsed"]
+    assert weighting.diagnostics.at["unweighted", "collapsed"] == ""
+    assert weighting.diagnostics.at["raking", "max_margin_gap"] < 1e-8
+    assert weighting.diagnostics.at["raking", "sum"] == pytest.approx(len(population), rel=1e-10)
+    # The cell of the communautés urbaines and d'agglomération is weighted as one.
+    pooled = population["type_group"].isin(["cu_metropole", "communaute_agglomeration"])
+    cell = weighting.weights["cell"]
+    assert cell[pooled[data.index]].sum() == pytest.approx(pooled.sum(), rel=1e-12)
+
+
+def test_the_explicit_cells_win_over_the_collapsing_rule(setup):
+    population, data = _weighting_inputs(setup, ("type_group", "cu_metropole"))
     collapsed = {**setup.settings, "cells": ["tier"],
                  "margins": ["tier" if m == "type_group" else m for m in setup.settings["margins"]]}
     weighting = build_weighting(population, data, collapsed)
+    assert weighting.collapses.empty
     assert weighting.diagnostics.at["raking", "max_margin_gap"] < 1e-8
-    assert weighting.diagnostics.at["raking", "sum"] == pytest.approx(len(population), rel=1e-10)
+    pd.testing.assert_frame_equal(weighting.weights, build_weighting(population, data, _without_rule(collapsed)).weights)
 
 
-def test_margin_category_without_respondent_is_named(setup):
+def test_margin_category_without_respondent_is_collapsed_or_named(setup):
     population, data = _weighting_inputs(setup, ("political_bloc", "centre_other"))
     with pytest.raises(ValueError, match=r"political_bloc: margin categories \['centre_other'\]"):
-        build_weighting(population, data, setup.settings)
+        build_weighting(population, data, _without_rule(setup.settings))
+    weighting = build_weighting(population, data, setup.settings)
+    assert weighting.collapses[["classes", "class", "merged_with"]].values.tolist() == [
+        ["margin political_bloc", "centre_other", "right"]]
+    assert weighting.diagnostics.at["raking", "max_margin_gap"] < 1e-8
+
+
+def test_the_validation_draw_with_an_empty_cell_runs_through(setup):
+    """Draw 225 of the validation (frame-only response) has no respondent among the communautés urbaines."""
+    seed = validation.replicate_seeds(validation.DEFAULT_SEED, 226)[225]
+    estimates, skipped = validation.run_replicate(setup, 225, seed)
+    assert not [record for record in skipped if record["mechanism"] == "frame"]
+    frame = estimates[estimates["mechanism"] == "frame"]
+    assert set(frame["estimator"]) == set(validation.ESTIMATORS)
+    assert frame["estimate"].notna().all()
 
 
 def _wait_for(process: subprocess.Popen, line: str, timeout: float) -> list[str]:

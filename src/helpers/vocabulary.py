@@ -116,6 +116,24 @@ The tier collapses the type groups into three, for a wave where a type group
 (the 16 communautés urbaines and the métropole, say) has no respondent.
 """
 
+COLLAPSE_ORDER = {
+    "type_group": ("region", "departement", "cu_metropole", "communaute_agglomeration", "commune"),
+    "tier": ("region_departement", "intercommunal", "commune"),
+    "size_band": ("<100k", "100k-500k", ">=500k"),
+    "political_bloc": ("left", "centre_other", "right"),
+    "region_group": ("Île-de-France", "Bassin parisien", "Nord", "Est", "Ouest", "Sud-Ouest", "Centre-Est",
+                     "Méditerranée", "Outre-mer"),
+}
+"""Default order of the categories of :data:`WEIGHTING_VARIABLES` for collapsing small weighting classes.
+
+A failing class is merged with the next category in this order (the previous
+one for the last): the types from the upper tiers down, the communautés
+urbaines and the métropole next to the communautés d'agglomération (the
+intercommunal tier); population bands by size; the political blocs from left
+to right; the ZEAT in INSEE's order. A wave's ``weighting.collapse.order``
+replaces the order of a variable.
+"""
+
 VARIABLE_LABELS = {"type_group": "type of authority", "size_band": "population band",
                    "political_bloc": "political bloc of the executive", "region_group": "région group (ZEAT)",
                    "tier": "tier of local government"}

@@ -23,7 +23,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from helpers import paths
 from helpers.errors import InputError
 from helpers.inputs.validation import check, problems_error, read_yaml
-from helpers.vocabulary import AUXILIARY, CALIBRATED, WEIGHTING_VARIABLES
+from helpers.vocabulary import AUXILIARY, CALIBRATED, COLLAPSE_ORDER, WEIGHTING_VARIABLES
 
 __all__ = ["INPUT_FILES", "Wave", "WaveSettings", "load_wave", "wave_path"]
 
@@ -162,14 +162,38 @@ def _logit_bounds(bounds: list[float]) -> list[float]:
     return bounds
 
 
+class Collapse(Section):
+    """The rule that collapses small weighting classes (cells, post-strata, margin categories).
+
+    A class fails with fewer respondents than ``min_respondents`` or an adjustment factor (eligible units over
+    respondents) above ``max_adjustment``; the failing class with the fewest respondents is merged with the next
+    class in ``order`` (the previous one for the last), again until none fails
+    (:func:`helpers.survey.collapse.collapse_classes`).
+    """
+
+    min_respondents: int = Field(1, ge=1, le=100, description="fewest respondents a weighting cell, post-stratum "
+                                 "or margin category may have (1 to 100); fewer and it is merged with its neighbour")
+    max_adjustment: float | None = Field(None, gt=1, le=1000, description="largest non-response adjustment factor "
+                                         "(eligible units over respondents) a class may have, above 1; null: no "
+                                         "limit")
+    order: dict[Literal[WEIGHTING_VARIABLES], Annotated[list[Annotated[str, Field(min_length=1)]], Field(
+        min_length=1, json_schema_extra={"uniqueItems": True}), AfterValidator(_distinct)]] = Field(
+        {}, description="per variable, its categories in the order in which a failing class finds its neighbour "
+        "(every category of the frame once); a variable left out keeps its default order: "
+        + "; ".join(f"{variable}: {', '.join(categories)}" for variable, categories in COLLAPSE_ORDER.items()))
+
+
 class Weighting(Section):
     """The weighting methods and their settings."""
 
     primary: Literal[("cell", *CALIBRATED)] = Field(
         "raking", description="method of the headline weighted estimates (one the bootstrap can redo)")
     cells: WeightingVariables = Field(["type_group"], description="frame variables crossed into weighting classes "
-                                      "(cell adjustment, and the strata of the variance model); [tier] when a type "
-                                      "group has no respondent")
+                                      "(cell adjustment, and the strata of the variance model); a cell failing the "
+                                      "collapse rule is merged with its neighbour, the others stay as given")
+    collapse: Collapse | None = Field(default_factory=Collapse, description="the rule collapsing small weighting "
+                                      "cells, post-strata and margin categories, each collapse logged; null: a cell "
+                                      "or category without respondent stops the run, naming it")
     poststrata: WeightingVariables = Field(["size_band"], description="frame variables crossed into post-strata")
     margins: WeightingVariables = Field(["type_group", "size_band", "political_bloc"],
                                         description="frame variables whose counts raking and calibration reproduce")

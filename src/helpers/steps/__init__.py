@@ -7,8 +7,8 @@ import lazy_loader
 # Names load from their module on first use, so that importing one module of the package does not
 # import every module and its libraries.
 __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
-    'adjustment': ['CELL', 'LONELY', 'METHODS', 'Weighting', 'build_weighting', 'cell_labels',
-        'population_counts', 'reweighter', 'weighting_chain'],
+    'adjustment': ['CELL', 'Classes', 'LONELY', 'METHODS', 'POSTSTRATUM', 'Weighting', 'build_weighting',
+        'cell_labels', 'population_counts', 'reweighter', 'weighting_chain', 'weighting_classes'],
     'auxvars': ['POLITICAL_BLOCS', 'REGION_GROUPS', 'SIZE_BANDS', 'add_auxiliary'],
     'fieldwork': ['EarlyLate', 'Timing', 'break_offs', 'contact_gains', 'cumulative_estimates', 'early_late',
         'effort_trends', 'fieldwork_timing', 'response_curve'],

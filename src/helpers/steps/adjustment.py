@@ -15,6 +15,7 @@ understates their standard errors a little.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,14 +23,17 @@ import numpy as np
 import pandas as pd
 
 from helpers.survey import weighting
+from helpers.survey.collapse import LOG_COLUMNS, collapse_classes
 from helpers.survey.estimation import Design
-from helpers.vocabulary import CALIBRATED
+from helpers.vocabulary import CALIBRATED, COLLAPSE_ORDER
 
 METHODS = ("unweighted", "cell", "poststratification", "raking", "linear", "logit", "propensity", "trimmed")
 # A weighting cell with a single respondent contributes its deviation from the overall mean (R's
 # survey.lonely.psu = "adjust") rather than stopping the run.
 LONELY = "adjust"
 CELL = "_cell"
+POSTSTRATUM = "_poststratum"
+LOG = logging.getLogger("helpers.steps.adjustment")
 
 
 @dataclass(frozen=True)
@@ -50,12 +54,16 @@ class Weighting:
         Secondary methods that could not be built on this response (a
         negative linear-calibration weight, a logit calibration that cannot
         meet its bounds, a post-stratum without respondent) -> why.
+    collapses
+        The collapses of the weighting classes (:attr:`Classes.log`); the
+        diagnostics' ``collapsed`` column names those each method rests on.
     """
 
     designs: dict[str, Design]
     weights: pd.DataFrame
     diagnostics: pd.DataFrame
     unavailable: dict[str, str]
+    collapses: pd.DataFrame
 
 
 def population_counts(population: pd.DataFrame, variables: list[str]) -> dict[str, pd.Series]:
@@ -70,6 +78,106 @@ def cell_labels(data: pd.DataFrame, variables: list[str]) -> pd.Series:
     for variable in variables[1:]:
         labels = labels + " | " + data[variable].astype(str)
     return labels.rename(None)
+
+
+@dataclass(frozen=True)
+class Classes:
+    """The weighting classes of a wave's response, after the collapsing rule.
+
+    Attributes
+    ----------
+    population
+        The eligible units with the columns the weighting uses: :data:`CELL`
+        (the weighting cell's label), :data:`POSTSTRATUM` (the post-stratum's
+        label) and, for a margin whose categories were collapsed, a column
+        ``"<variable> (collapsed)"``.
+    margins
+        The columns of the raking and calibration margins (the variables
+        themselves when nothing was collapsed).
+    log
+        One row per collapse (:data:`helpers.survey.collapse.LOG_COLUMNS`),
+        ``classes`` naming the weighting cells, the post-strata or the margin.
+    """
+
+    population: pd.DataFrame
+    margins: list[str]
+    log: pd.DataFrame
+
+
+def _category_order(population: pd.DataFrame, variables: list[str], labels: pd.Series, order: dict) -> list[str]:
+    """The labels of crossed classes in the lexicographic order of each variable's order."""
+    rank = {variable: {str(c): k for k, c in enumerate(order.get(variable, sorted(population[variable].astype(str)
+                                                                                      .unique())))}
+            for variable in variables}
+    keys = population[variables].astype(str).drop_duplicates()
+    unranked = {variable: sorted(set(keys[variable]) - set(rank[variable])) for variable in variables}
+    unranked = {variable: values for variable, values in unranked.items() if values}
+    if unranked:
+        raise ValueError(f"weighting.collapse.order: categories {unranked} of the frame are not in the order; "
+                         f"expected every category once")
+    keys = keys.assign(_label=cell_labels(keys, variables).to_numpy())
+    keys["_rank"] = [tuple(rank[v][row[v]] for v in variables) for _, row in keys.iterrows()]
+    return list(keys.sort_values("_rank")["_label"])
+
+
+def weighting_classes(population: pd.DataFrame, settings: dict) -> Classes:
+    """Weighting cells, post-strata and margins of a response, collapsed by the wave's rule.
+
+    With ``settings["collapse"]`` (:class:`helpers.inputs.waves.Collapse`),
+    the crossed ``cells``, the crossed ``poststrata`` and each variable of
+    ``margins`` in turn go through
+    :func:`helpers.survey.collapse.collapse_classes` (unit base weights):
+    classes that pass the rule stay as configured, each failing one is merged
+    with its neighbour in the order of ``collapse.order`` (default
+    :data:`helpers.vocabulary.COLLAPSE_ORDER`, crossed classes in the
+    lexicographic order of their variables), and every merge is recorded in
+    the log. With ``collapse`` None the classes are those configured.
+
+    Parameters
+    ----------
+    population
+        The eligible frame units, with the auxiliary variables and a boolean
+        ``respondent``.
+    settings
+        The ``weighting`` section of the wave configuration.
+
+    Returns
+    -------
+    Classes
+
+    Raises
+    ------
+    ValueError
+        If the order misses a category of the frame, or all classes pooled
+        still fail the rule.
+    """
+    rule = settings.get("collapse")
+    out = population.copy()
+    respondent = out["respondent"].to_numpy(dtype=bool)
+    logs = []
+
+    def collapsed(variables: list[str], name: str) -> pd.Series:
+        labels = cell_labels(out, variables)
+        if rule is None:
+            return labels
+        order = {**COLLAPSE_ORDER, **rule["order"]}
+        result = collapse_classes(labels.rename(name), respondent, _category_order(out, variables, labels, order),
+                                  min_respondents=rule["min_respondents"], max_adjustment=rule["max_adjustment"])
+        logs.append(result.log)
+        return labels.map(result.mapping)
+
+    out[CELL] = collapsed(settings["cells"], f"weighting cells ({', '.join(settings['cells'])})")
+    out[POSTSTRATUM] = collapsed(settings["poststrata"], f"post-strata ({', '.join(settings['poststrata'])})")
+    margins = []
+    for variable in settings["margins"]:
+        labels = collapsed([variable], f"margin {variable}")
+        if labels.equals(out[variable].astype(str).rename(None)):
+            margins.append(variable)
+        else:
+            margins.append(f"{variable} (collapsed)")
+            out[margins[-1]] = labels
+    log = pd.concat(logs, ignore_index=True) if logs else pd.DataFrame(columns=LOG_COLUMNS)
+    return Classes(out, margins, log)
 
 
 def _margin_gap(design: Design, population: pd.DataFrame, margins: list[str]) -> float:
@@ -112,27 +220,30 @@ def build_weighting(population: pd.DataFrame, respondents: pd.DataFrame, setting
         that misses its frame totals by more than 1e-8 relative. A secondary
         method that fails is listed in ``Weighting.unavailable`` instead.
     """
-    data = respondents.copy()
-    population = population.copy()
-    population[CELL] = cell_labels(population, settings["cells"])
-    data[CELL] = cell_labels(data, settings["cells"])
+    classes = weighting_classes(population, settings)
+    for record in classes.log.to_dict("records"):
+        LOG.warning("%s: %s collapsed with %s into %s (%s)", record["classes"], record["class"],
+                    record["merged_with"], record["into"], record["reason"])
+    population = classes.population
+    added = [CELL, POSTSTRATUM, *(m for m in classes.margins if m not in settings["margins"])]
+    data = respondents.drop(columns=added, errors="ignore").join(population.loc[respondents.index, added])
     size = float(len(population))
     cell_size = population[CELL].value_counts()
-    # Raises, naming the cell, when a weighting cell has no respondent.
+    # Raises, naming the cell, when a weighting cell has no respondent (possible only without the collapsing rule).
     try:
         weighting.cell_adjustment(np.ones(len(population)), population["respondent"].to_numpy(),
                                   population[CELL].rename(f"weighting cells ({', '.join(settings['cells'])})"))
     except ValueError as error:
-        raise ValueError(f"{error}; in the wave configuration, weighting.cells: [tier] (with tier in place of "
-                         "type_group in the margins) pools the types into three tiers") from error
+        raise ValueError(f"{error}; in the wave configuration, weighting.collapse (the collapsing rule) merges it "
+                         "with its neighbour, or weighting.cells: [tier] (with tier in place of type_group in the "
+                         "margins) pools the types into three tiers") from error
     data["_cell_population"] = data[CELL].map(cell_size).astype(float)
     data["_cell_weight"] = data["_cell_population"] / data[CELL].map(data[CELL].value_counts())
     data["_population"] = size
     base = Design(data, "_cell_weight", strata=CELL, fpc="_cell_population", lonely_psu=LONELY)
-    margins = settings["margins"]
+    margins = classes.margins
     margin_counts = population_counts(population, margins)
     model, totals = weighting.calibration_matrix(data, margin_counts)
-    poststrata = settings["poststrata"]
 
     def calibrated(method: str) -> Design:
         design = base.calibrate(model, totals, method=method,
@@ -150,8 +261,7 @@ def build_weighting(population: pd.DataFrame, respondents: pd.DataFrame, setting
     builders: dict[str, Callable[[], Design]] = {
         "unweighted": lambda: Design(data, np.full(len(data), size / len(data)), fpc="_population"),
         "cell": lambda: base,
-        "poststratification": lambda: base.poststratify(poststrata if len(poststrata) > 1 else poststrata[0],
-                                                        population.groupby(poststrata).size()),
+        "poststratification": lambda: base.poststratify(POSTSTRATUM, population.groupby(POSTSTRATUM).size()),
         "raking": lambda: base.rake(margin_counts),
         "linear": lambda: calibrated("linear"),
         "logit": lambda: calibrated("logit"),
@@ -177,7 +287,16 @@ def build_weighting(population: pd.DataFrame, respondents: pd.DataFrame, setting
     weights = pd.DataFrame({method: design.weights for method, design in designs.items()}, index=data.index)
     diagnostics = pd.DataFrame({method: weighting.weight_summary(weights[method]) for method in designs}).T
     diagnostics["max_margin_gap"] = [_margin_gap(design, population, margins) for design in designs.values()]
-    return Weighting(designs, weights, diagnostics.rename_axis("method"), unavailable)
+    diagnostics["collapsed"] = [_collapses(classes.log, method) for method in designs]
+    return Weighting(designs, weights, diagnostics.rename_axis("method"), unavailable, classes.log)
+
+
+def _collapses(log: pd.DataFrame, method: str) -> str:
+    """The collapses a method's weights rest on, ``"; "``-joined (empty when none)."""
+    uses = {"unweighted": (), "propensity": (), "cell": ("weighting cells",),
+            "poststratification": ("weighting cells", "post-strata")}.get(method, ("weighting cells", "margin"))
+    return "; ".join(f"{row['classes']}: {row['class']} with {row['merged_with']}" for row in log.to_dict("records")
+                     if row["classes"].startswith(uses))
 
 
 def weighting_chain(population: pd.DataFrame, settings: dict, method: str) -> Callable[[np.ndarray], np.ndarray]:
@@ -244,9 +363,11 @@ def weighting_chain(population: pd.DataFrame, settings: dict, method: str) -> Ca
             return weighting.propensity_weights(base, rho, respondent)
 
         return propensity
-    cells = cell_labels(population, settings["cells"]).rename(CELL)
+    classes = weighting_classes(population, settings)
+    population = classes.population
+    cells = population[CELL]
     data = population[respondent]
-    margins = settings["margins"] if method != "poststratification" else settings["poststrata"]
+    margins = classes.margins if method != "poststratification" else [POSTSTRATUM]
     counts = population_counts(population, margins)
     model, totals = weighting.calibration_matrix(data, counts)
 
@@ -255,8 +376,7 @@ def weighting_chain(population: pd.DataFrame, settings: dict, method: str) -> Ca
         if method == "raking":
             adjusted = weighting.rake(adjusted, data[margins], counts)
         elif method == "poststratification":
-            adjusted = weighting.poststratify(adjusted, data[margins] if len(margins) > 1 else data[margins[0]],
-                                              population.groupby(margins).size())
+            adjusted = weighting.poststratify(adjusted, data[POSTSTRATUM], counts[POSTSTRATUM])
         elif method in ("linear", "logit"):
             bounds = tuple(settings["logit_bounds"]) if method == "logit" else None
             adjusted = weighting.calibrate(model, adjusted, totals, method=method, bounds=bounds)

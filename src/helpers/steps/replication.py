@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from helpers.steps.adjustment import CELL, cell_labels, weighting_chain
+from helpers.steps.adjustment import CELL, cell_labels, weighting_chain, weighting_classes
 from helpers.survey import replicates as rep
 from helpers.survey.replicates import ReplicateDesign
 
@@ -134,7 +134,10 @@ def replicate_weighting(population: pd.DataFrame, respondents: pd.DataFrame, set
     respondent = population["respondent"].to_numpy(dtype=bool)
     if not population.index[respondent].equals(respondents.index):
         raise ValueError("respondents: expected the respondents of population, in the same order")
-    factors = respondent_replicates(respondents, population, settings["cells"], variance,
+    # The replicates perturb the respondents within the weighting cells as collapsed on the full sample.
+    classes = weighting_classes(population, settings).population
+    factors = respondent_replicates(respondents.assign(**{CELL: classes.loc[respondents.index, CELL]}), classes,
+                                    [CELL], variance,
                                     replicates=replicates, seed=seed)
     base = np.ones((factors.count, len(population)))
     base[:, respondent] = factors.factors

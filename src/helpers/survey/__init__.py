@@ -13,6 +13,7 @@ import lazy_loader
 __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
     'aapor': ['DispositionCounts', 'aapor_rates', 'aapor_rates_by', 'count_dispositions', 'estimate_e'],
     'coding': ['dummy_code', 'most_frequent'],
+    'collapse': ['Collapse', 'LOG_COLUMNS', 'collapse_classes'],
     'comparison': ['PropensityModel', 'association_tests', 'auc', 'compare_categorical', 'propensity_model'],
     'effort': ['Trend', 'cumulative_response', 'linear_trend'],
     'estimation': ['Design', 'Estimate', 'TTest', 'korn_graubard', 'srswor_variance'],
