@@ -62,13 +62,36 @@ def test_fewer_respondents_than_the_report_may_show_stop_the_analysis(tmp_path, 
 
 
 @pytest.mark.parametrize("count", [5, 12])
-def test_waves_with_a_weighting_cell_of_fewer_than_two_respondents_stop_naming_the_cells(tmp_path, count):
+def test_without_the_collapsing_rule_a_cell_of_fewer_than_two_respondents_stops_naming_the_cells(tmp_path, count):
     raw = keep_respondents(tmp_path / "raw", count)
-    wave, units = _units(raw)
+    spec = yaml.safe_load(wave_path(YEAR).read_text(encoding="utf-8"))
+    spec["weighting"]["collapse"] = None
+    (tmp_path / "wave.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    _, units = _units(raw)
+    wave = load_wave(YEAR, tmp_path / "wave.yaml", raw)
     message = (rf"export.csv: wave 2012 has {count} respondents, but weighting cells of weighting.cells "
                r"\['type_group'\] hold fewer than two respondents or non-respondents: .*cu_metropole \(0 "
-               r"respondent\(s\), .*the bootstrap of step 03 .* pool the cells \(weighting.cells: \[tier\]")
+               r"respondent\(s\), .*the bootstrap of step 03 .* pool the cells \(weighting.collapse")
     with pytest.raises(InputError, match=message):
+        check_respondents(units, wave, raw / "export.csv")
+
+
+@pytest.mark.parametrize("count", [5, 12])
+def test_with_the_collapsing_rule_a_wave_with_thin_cells_goes_on(tmp_path, count):
+    raw = keep_respondents(tmp_path / "raw", count)
+    wave, units = _units(raw)
+    assert check_respondents(units, wave, raw / "export.csv") == count
+
+
+def test_a_rule_no_pooling_can_meet_stops_naming_it(tmp_path):
+    raw = keep_respondents(tmp_path / "raw", 12)
+    spec = yaml.safe_load(wave_path(YEAR).read_text(encoding="utf-8"))
+    spec["weighting"]["collapse"] = {"min_respondents": 13}
+    (tmp_path / "wave.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    _, units = _units(raw)
+    wave = load_wave(YEAR, tmp_path / "wave.yaml", raw)
+    with pytest.raises(InputError, match=r"wave 2012: weighting cells \(type_group\): all classes pooled still fail "
+                                         r"the collapsing rule \(12 respondent\(s\), fewer than 13\)"):
         check_respondents(units, wave, raw / "export.csv")
 
 

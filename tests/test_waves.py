@@ -203,3 +203,24 @@ def test_bootstrap_replicates_must_be_in_range(tmp_path, spec, replicates):
     spec["estimation"]["bootstrap_replicates"] = replicates
     with pytest.raises(InputError, match=rf"'estimation.bootstrap_replicates' is {replicates}; expected an integer >= 50 and <= 5000"):
         load_wave(2012, _write(tmp_path, spec), check_inputs=False)
+
+
+@pytest.mark.parametrize("rule, expected", [
+    ({"min_respondents": 0}, r"'weighting.collapse.min_respondents' is 0; expected an integer >= 1 and <= 100"),
+    ({"max_adjustment": 1.0}, r"'weighting.collapse.max_adjustment' is 1.0; expected .*> 1"),
+    ({"order": {"type_group": ["region", "region"]}}, r"weighting.collapse.order.type_group.*each value once"),
+    ({"order": {"colour": ["red"]}}, r"weighting.collapse.order"),
+    ({"min_respondent": 2}, r"weighting.collapse.min_respondent"),
+])
+def test_collapsing_rule_keys_are_checked(tmp_path, spec, rule, expected):
+    spec["weighting"]["collapse"] = rule
+    with pytest.raises(InputError, match=expected):
+        load_wave(2012, _write(tmp_path, spec), check_inputs=False)
+
+
+def test_collapsing_rule_defaults_and_can_be_turned_off(tmp_path, spec):
+    spec["weighting"].pop("collapse", None)
+    rule = load_wave(2012, _write(tmp_path, spec), check_inputs=False).section("weighting")["collapse"]
+    assert rule == {"min_respondents": 2, "max_adjustment": None, "order": {}}
+    spec["weighting"]["collapse"] = None
+    assert load_wave(2012, _write(tmp_path, spec), check_inputs=False).section("weighting")["collapse"] is None

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from helpers.survey import weighting
+from helpers.survey.collapse import collapse_classes
 
 A = np.tile([1, 2, 3, 4], 3)
 B = np.repeat([1, 2, 3], 4)
@@ -161,3 +162,40 @@ def test_propensity_weights_single_variable():
     weighted = weighting.response_model(data, "responded", ["region"], weights=np.arange(1.0, 11.0)).propensities
     north = np.arange(1.0, 5.0)
     assert weighted[0] == pytest.approx(north[:3].sum() / north.sum(), abs=1e-8)
+
+
+def _classes(respondents: dict[str, int], eligible: dict[str, int]) -> tuple[pd.Series, np.ndarray]:
+    labels = pd.Series([c for c, n in eligible.items() for _ in range(n)], name="cells")
+    respondent = np.concatenate([np.arange(n) < respondents[c] for c, n in eligible.items()])
+    return labels, respondent
+
+
+def test_collapse_merges_the_failing_class_with_the_next_in_order_and_logs_it():
+    labels, respondent = _classes({"a": 5, "b": 0, "c": 4, "d": 1}, {"a": 10, "b": 3, "c": 8, "d": 6})
+    result = collapse_classes(labels, respondent, ["a", "b", "c", "d"], min_respondents=2)
+    # b (0 respondents) goes first, with the next class c; then d (1), the last, with the previous one.
+    assert result.mapping == {"a": "a", "b": "b + c + d", "c": "b + c + d", "d": "b + c + d"}
+    assert result.log[["class", "merged_with", "into", "respondents"]].values.tolist() == [
+        ["b", "c", "b + c", 0], ["d", "b + c", "b + c + d", 1]]
+    assert result.log.at[0, "adjustment"] == np.inf
+    assert result.log.at[1, "reason"] == "1 respondent(s), fewer than 2"
+
+
+def test_collapse_by_adjustment_factor_and_order():
+    labels, respondent = _classes({"a": 5, "b": 1, "c": 4}, {"a": 10, "b": 12, "c": 8})
+    result = collapse_classes(labels, respondent, ["c", "b", "a"], max_adjustment=4)
+    assert result.log[["class", "merged_with", "into"]].values.tolist() == [["b", "a", "b + a"]]
+    assert result.log.at[0, "adjustment"] == 12
+    assert result.log.at[0, "reason"] == "adjustment factor 12 above 4"
+    assert collapse_classes(labels, respondent, ["a", "b", "c"], max_adjustment=12).log.empty
+
+
+def test_collapse_refuses_a_bad_order_or_an_impossible_rule():
+    labels, respondent = _classes({"a": 1, "b": 1}, {"a": 2, "b": 2})
+    with pytest.raises(ValueError, match=r"cells: the collapsing order \['a', 'z'\] lists \['z'\] unknown .*misses "
+                                         r"\['b'\]"):
+        collapse_classes(labels, respondent, ["a", "z"])
+    with pytest.raises(ValueError, match=r"cells: all classes pooled still fail the collapsing rule \(2 respondent"):
+        collapse_classes(labels, respondent, ["a", "b"], min_respondents=3)
+    with pytest.raises(ValueError, match="max_adjustment 1; expected a factor above 1"):
+        collapse_classes(labels, respondent, ["a", "b"], max_adjustment=1)

@@ -32,8 +32,12 @@ demo's item non-response, partial respondents and messy rows are left out.
 Seeds. Replicate ``r`` uses the ``r``-th child of
 ``numpy.random.SeedSequence(seed)`` for both mechanisms (common random
 numbers), so results do not depend on the number of worker processes.
-A replicate where a weighting cell or margin category has no respondent
-(the yearly run would stop) is skipped for every estimator and counted.
+A replicate where a weighting cell or margin category fails the wave's
+collapsing rule (``weighting.collapse``; in the demo, none without
+respondent) is weighted with that class merged with its neighbour, as the
+yearly run does; the estimates say which collapses they rest on and
+``results.json`` counts the draws. A replicate whose weighting still fails is
+skipped for every estimator and counted.
 
 Level of effort. Each replicate also redraws when each respondent answers
 (:func:`helpers.demo.wave.redraw_fieldwork`: under ``maturity`` the more
@@ -93,7 +97,8 @@ DEFAULT_BOOTSTRAP = 100
 DEFAULT_SEED = 20260701
 DEFAULT_OUT = paths.ROOT / "reports" / "validation"
 NOTEBOOK = paths.NOTEBOOKS_DIR / "validation.ipynb"
-RESULT_COLUMNS = ["replicate", "mechanism", "estimator", "indicator", "estimate", "se", "ci_low", "ci_high", "n"]
+RESULT_COLUMNS = ["replicate", "mechanism", "estimator", "indicator", "estimate", "se", "ci_low", "ci_high", "n",
+                  "collapsed"]
 
 
 @dataclass(frozen=True)
@@ -174,7 +179,9 @@ def run_replicate(setup: Setup, replicate: int, seed: int) -> tuple[pd.DataFrame
     Returns
     -------
     (pandas.DataFrame, list of dict)
-        The estimates (columns :data:`RESULT_COLUMNS`), and one record per
+        The estimates (columns :data:`RESULT_COLUMNS`; ``collapsed`` names
+        the collapses of weighting classes the estimator rests on, empty for
+        none), and one record per
         mechanism whose weighting failed, or estimator that could not be
         built on that draw (replicate, mechanism, error).
     """
@@ -203,7 +210,9 @@ def run_replicate(setup: Setup, replicate: int, seed: int) -> tuple[pd.DataFrame
                                 "error": f"{estimator}: {weighting.unavailable[estimator]}"})
                 continue
             table = estimate_shares(designs[estimator], setup.indicators, setup.level)
-            tables.append(table.reset_index().assign(replicate=replicate, mechanism=mechanism, estimator=estimator))
+            method = REPLICATED.get(estimator, (estimator,))[0]
+            tables.append(table.reset_index().assign(replicate=replicate, mechanism=mechanism, estimator=estimator,
+                                                     collapsed=weighting.diagnostics.at[method, "collapsed"]))
     estimates = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=RESULT_COLUMNS)
     return estimates[RESULT_COLUMNS], skipped
 
@@ -417,8 +426,8 @@ def failure_reason(message: str) -> str:
 
 
 def results_payload(setup: Setup, summary: pd.DataFrame, skipped: pd.DataFrame, replicates: int,
-                    seed: int) -> dict:
-    """The ``results.json`` content: settings, truth, skipped replicates and the summary."""
+                    seed: int, estimates: pd.DataFrame) -> dict:
+    """The ``results.json`` content: settings, truth, skipped replicates, draws with collapsed classes, the summary."""
     codebook = load_codebook()
     return to_plain({
         "description": __doc__.split("\n\n")[0],
@@ -431,6 +440,9 @@ def results_payload(setup: Setup, summary: pd.DataFrame, skipped: pd.DataFrame, 
         "truth": setup.truth,
         "skipped": {mechanism: int((skipped["mechanism"] == mechanism).sum()) for mechanism in MECHANISMS},
         "skipped_reasons": skipped["error"].map(failure_reason).value_counts().sort_index(),
+        "collapsed": {mechanism: int(estimates.loc[(estimates["mechanism"] == mechanism)
+                                                   & (estimates["collapsed"] != ""), "replicate"].nunique())
+                      for mechanism in MECHANISMS},
         "summary": [dict(zip(summary.index.names, key), **row) for key, row in summary.to_dict("index").items()],
     })
 
@@ -491,7 +503,7 @@ def main(args: argparse.Namespace) -> int:
     effort_summary = summarise_effort(simulate_effort(setup, args.replicates, args.seed, args.workers), setup.truth)
     LOG.info("effort analysis: %d replicates x %d mechanisms in %.1f s", args.replicates, len(MECHANISMS),
              time.perf_counter() - started - simulated)
-    payload = results_payload(setup, summary, skipped, args.replicates, args.seed)
+    payload = results_payload(setup, summary, skipped, args.replicates, args.seed, estimates)
     payload["effort"] = effort_payload(effort_summary)
     stage = final.with_name(f".{final.name}-staging-{os.getpid()}")
     staged = stage / final.name

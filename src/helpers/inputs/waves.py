@@ -171,8 +171,9 @@ class Collapse(Section):
     (:func:`helpers.survey.collapse.collapse_classes`).
     """
 
-    min_respondents: int = Field(1, ge=1, le=100, description="fewest respondents a weighting cell, post-stratum "
-                                 "or margin category may have (1 to 100); fewer and it is merged with its neighbour")
+    min_respondents: int = Field(2, ge=1, le=100, description="fewest respondents a weighting cell, post-stratum "
+                                 "or margin category may have (1 to 100); fewer and it is merged with its neighbour "
+                                 "(default 2: the bootstrap of step 03 resamples within each cell and response)")
     max_adjustment: float | None = Field(None, gt=1, le=1000, description="largest non-response adjustment factor "
                                          "(eligible units over respondents) a class may have, above 1; null: no "
                                          "limit")
