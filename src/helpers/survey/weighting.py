@@ -263,12 +263,33 @@ class _CalibrationFunction:
     primitive: Callable[[np.ndarray], np.ndarray]
 
 
-def _calibration_function(method: CalibrationMethod, bounds: tuple[float, float] | None) -> _CalibrationFunction:
-    """The Deville-Särndal calibration functions, truncated to ``bounds`` as R's ``cal.linear`` and ``cal.raking``."""
+def _calibration_function(method: CalibrationMethod, bounds: tuple[float, float] | None,
+                          per_unit: tuple[np.ndarray, np.ndarray] | None = None) -> _CalibrationFunction:
+    """The Deville-Särndal calibration functions, truncated to ``bounds`` as R's ``cal.linear`` and ``cal.raking``.
+
+    ``per_unit`` gives each unit its own g-weight bounds instead (linear and raking only).
+    """
     if bounds is not None:
         low, up = (float(b) for b in bounds)
         if not low < 1.0 < up:
             raise ValueError(f"calibrate: bounds {tuple(bounds)!r}; expected (L, U) with L < 1 < U")
+    if per_unit is not None:
+        if method == "logit":
+            raise ValueError("calibrate: weight_bounds apply to linear and raking calibration; logit calibration "
+                             "takes bounds on the g-weights")
+        low, up = per_unit
+    if method == "raking" and per_unit is not None:
+        a = np.log(np.where(low > 0, low, 1.0))
+        a = np.where(low > 0, a, -np.inf)
+        b = np.log(up)
+        return _CalibrationFunction(
+            lambda u: np.clip(np.exp(np.clip(u, a, b)), low, up), lambda u: np.where((u > a) & (u < b), np.exp(u), 0.0),
+            lambda u: np.expm1(c := np.clip(u, a, b)) + np.exp(c) * (u - c))
+    if method == "linear" and per_unit is not None:
+        a, b = low - 1.0, up - 1.0
+        return _CalibrationFunction(
+            lambda u: 1.0 + np.clip(u, a, b), lambda u: ((u > a) & (u < b)).astype(float),
+            lambda u: (c := np.clip(u, a, b)) + c**2 / 2 + (1.0 + c) * (u - c))
     if method == "linear":
         if bounds is None:
             return _CalibrationFunction(lambda u: 1.0 + u, np.ones_like, lambda u: u + u**2 / 2)
@@ -309,6 +330,7 @@ def _calibration_function(method: CalibrationMethod, bounds: tuple[float, float]
 def calibrate(model: pd.DataFrame | np.ndarray, weights: object,
               totals: Mapping[str, float] | pd.Series | Sequence[float], *,
               method: CalibrationMethod = "linear", bounds: tuple[float, float] | None = None,
+              weight_bounds: tuple[float, float] | None = None, trim: tuple[float, float] | None = None,
               tol: float = 1e-10, max_iter: int = 100) -> np.ndarray:
     """Calibrate weights to population totals (Deville and Särndal 1992; R ``calibrate``).
 
@@ -335,6 +357,25 @@ def calibrate(model: pd.DataFrame | np.ndarray, weights: object,
         ``calibrate(..., bounds = c(L, U))``, so that every g-weight lies in
         the bounds (R's rescaling of weights that are less than a twentieth
         of every total is not done: bounds always apply to the given weights).
+    weight_bounds
+        ``(l, u)`` with ``0 <= l < u``: bounds on the final weights instead of
+        the g-weights (R's ``bounds.const = TRUE``; linear and raking only;
+        not with ``bounds``): each unit's g-weight is bounded by ``l / d_i``
+        and ``u / d_i``. With ``l = 0`` and ``u`` a cap this is trimming
+        followed by recalibration: weights capped at ``u`` that still
+        reproduce every total (where the cap leaves a solution), without the
+        loop of trimming and recalibrating in turn, which can stall short of
+        the cap.
+    trim
+        ``(L, U)`` with ``0 <= L < 1 < U``: after calibration, as R's
+        ``calibrate(..., trim = c(L, U))``, the g-weights outside ``[L, U]``
+        are set to the nearer limit and what that takes away (or adds),
+        weighted by the starting weights, is spread over the other units as
+        one common increment of their g-weight. One pass, as R: the total of
+        the weights is kept, the other calibration totals in general are not,
+        and a spread g-weight may leave ``[L, U]``;
+        :func:`trim_and_recalibrate` gives trimmed weights that reproduce
+        the totals.
     tol, max_iter
         Newton iterations stop when every calibration equation holds to
         ``tol`` relative to its total.
@@ -347,8 +388,9 @@ def calibrate(model: pd.DataFrame | np.ndarray, weights: object,
     Raises
     ------
     ValueError
-        If the totals do not match the columns, the bounds do not enclose 1,
-        or no solution is found (for instance bounds too tight).
+        If the totals do not match the columns, the bounds or the trimming
+        limits do not enclose 1, or no solution is found (for instance bounds
+        too tight).
 
     Notes
     -----
@@ -361,7 +403,18 @@ def calibrate(model: pd.DataFrame | np.ndarray, weights: object,
     """
     w = check_weights(weights)
     x, target, names = _model_and_totals(model, totals, w.size)
-    calfun = _calibration_function(method, bounds)
+    per_unit = None
+    if weight_bounds is not None:
+        low, up = (float(b) for b in weight_bounds)
+        if bounds is not None or not 0 <= low < up:
+            raise ValueError(f"calibrate: weight_bounds {tuple(weight_bounds)!r}; expected (l, u) with 0 <= l < u, "
+                             "and no bounds on the g-weights with them")
+        positive = w > 0
+        per_unit = (np.divide(low, w, out=np.zeros_like(w), where=positive),
+                    np.divide(up, w, out=np.full_like(w, np.inf), where=positive))
+    calfun = _calibration_function(method, bounds, per_unit)
+    if trim is not None and not (len(trim) == 2 and 0 <= trim[0] < 1 < trim[1]):
+        raise ValueError(f"calibrate: trim {tuple(trim)!r}; expected (L, U) with 0 <= L < 1 < U")
     scale = np.maximum(np.abs(target), 1.0)
 
     def dual(lam_: np.ndarray) -> float:
@@ -374,7 +427,7 @@ def calibrate(model: pd.DataFrame | np.ndarray, weights: object,
     r, objective = residual(lam), dual(lam)
     for _ in range(max_iter):
         if np.max(np.abs(r) / scale) <= tol:
-            return w * calfun.g(x @ lam)
+            return _trim_g(w, calfun.g(x @ lam), trim)
         jac = x.T @ (x * (w * calfun.dg(x @ lam))[:, None])
         step = np.linalg.lstsq(jac, r, rcond=None)[0]
         if not r @ step > 1e-12 * np.linalg.norm(r) * np.linalg.norm(step):
@@ -389,11 +442,22 @@ def calibrate(model: pd.DataFrame | np.ndarray, weights: object,
             break
         lam, r, objective = lam + step, new_r, new_objective
     if np.max(np.abs(r) / scale) <= tol:
-        return w * calfun.g(x @ lam)
+        return _trim_g(w, calfun.g(x @ lam), trim)
     worst = names[int(np.argmax(np.abs(r) / scale))]
     raise ValueError(f"calibrate ({method}): no solution within {max_iter} iterations; the equation for "
                      f"{worst!r} is off by {np.max(np.abs(r) / scale):.3g} (relative). "
                      f"Widen the bounds or collapse categories")
+
+
+def _trim_g(w: np.ndarray, g: np.ndarray, trim: tuple[float, float] | None) -> np.ndarray:
+    """R ``calibrate``'s ``trim``: g-weights clipped to the limits, the trimmed weight spread as one g increment."""
+    if trim is None:
+        return w * g
+    clipped = np.clip(g, *trim)
+    outside = (g < trim[0]) | (g > trim[1])
+    if outside.any():
+        clipped[~outside] += np.sum((g - clipped) * w) / np.sum(w[~outside])
+    return w * clipped
 
 
 def _model_and_totals(model: pd.DataFrame | np.ndarray,
