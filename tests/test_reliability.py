@@ -96,6 +96,17 @@ def test_margin_category_without_respondent_is_collapsed_or_named(setup):
     assert weighting.diagnostics.at["raking", "max_margin_gap"] < 1e-8
 
 
+def test_trimmed_weights_are_recalibrated_to_the_margins_under_the_cap(setup):
+    eligible = (setup.wave.frame["invitation"] != "ineligible").to_numpy()
+    population = setup.population.assign(respondent=(setup.wave.units["outcome"].to_numpy() == "complete")[eligible])
+    weighting = build_weighting(population, population[population["respondent"]].join(setup.values), setup.settings)
+    cap = setup.settings["trim_ratio"] * len(population) / len(weighting.weights)
+    trimmed, raked = weighting.weights["trimmed"], weighting.weights["raking"]
+    assert raked.max() > cap  # the cap binds
+    assert trimmed.max() <= cap * (1 + 1e-12)
+    assert weighting.diagnostics.at["trimmed", "max_margin_gap"] < 1e-8
+
+
 def test_the_validation_draw_with_an_empty_cell_runs_through(setup):
     """Draw 225 of the validation (frame-only response) has no respondent among the communautés urbaines."""
     seed = validation.replicate_seeds(validation.DEFAULT_SEED, 226)[225]

@@ -8,9 +8,11 @@ population correction ``1 - n_h/N_h`` (a cell with one respondent is handled as 
 ``survey.lonely.psu = "adjust"``). Calibrated methods (post-stratification,
 raking, linear and logit calibration) start from that design and their
 standard errors use the calibration residuals, as R ``survey`` does after
-``postStratify``, ``rake`` and ``calibrate``. Propensity and trimmed weights
-are treated as fixed in the variance (their estimation is ignored), which
-understates their standard errors a little.
+``postStratify``, ``rake`` and ``calibrate``; so do the trimmed weights, a
+calibration of the cell-adjusted weights with every weight at most the cap
+(trimming followed by recalibration). Propensity weights are treated as
+fixed in the variance (their estimation is ignored), which understates their
+standard errors a little.
 """
 
 from __future__ import annotations
@@ -279,9 +281,13 @@ def build_weighting(population: pd.DataFrame, respondents: pd.DataFrame, setting
         except ValueError as error:
             designs.pop(method, None)
             unavailable[method] = str(error)
-    cap = settings["trim_ratio"] * designs[primary].weights.mean()
-    designs["trimmed"] = Design(data, weighting.trim_weights(designs[primary].weights, cap), strata=CELL,
-                                fpc="_cell_population", lonely_psu=LONELY)
+    try:
+        trim_model, trim_totals = (model, totals) if primary not in _TRIM_MARGIN else \
+            weighting.calibration_matrix(data, population_counts(population, [_TRIM_MARGIN[primary]]))
+        designs["trimmed"] = base.calibrate(trim_model, trim_totals, method=_trim_method(primary),
+                                            weight_bounds=(0.0, settings["trim_ratio"] * size / len(data)))
+    except ValueError as error:
+        unavailable["trimmed"] = str(error)
     designs = {method: designs[method] for method in METHODS if method in designs}
 
     weights = pd.DataFrame({method: design.weights for method, design in designs.items()}, index=data.index)
@@ -299,6 +305,21 @@ def _collapses(log: pd.DataFrame, method: str) -> str:
                      if row["classes"].startswith(uses))
 
 
+_TRIM_MARGIN = {"cell": CELL, "poststratification": POSTSTRATUM}
+
+
+def _trim_method(primary: str) -> str:
+    """The calibration that trims and recalibrates: linear after a linear primary, raking ratio otherwise."""
+    return "linear" if primary == "linear" else "raking"
+
+
+def _trimmed(adjusted: np.ndarray, model: pd.DataFrame, totals: pd.Series, primary: str,
+             trim_ratio: float) -> np.ndarray:
+    """Trimming followed by recalibration: the cell-adjusted weights calibrated with every weight at most the cap."""
+    cap = trim_ratio * totals["(Intercept)"] / np.count_nonzero(adjusted > 0)
+    return weighting.calibrate(model, adjusted, totals, method=_trim_method(primary), weight_bounds=(0.0, cap))
+
+
 def weighting_chain(population: pd.DataFrame, settings: dict, method: str) -> Callable[[np.ndarray], np.ndarray]:
     """One weighting method as a function of the base weights of every eligible unit.
 
@@ -312,9 +333,13 @@ def weighting_chain(population: pd.DataFrame, settings: dict, method: str) -> Ca
     * ``propensity``: the response model on ``propensity_covariates`` refitted
       with the base weights (a design-weighted likelihood), then the base
       weights divided by the propensities;
-    * ``trimmed``: the primary method's chain, then the weights capped at
-      ``trim_ratio`` times their mean over the respondents with a positive
-      weight, the excess redistributed.
+    * ``trimmed``: trimming followed by recalibration: the cell adjustment,
+      then the primary method's calibration (raking ratio, linear after a
+      linear primary; to the cells or post-strata for those primaries) with
+      every weight at most ``trim_ratio`` times the mean weight of the
+      respondents with a positive weight
+      (:func:`helpers.survey.weighting.calibrate` ``weight_bounds``): the
+      trimmed weights still reproduce the margins.
 
     With base weights of 1 every method gives the weights of
     :func:`build_weighting`.
@@ -342,18 +367,10 @@ def weighting_chain(population: pd.DataFrame, settings: dict, method: str) -> Ca
         functions do (a cell or margin category without respondent, a
         calibration without solution).
     """
-    if method == "trimmed":
-        primary = weighting_chain(population, settings, settings["primary"])
-
-        def trimmed(base: np.ndarray) -> np.ndarray:
-            weights = primary(base)
-            return weighting.trim_weights(weights, settings["trim_ratio"] * weights[weights > 0].mean())
-
-        return trimmed
-    chains = ("cell", *CALIBRATED, "propensity")
+    chains = ("cell", *CALIBRATED, "propensity", "trimmed")
     if method not in chains:
         raise ValueError(f"weighting method {method!r} cannot be redone on replicates; expected one of "
-                         f"{[*chains, 'trimmed']}")
+                         f"{list(chains)}")
     respondent = population["respondent"].to_numpy(dtype=bool)
     if method == "propensity":
         covariates = settings["propensity_covariates"]
@@ -367,7 +384,11 @@ def weighting_chain(population: pd.DataFrame, settings: dict, method: str) -> Ca
     population = classes.population
     cells = population[CELL]
     data = population[respondent]
-    margins = classes.margins if method != "poststratification" else [POSTSTRATUM]
+    primary = settings["primary"]
+    if method == "poststratification" or (method == "trimmed" and primary in _TRIM_MARGIN):
+        margins = [_TRIM_MARGIN["poststratification" if method == "poststratification" else primary]]
+    else:
+        margins = classes.margins
     counts = population_counts(population, margins)
     model, totals = weighting.calibration_matrix(data, counts)
 
@@ -377,6 +398,8 @@ def weighting_chain(population: pd.DataFrame, settings: dict, method: str) -> Ca
             adjusted = weighting.rake(adjusted, data[margins], counts)
         elif method == "poststratification":
             adjusted = weighting.poststratify(adjusted, data[POSTSTRATUM], counts[POSTSTRATUM])
+        elif method == "trimmed":
+            adjusted = _trimmed(adjusted, model, totals, primary, settings["trim_ratio"])
         elif method in ("linear", "logit"):
             bounds = tuple(settings["logit_bounds"]) if method == "logit" else None
             adjusted = weighting.calibrate(model, adjusted, totals, method=method, bounds=bounds)

@@ -411,8 +411,8 @@ class Design:
         return self._with(steps[-1], _Raking(codes, tuple(steps)))
 
     def calibrate(self, model: pd.DataFrame | np.ndarray, totals: Mapping[str, float] | pd.Series | Sequence[float],
-                  *, method: weighting.CalibrationMethod = "linear",
-                  bounds: tuple[float, float] | None = None) -> Design:
+                  *, method: weighting.CalibrationMethod = "linear", bounds: tuple[float, float] | None = None,
+                  weight_bounds: tuple[float, float] | None = None) -> Design:
         """Calibrate to population totals (R ``calibrate``).
 
         Parameters
@@ -422,7 +422,7 @@ class Design:
             :func:`helpers.survey.weighting.calibration_matrix`).
         totals
             Population totals of the model columns.
-        method, bounds
+        method, bounds, weight_bounds
             Passed to :func:`helpers.survey.weighting.calibrate`.
 
         Returns
@@ -431,7 +431,8 @@ class Design:
             A new design with calibrated weights and GREG residual variances.
         """
         x = model.to_numpy(dtype=float) if isinstance(model, pd.DataFrame) else np.asarray(model, dtype=float)
-        new_w = weighting.calibrate(model, self._weights, totals, method=method, bounds=bounds)
+        new_w = weighting.calibrate(model, self._weights, totals, method=method, bounds=bounds,
+                                    weight_bounds=weight_bounds)
         g = np.divide(new_w, self._weights, out=np.ones_like(new_w), where=self._weights > 0)
         return self._with(new_w, _Regression(x.reshape(len(new_w), -1), self._weights, g))
 
