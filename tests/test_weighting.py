@@ -177,7 +177,7 @@ def test_collapse_merges_the_failing_class_with_the_next_in_order_and_logs_it():
     assert result.mapping == {"a": "a", "b": "b + c + d", "c": "b + c + d", "d": "b + c + d"}
     assert result.log[["class", "merged_with", "into", "respondents"]].values.tolist() == [
         ["b", "c", "b + c", 0], ["d", "b + c", "b + c + d", 1]]
-    assert result.log.at[0, "adjustment"] == np.inf
+    assert np.isnan(result.log.at[0, "adjustment"])
     assert result.log.at[1, "reason"] == "1 respondent(s), fewer than 2"
 
 

@@ -38,7 +38,8 @@ class Collapse:
     log
         One row per merge, in the order they were made (columns
         :data:`LOG_COLUMNS`): the classes' name, the failing class, its
-        respondents, eligible units and adjustment factor, why it failed,
+        respondents, eligible units and adjustment factor (NaN without
+        respondent), why it failed,
         the class it was merged with, and the label of the merged class.
     """
 
@@ -123,7 +124,8 @@ def collapse_classes(labels: pd.Series, respondent: object, order: Sequence[str]
         first, second = sorted((k, other))
         into = groups[first] + groups[second]
         records.append({"classes": name, "class": JOIN.join(groups[k]), "respondents": int(stats[k][2]),
-                        "eligible": float(stats[k][0]), "adjustment": factor(k), "reason": reason(k),
+                        "eligible": float(stats[k][0]),
+                        "adjustment": factor(k) if stats[k][1] > 0 else np.nan, "reason": reason(k),
                         "merged_with": JOIN.join(groups[other]), "into": JOIN.join(into)})
         groups[first:second + 1] = [into]
         stats[first:second + 1] = [[a + b for a, b in zip(stats[first], stats[second])]]
