@@ -95,16 +95,3 @@ make_design <- function(s) {
     svydesign(ids = ~psu, strata = ~stratum, weights = ~w, data = s, nest = TRUE)
   }
 }
-
-# The project's trimming: cap at `upper`, spread the excess over the uncapped units in proportion to their
-# weights, repeat until no weight exceeds the cap (helpers.survey.weighting.trim_weights).
-trim_in_proportion <- function(w, upper) {
-  total <- sum(w)
-  repeat {
-    if (!any(w > upper * (1 + 1e-12))) return(w)
-    capped <- w >= upper
-    w[capped] <- upper
-    free <- w > 0 & !capped
-    w[free] <- w[free] * (total - upper * sum(capped)) / sum(w[free])
-  }
-}

@@ -47,6 +47,19 @@ logit <- function(id, prefix, des) {
   put(id, paste0(prefix, "logit_p"), summary(fit)$coefficients[, 4])
 }
 
+# The project's trimming: cap at `upper`, spread the excess over the uncapped units in proportion to their
+# weights, repeat until no weight exceeds the cap (helpers.survey.weighting.trim_weights).
+trim_in_proportion <- function(w, upper) {
+  total <- sum(w)
+  repeat {
+    if (!any(w > upper * (1 + 1e-12))) return(w)
+    capped <- w >= upper
+    w[capped] <- upper
+    free <- w > 0 & !capped
+    w[free] <- w[free] * (total - upper * sum(capped)) / sum(w[free])
+  }
+}
+
 id <- 0
 for (kind in KINDS) {
   for (k in seq_len(PER_KIND)) {
