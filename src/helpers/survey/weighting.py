@@ -278,20 +278,9 @@ def _calibration_function(method: CalibrationMethod, bounds: tuple[float, float]
             raise ValueError("calibrate: weight_bounds apply to linear and raking calibration; logit calibration "
                              "takes bounds on the g-weights")
         low, up = per_unit
-    if method == "raking" and per_unit is not None:
-        a = np.log(np.where(low > 0, low, 1.0))
-        a = np.where(low > 0, a, -np.inf)
-        b = np.log(up)
-        return _CalibrationFunction(
-            lambda u: np.clip(np.exp(np.clip(u, a, b)), low, up), lambda u: np.where((u > a) & (u < b), np.exp(u), 0.0),
-            lambda u: np.expm1(c := np.clip(u, a, b)) + np.exp(c) * (u - c))
-    if method == "linear" and per_unit is not None:
-        a, b = low - 1.0, up - 1.0
-        return _CalibrationFunction(
-            lambda u: 1.0 + np.clip(u, a, b), lambda u: ((u > a) & (u < b)).astype(float),
-            lambda u: (c := np.clip(u, a, b)) + c**2 / 2 + (1.0 + c) * (u - c))
+    truncated = bounds is not None or per_unit is not None
     if method == "linear":
-        if bounds is None:
+        if not truncated:
             return _CalibrationFunction(lambda u: 1.0 + u, np.ones_like, lambda u: u + u**2 / 2)
         # g = 1 + u truncated to [L, U]: beyond the truncation the primitive grows linearly with slope L or U.
         a, b = low - 1.0, up - 1.0
@@ -299,9 +288,9 @@ def _calibration_function(method: CalibrationMethod, bounds: tuple[float, float]
             lambda u: 1.0 + np.clip(u, a, b), lambda u: ((u > a) & (u < b)).astype(float),
             lambda u: (c := np.clip(u, a, b)) + c**2 / 2 + (1.0 + c) * (u - c))
     if method == "raking":
-        if bounds is None:
+        if not truncated:
             return _CalibrationFunction(np.exp, np.exp, lambda u: np.expm1(u))
-        a, b = (np.log(low) if low > 0 else -np.inf), np.log(up)
+        a, b = np.where(low > 0, np.log(np.where(low > 0, low, 1.0)), -np.inf), np.log(up)
         return _CalibrationFunction(
             lambda u: np.clip(np.exp(np.clip(u, a, b)), low, up), lambda u: np.where((u > a) & (u < b), np.exp(u), 0.0),
             lambda u: np.expm1(c := np.clip(u, a, b)) + np.exp(c) * (u - c))
