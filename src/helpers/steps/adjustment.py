@@ -55,7 +55,7 @@ class Weighting:
     unavailable
         Secondary methods that could not be built on this response (a
         negative linear-calibration weight, a logit calibration that cannot
-        meet its bounds, a post-stratum without respondent) -> why.
+        meet its bounds, a trimming cap the margins cannot meet) -> why.
     collapses
         The collapses of the weighting classes (:attr:`Classes.log`); the
         diagnostics' ``collapsed`` column names those each method rests on.
