@@ -19,6 +19,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
     'replicates': ['ReplicateDesign', 'Replicates', 'brr', 'jk1', 'jkn', 'rao_wu'],
     'representativity': ['Representativity', 'r_indicator'],
     'sensitivity': ['DEFAULT_DELTAS', 'ShareBounds', 'delta_adjusted_share', 'share_bounds'],
+    'tables': ['RaoScott', 'rao_scott'],
     'validation': ['cell_codes', 'check_weights'],
     'weighting': ['ResponseModel', 'calibrate', 'calibration_matrix', 'cell_adjustment', 'check_calibration',
         'effective_sample_size', 'kish_deff', 'poststratify', 'propensity_weights', 'rake', 'rake_steps',
