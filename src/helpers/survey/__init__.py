@@ -16,6 +16,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
     'comparison': ['PropensityModel', 'association_tests', 'auc', 'compare_categorical', 'propensity_model'],
     'effort': ['Trend', 'cumulative_response', 'linear_trend'],
     'estimation': ['Design', 'Estimate', 'TTest', 'korn_graubard', 'srswor_variance'],
+    'quantiles': ['Quantile', 'quantile', 'weighted_quantile'],
     'replicates': ['ReplicateDesign', 'Replicates', 'brr', 'jk1', 'jkn', 'rao_wu'],
     'representativity': ['Representativity', 'r_indicator'],
     'sensitivity': ['DEFAULT_DELTAS', 'ShareBounds', 'delta_adjusted_share', 'share_bounds'],

@@ -302,6 +302,16 @@ class Design:
                              f"needs a {what} label")
         return labels.to_numpy()
 
+    def domain_mask(self, domain: Column | None) -> np.ndarray:
+        """The boolean mask of a domain given as a column name or an array (every unit when ``None``).
+
+        Raises
+        ------
+        ValueError
+            If the column is missing, or the values are not a complete boolean mask, one per unit.
+        """
+        return self._domain(domain)
+
     def _domain(self, domain: Column | None) -> np.ndarray:
         if domain is None:
             return np.ones(len(self.data), dtype=bool)

@@ -77,12 +77,6 @@ def _labels(design: Design, values: Column, what: str) -> pd.Series:
     return series.where(series.notna(), None)
 
 
-def _mask(design: Design, domain: Column) -> np.ndarray:
-    mask = _labels(design, domain, "domain")
-    if mask.isna().any() or not all(isinstance(v, (bool, np.bool_)) for v in mask):
-        raise ValueError("domain: expected a complete boolean mask, one value per unit")
-    return mask.to_numpy(dtype=bool)
-
 
 def rao_scott(design: Design, rows: Column, cols: Column, *, statistic: Statistic = "F",
               domain: Column | None = None) -> RaoScott:
@@ -118,7 +112,7 @@ def rao_scott(design: Design, rows: Column, cols: Column, *, statistic: Statisti
     row_labels, col_labels = _labels(design, rows, "rows"), _labels(design, cols, "cols")
     names = [rows if isinstance(rows, str) else "rows", cols if isinstance(cols, str) else "cols"]
     n_rows = len(design.data)
-    inset = np.ones(n_rows, dtype=bool) if domain is None else _mask(design, domain)
+    inset = design.domain_mask(domain)
     # R's subset of an uncalibrated design drops the other rows; a calibrated one keeps them at weight 0.
     kept = np.ones(n_rows, dtype=bool) if design.calibrated else inset
     size = int(kept.sum())
