@@ -6,7 +6,9 @@ TRUE)`` with ``qrule = "math"`` and ``"hf7"``.
 
 Stated difference: where even the smallest value's cumulative weight share exceeds the probability, the
 ``"math"`` rule gives the smallest value; R's ``qs`` gives the second smallest (see
-:mod:`helpers.survey.quantiles`). The test checks exactly that relation there.
+:mod:`helpers.survey.quantiles`). The test checks exactly that relation there. And where every known value of
+a domain is at most the estimate, R's upper bound is NaN from rounding noise in a share of 1 with SE 0; the
+package gives the largest value.
 """
 
 from __future__ import annotations
