@@ -66,3 +66,18 @@ def test_weight_adjustment_uses_the_same_replicates(population):
     assert table.at["y", "se"] == expected.se > 0
     # The unweighted design is the respondents' plain mean.
     assert original.mean("y").estimate == pytest.approx(respondents["y"].mean(), rel=1e-12)
+
+
+def test_a_category_without_valid_answers_is_left_out_of_the_table(population):
+    respondents = population[population["respondent"]].copy()
+    rng = np.random.default_rng(4)
+    respondents["yes"] = rng.integers(0, 2, len(respondents)).astype(float)
+    not_asked = respondents["a"] == respondents["a"].iloc[0]
+    respondents.loc[not_asked, "yes"] = np.nan
+    design = Design(respondents, rng.uniform(1, 3, len(respondents)))
+    crossed = cross_tables(design, ["yes"], "a")
+    assert crossed.at["yes", "note"] == ""
+    expected = rao_scott(design, "yes", respondents["a"].where(~not_asked))
+    assert crossed.at["yes", "F"] == expected.statistic
+    with pytest.raises(ValueError, match=r"a: level .* has no unit"):
+        rao_scott(design, "yes", "a")

@@ -25,7 +25,7 @@ from helpers.survey.tables import rao_scott
 TEST_COLUMNS = ["F", "ndf", "ddf", "p_value", "pearson", "mean_deff", "p_first_order", "n", "note"]
 
 
-def _test_row(design: Design, rows: str | np.ndarray, cols: str) -> dict:
+def _test_row(design: Design, rows: str, cols: str | pd.Series) -> dict:
     try:
         second = rao_scott(design, rows, cols, statistic="F")
         first = rao_scott(design, rows, cols, statistic="Chisq")
@@ -79,10 +79,16 @@ def cross_tables(design: Design, indicators: Sequence[str], by: str) -> pd.DataF
     Returns
     -------
     pandas.DataFrame
-        Indexed by indicator, :data:`TEST_COLUMNS` as :func:`frame_tests`.
+        Indexed by indicator, :data:`TEST_COLUMNS` as :func:`frame_tests`. A category of ``by`` without any
+        valid answer to an indicator (a question not put to that type of authority) is left out of that
+        indicator's table: the test is R's ``svychisq(~indicator + by_known)`` with ``by_known`` missing where
+        the indicator is.
     """
-    return pd.DataFrame({indicator: _test_row(design, indicator, by) for indicator in indicators}).T.rename_axis(
-        "indicator")[TEST_COLUMNS]
+    rows = {}
+    for indicator in indicators:
+        known = design.data[indicator].notna()
+        rows[indicator] = _test_row(design, indicator, design.data[by].where(known))
+    return pd.DataFrame(rows).T.rename_axis("indicator")[TEST_COLUMNS]
 
 
 def numeric_quantiles(designs: Mapping[str, Design], values: pd.DataFrame, probabilities: Sequence[float],

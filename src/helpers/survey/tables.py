@@ -110,7 +110,8 @@ def rao_scott(design: Design, rows: Column, cols: Column, *, statistic: Statisti
         raise ValueError(f"statistic={statistic!r}; expected 'F' (second-order Rao-Scott) or 'Chisq' (first "
                          f"order); R's Wald, adjWald, lincom and saddlepoint are not implemented")
     row_labels, col_labels = _labels(design, rows, "rows"), _labels(design, cols, "cols")
-    names = [rows if isinstance(rows, str) else "rows", cols if isinstance(cols, str) else "cols"]
+    names = [values if isinstance(values, str) else str(getattr(values, "name", None) or what)
+             for values, what in ((rows, "rows"), (cols, "cols"))]
     n_rows = len(design.data)
     inset = design.domain_mask(domain)
     # R's subset of an uncalibrated design drops the other rows; a calibrated one keeps them at weight 0.
