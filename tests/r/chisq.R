@@ -14,25 +14,15 @@ record <- function(id, quantity, test) {
       c("statistic", names(test$parameter), "p_value"))
 }
 
-id <- 0
-for (kind in KINDS) {
-  for (k in 1:8) {
-    id <- id + 1
-    s <- draw_sample(id, kind)
-    s$g1m <- ifelse(is.na(s$y), NA, s$g1)
-    des <- make_design(s)
-    n_g1 <- tapply(s$w, s$g1, sum) * c(1.10, 0.90, 1.05)
-    ps <- postStratify(des, ~g1, data.frame(g1 = names(n_g1), Freq = as.numeric(n_g1)))
-    for (prefix in c("", "poststratified_")) {
-      d <- if (prefix == "") des else ps
-      for (statistic in c("F", "Chisq")) {
-        for (domain in c("all", "p", "q")) {
-          dd <- if (domain == "all") d else subset(d, d == domain)
-          record(id, paste0(prefix, statistic, "_g1_g2_", domain), svychisq(~g1 + g2, dd, statistic = statistic))
-          record(id, paste0(prefix, statistic, "_g1m_yb_", domain), svychisq(~g1m + yb, dd, statistic = statistic))
-        }
-      }
+for_each_design(function(id, s, prefix, d) {
+  g1m <- ifelse(is.na(s$y), NA, s$g1)
+  d <- update(d, g1m = g1m)
+  for (statistic in c("F", "Chisq")) {
+    for (domain in c("all", "p", "q")) {
+      dd <- if (domain == "all") d else subset(d, d == domain)
+      record(id, paste0(prefix, statistic, "_g1_g2_", domain), svychisq(~g1 + g2, dd, statistic = statistic))
+      record(id, paste0(prefix, statistic, "_g1m_yb_", domain), svychisq(~g1m + yb, dd, statistic = statistic))
     }
   }
-}
+})
 write_results("chisq")

@@ -12,26 +12,15 @@ options(survey.lonely.psu = "adjust")
 
 P <- c(0.1, 0.5, 0.9)
 
-id <- 0
-for (kind in KINDS) {
-  for (k in 1:8) {
-    id <- id + 1
-    s <- draw_sample(id, kind)
-    des <- make_design(s)
-    n_g1 <- tapply(s$w, s$g1, sum) * c(1.10, 0.90, 1.05)
-    ps <- postStratify(des, ~g1, data.frame(g1 = names(n_g1), Freq = as.numeric(n_g1)))
-    for (prefix in c("", "poststratified_")) {
-      d <- if (prefix == "") des else ps
-      for (qrule in c("math", "hf7")) {
-        for (domain in c("all", "p", "q", "tiny")) {
-          dd <- if (domain == "all") d else subset(d, d == domain)
-          if (sum(!is.na(dd$variables$y[weights(dd) > 0])) < 2) next
-          q <- suppressWarnings(svyquantile(~y, dd, P, na.rm = TRUE, qrule = qrule))$y
-          put(id, paste0(prefix, qrule, "_", domain), as.vector(q),
-              as.vector(outer(P, c("quantile", "ci_low", "ci_high", "se"), paste, sep = "_")))
-        }
-      }
+for_each_design(function(id, s, prefix, d) {
+  for (qrule in c("math", "hf7")) {
+    for (domain in c("all", "p", "q", "tiny")) {
+      dd <- if (domain == "all") d else subset(d, d == domain)
+      if (sum(!is.na(dd$variables$y[weights(dd) > 0])) < 2) next
+      q <- suppressWarnings(svyquantile(~y, dd, P, na.rm = TRUE, qrule = qrule))$y
+      put(id, paste0(prefix, qrule, "_", domain), as.vector(q),
+          as.vector(outer(P, c("quantile", "ci_low", "ci_high", "se"), paste, sep = "_")))
     }
   }
-}
+})
 write_results("quantiles")
