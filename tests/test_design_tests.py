@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from helpers.steps.design_tests import (TEST_COLUMNS, cross_tables, frame_tests, numeric_quantiles,

@@ -13,7 +13,6 @@ package gives the largest value.
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import pandas as pd
