@@ -72,3 +72,9 @@ def test_covariance_diagonal_is_the_variance():
     np.testing.assert_allclose(np.diag(design.covariance(z)), design.variance(z), rtol=1e-14)
     total = design.variance(z.sum(axis=1, keepdims=True))[0]
     assert design.covariance(z).sum() == pytest.approx(total, rel=1e-12)
+
+
+def test_no_complete_unit_is_refused():
+    data = pd.DataFrame({"a": ["x", "y", None, None], "b": [None, None, "u", "v"], "w": 1.0})
+    with pytest.raises(ValueError, match="no unit with a positive weight has both a and b known"):
+        rao_scott(Design(data, "w"), "a", "b")

@@ -132,13 +132,15 @@ def rao_scott(design: Design, rows: Column, cols: Column, *, statistic: Statisti
     cells[np.flatnonzero(complete), (row_codes + nr * col_codes)[complete]] = 1.0  # rows vary fastest, as R
     w = np.where(complete, design.weights, 0.0)
     total = float(w.sum())
+    if total <= 0:
+        raise ValueError(f"rao_scott: no unit with a positive weight has both {names[0]} and {names[1]} known")
     shares = (w @ cells) / total
     table = shares.reshape(nc, nr).T
     for axis, name, labels in ((1, names[0], levels[0]), (0, names[1], levels[1])):
         empty = np.flatnonzero(table.sum(axis=axis) == 0)
         if empty.size:
             raise ValueError(f"{name}: level {labels[empty[0]]!r} has no unit with both {names[0]} and {names[1]} "
-                             f"known; its row of the table is empty")
+                             f"known; its margin of the table is empty")
     influence = w[:, None] * (cells - shares) / total
     covariance = design.covariance(influence)
     grid_rows, grid_cols = np.tile(np.arange(nr), nc), np.repeat(np.arange(nc), nr)
