@@ -60,8 +60,8 @@ def frame_tests(population: pd.DataFrame, variables: Sequence[str], respondent: 
     """
     data = population.reset_index(drop=True)
     design = Design(data, np.ones(len(data)))
-    return pd.DataFrame({variable: _test_row(design, respondent, variable) for variable in variables}).T.rename_axis(
-        "variable")[TEST_COLUMNS]
+    rows = {variable: _test_row(design, respondent, variable) for variable in variables}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("variable")[TEST_COLUMNS]
 
 
 def cross_tables(design: Design, indicators: Sequence[str], by: str) -> pd.DataFrame:
@@ -88,7 +88,7 @@ def cross_tables(design: Design, indicators: Sequence[str], by: str) -> pd.DataF
     for indicator in indicators:
         known = design.data[indicator].notna()
         rows[indicator] = _test_row(design, indicator, design.data[by].where(known))
-    return pd.DataFrame(rows).T.rename_axis("indicator")[TEST_COLUMNS]
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("indicator")[TEST_COLUMNS]
 
 
 def numeric_quantiles(designs: Mapping[str, Design], values: pd.DataFrame, probabilities: Sequence[float],
@@ -139,5 +139,5 @@ def weight_adjustment_tests(original: ReplicateDesign, adjusted: ReplicateDesign
     pandas.DataFrame
         Indexed by indicator: the fields of :class:`helpers.survey.reweighting.WeightAdjustmentTest`.
     """
-    return pd.DataFrame({indicator: weight_adjustment_test(original, adjusted, indicator).as_dict()
-                         for indicator in indicators}).T.rename_axis("indicator")
+    rows = {indicator: weight_adjustment_test(original, adjusted, indicator).as_dict() for indicator in indicators}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("indicator")

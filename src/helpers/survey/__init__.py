@@ -1,5 +1,6 @@
-"""Survey statistics: designs and estimation, replicate weights, weights, AAPOR rates, level of effort,
-representativity, comparisons, sensitivity.
+"""Survey statistics: designs and estimation, quantiles, tests of two-way tables (Rao-Scott), replicate weights and
+the test of a weight adjustment, weights, AAPOR rates, level of effort, representativity, comparisons,
+sensitivity.
 
 With the dummy coding and the input validators the statistics share.
 
