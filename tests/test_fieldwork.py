@@ -235,6 +235,31 @@ def test_export_without_times_is_cleaned_and_the_analysis_says_why(tmp_path, tmp
     assert not fieldwork.break_offs(units, codebook).empty
 
 
+def _without_time_column(source, target, codebook):
+    text = source.read_bytes().decode("cp1252")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    column = rows[0].index(codebook.export.columns["submitted_at"])
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows([row[:column] + row[column + 1:]
+                                                                        for row in rows])
+    target.write_bytes(buffer.getvalue().encode("cp1252"))
+
+
+def test_an_export_with_no_time_column_is_cleaned_and_logged(tmp_path, wave, codebook, cleaned):
+    export = tmp_path / "export.csv"
+    _without_time_column(raw_dir(YEAR) / "export.csv", export, codebook)
+    without = clean_wave(raw_dir(YEAR) / "frame.csv", export, codebook, wave.section("cleaning"),
+                         wave.section("fieldwork"))
+    absent = without.log[without.log["action"] == "column_absent"]
+    assert absent["column"].tolist() == [codebook.export.columns["submitted_at"]]
+    assert "fieldwork analysis is left out" in absent["detail"].iloc[0]
+    write_cleaned(without, codebook, tmp_path / "processed")
+    units = read_units(tmp_path / "processed")
+    assert units["respondent"].sum() == cleaned[0]["respondent"].sum(), "every submission is kept"
+    timing = fieldwork.fieldwork_timing(units, wave.as_parameters()["fieldwork"])
+    assert not timing.available and timing.missing == units["respondent"].sum()
+
+
 def test_times_outside_fieldwork_are_named(tmp_path, tmp_path_factory, wave, codebook):
     export = tmp_path / "export.csv"
     _blank_times(raw_dir(YEAR) / "export.csv", export, codebook,

@@ -3,7 +3,10 @@
 import json
 import shutil
 
+from bs4 import BeautifulSoup
+
 from conftest import run_cli
+import test_report_audit as audit
 
 
 def test_2013_runs_with_its_codebook_and_lists_the_questionnaire_changes(demo_run_2012, tmp_path):
@@ -21,8 +24,14 @@ def test_2013_runs_with_its_codebook_and_lists_the_questionnaire_changes(demo_ru
     assert [q["id"] for q in trend["questionnaire"]["reworded"]] == ["remote_work"]
     assert not {"open_data", "e_safe", "remote_work"} & set(trend["indicators"])
     assert "savings" in trend["indicators"]
-    page = (tmp_path / "reports" / "2013" / "report.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup((tmp_path / "reports" / "2013" / "report.html").read_text(encoding="utf-8"), "html.parser")
+    for reference in soup.select("sup.ref"):  # a traced number's note, after it
+        reference.decompose()
+    page = soup.get_text()
     assert "Questions retirées depuis 2012 : « Coffre-fort électronique »" in page
     assert "Question reformulée, non comparée : « Télétravail des agents au moins un jour par semaine »" in page
+    assert audit.untraced_numbers(soup) == [], "the year on year states no number it does not trace"
+    assert audit.untraced_numbers(audit.soup_of(tmp_path / "reports" / "2013" / "report.en.html")) == []
+    audit.test_report_tables_are_csv_files_and_sheets_of_one_workbook(tmp_path / "reports" / "2013")
     notebook = (tmp_path / "reports" / "2013" / "03_year_on_year.ipynb").read_text(encoding="utf-8")
     assert "not compared" in notebook and "`e_safe` (dropped)" in notebook

@@ -251,6 +251,10 @@ def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings
     read = len(raw)
     log.extend({"step": "read", "line": row.line, "column": None, "response_id": None, "unit_id": None,
                 "action": "dropped_row", "detail": row.reason} for row in export.dropped)
+    log.extend({"step": "read", "line": None, "column": key, "response_id": None, "unit_id": None,
+                "action": "column_absent",
+                "detail": "the export has no submission times: the fieldwork analysis is left out and duplicate "
+                          "submissions are resolved by their order in the file"} for key in export.absent)
     read_recoveries: list[dict] = []
     submissions = _submissions(raw, codebook, path, fieldwork, read_recoveries)
     duplicated_ids = submissions["response_id"].duplicated(keep=False)

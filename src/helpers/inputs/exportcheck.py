@@ -27,9 +27,11 @@ from helpers.inputs.profiles import ColumnLayout, Layout
 from helpers.inputs.textnorm import fold
 from helpers.masking import mask
 
-__all__ = ["MAX_PROBLEMS", "export_schema", "validate_export"]
+__all__ = ["MAX_PROBLEMS", "OPTIONAL_ROLES", "export_schema", "validate_export"]
 
 MAX_PROBLEMS = 20
+# Metadata an export may lack: without submission times the run goes on without the fieldwork analysis.
+OPTIONAL_ROLES = frozenset({"submitted_at"})
 RENAMED_SCORE = 60  # rapidfuzz token-sort score above which an unknown column is offered as a renaming
 
 
@@ -66,13 +68,14 @@ def export_schema(layout: Layout) -> pa.DataFrameSchema:
     """The schema of an export laid out by ``layout``, its columns named by their keys.
 
     Columns the layout does not know are allowed (the cleaning step drops
-    them, as they may hold personal data).
+    them, as they may hold personal data); so is an export without the
+    submission time (:data:`OPTIONAL_ROLES`), which some tools leave out.
     """
     columns = {}
     for column in layout.columns:
         check = _check(column, layout)
-        columns[column.key] = pa.Column(None, checks=[check] if check else [], nullable=True, required=True,
-                                        coerce=False)
+        columns[column.key] = pa.Column(None, checks=[check] if check else [], nullable=True,
+                                        required=column.role not in OPTIONAL_ROLES, coerce=False)
     for key in layout.drop_columns:
         columns[key] = pa.Column(None, nullable=True, required=True)
     return pa.DataFrameSchema(columns, strict=False)

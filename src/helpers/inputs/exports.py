@@ -40,6 +40,9 @@ class ExportRead:
         labels), with the ``_line`` column: ``table`` less ``dropped``.
     dropped
         Rows left out, in file order.
+    absent
+        The optional columns (:data:`helpers.inputs.exportcheck.OPTIONAL_ROLES`) the export lacks, by their
+        keys in the profile; they are blank in ``data``.
     """
 
     path: Path
@@ -48,6 +51,7 @@ class ExportRead:
     table: RawTable
     data: pd.DataFrame
     dropped: tuple[DroppedRow, ...]
+    absent: tuple[str, ...] = ()
 
 
 def read_export(path: str | os.PathLike[str], codebook: Codebook, *, profile: str = "default",
@@ -95,5 +99,6 @@ def read_export(path: str | os.PathLike[str], codebook: Codebook, *, profile: st
         keep &= ~marked
     kept = data[keep].reset_index(drop=True)
     canonical = resolved.canonical(kept.drop(columns=LINE_COLUMN)).assign(**{LINE_COLUMN: kept[LINE_COLUMN]})
+    absent = tuple(column.key for column in resolved.columns if column.key not in data)
     return ExportRead(Path(path), grid.format, resolved, table, canonical,
-                      tuple(sorted(dropped, key=lambda row: row.line)))
+                      tuple(sorted(dropped, key=lambda row: row.line)), absent)

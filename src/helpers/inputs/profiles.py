@@ -246,8 +246,9 @@ class Layout:
         exactly a known one are left as written, for the cleaning step to
         match or refuse), the submission time is rewritten in the codebook's
         format, decimal points stay (the cleaning step reads both marks),
-        multiple-choice cells become one ticked/blank column per option, and
-        columns the layout does not know are kept as they are. Validate first
+        multiple-choice cells become one ticked/blank column per option, an
+        optional column the export lacks is blank, and columns the layout does
+        not know are kept as they are. Validate first
         (:func:`helpers.inputs.exportcheck.validate_export`).
         """
         out: dict[str, pd.Series] = {}
@@ -255,6 +256,9 @@ class Layout:
         checked = self.codebook.export.multi_checked_label
         for column in self.columns:
             known.add(column.key)
+            if column.key not in data:  # an optional column the export lacks: blank, as the tool left it
+                out[column.canonical] = pd.Series("", index=data.index)
+                continue
             values = data[column.key].fillna("").astype(str)
             if column.kind == "multi_cell":
                 parts = values.map(lambda cell: {p.strip() for p in cell.split(self.profile.multi.separator)})
