@@ -95,3 +95,11 @@ def test_options_not_implemented_are_refused(option):
     design = Design(pd.DataFrame({"y": [1.0, 2.0, 3.0], "w": 1.0}), "w")
     with pytest.raises(ValueError, match="not implemented"):
         quantile(design, "y", 0.5, **option)
+
+
+def test_a_variable_that_is_not_numeric_is_named():
+    design = Design(pd.DataFrame({"y": ["a", "b", "c"], "w": 1.0}), "w")
+    with pytest.raises(ValueError, match="y: expected a numeric variable"):
+        quantile(design, "y", 0.5)
+    with pytest.raises(ValueError, match="z: no column 'z'"):
+        quantile(design, "z", 0.5)

@@ -110,6 +110,18 @@ def weighted_quantile(values: np.ndarray, weights: np.ndarray, p: float, qrule: 
     return float(x[low] if p - cumulative[low] / total == 0 else x[min(low + 1, x.size - 1)])
 
 
+def _numeric(design: Design, y: Column) -> np.ndarray:
+    name = y if isinstance(y, str) else str(getattr(y, "name", None) or "y")
+    if isinstance(y, str) and y not in design.data.columns:
+        raise ValueError(f"{y}: no column {y!r} in the data; expected one of {list(design.data.columns)}")
+    values = pd.Series(design.data[y] if isinstance(y, str) else np.asarray(y))
+    if len(values) != len(design.data):
+        raise ValueError(f"{name}: {len(values)} values for {len(design.data)} units; expected one per unit")
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        raise ValueError(f"{name}: expected a numeric variable, got {values.dtype}")
+    return values.to_numpy(dtype=float)
+
+
 def quantile(design: Design, y: Column, p: float, *, domain: Column | None = None, level: float = 0.95,
              qrule: QuantileRule = "math", interval_type: IntervalType = "mean") -> Quantile:
     """Quantile of ``y`` with Woodruff's interval (R ``svyquantile(~y, design, p, na.rm = TRUE)``).
@@ -146,9 +158,7 @@ def quantile(design: Design, y: Column, p: float, *, domain: Column | None = Non
                          f"default); R's 'beta', 'xlogit', 'asin' and 'score' are not implemented")
     if not 0 < level < 1:
         raise ValueError(f"level={level}; expected a confidence level in (0, 1)")
-    values = pd.Series(design.data[y] if isinstance(y, str) else np.asarray(y, dtype=float)).to_numpy(dtype=float)
-    if values.size != len(design.data):
-        raise ValueError(f"y: {values.size} values for {len(design.data)} units; expected one per unit")
+    values = _numeric(design, y)
     inset = design.domain_mask(domain)
     known = inset & ~np.isnan(values)
     weights = np.where(known, design.weights, 0.0)
