@@ -37,21 +37,14 @@ nrba_test <- function(original, adjusted, y) {
     statistic = difference / se, df = df, p_value = 2 * pt(abs(difference / se), df, lower.tail = FALSE))
 }
 
-id <- 0
-for (kind in KINDS) {
-  for (k in 1:8) {
-    id <- id + 1
-    s <- draw_sample(id, kind)
-    des <- make_design(s)
-    rep <- as.svrepdesign(des, type = if (kind == "cluster") "JK1" else "JKn")
-    n_g1 <- tapply(s$w, s$g1, sum) * c(1.10, 0.90, 1.05)
-    pop <- data.frame(g1 = names(n_g1), Freq = as.numeric(n_g1))
-    adjusted <- list(ps_ = postStratify(rep, ~g1, pop), subset_ps_ = postStratify(subset(rep, d != "r"), ~g1, pop))
-    for (prefix in names(adjusted)) {
-      for (y in c("y", "yb")) {
-        put(id, paste0(prefix, y), nrba_test(rep, adjusted[[prefix]], y))
-      }
-    }
+for_each_design(function(id, s, prefix, d) {
+  if (prefix != "") return(invisible())  # the replicates of the base design, post-stratified below
+  rep <- as.svrepdesign(d, type = if (s$kind[1] == "cluster") "JK1" else "JKn")
+  n_g1 <- tapply(s$w, s$g1, sum) * c(1.10, 0.90, 1.05)
+  pop <- data.frame(g1 = names(n_g1), Freq = as.numeric(n_g1))
+  adjusted <- list(ps_ = postStratify(rep, ~g1, pop), subset_ps_ = postStratify(subset(rep, d != "r"), ~g1, pop))
+  for (name in names(adjusted)) {
+    for (y in c("y", "yb")) put(id, paste0(name, y), nrba_test(rep, adjusted[[name]], y))
   }
-}
+})
 write_results("weight_adjustment")
