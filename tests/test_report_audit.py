@@ -186,7 +186,10 @@ def test_an_executed_notebook_becomes_a_page_with_its_code_and_cell_anchors(tmp_
     code = nbformat.v4.new_code_cell("total = 40 + 2\ntotal")
     code.id = "cell-07"
     code.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "42"}, execution_count=1)]
-    notebook.cells = [markdown, code]
+    figure = nbformat.v4.new_code_cell("figures.show(fig)")
+    figure.outputs = [nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo="},
+                                             metadata={"image/png": {"alt": "Response rate by type, 2012"}})]
+    notebook.cells = [markdown, code, figure]
     nbformat.write(notebook, tmp_path / "02_step.ipynb")
     nbformat.write(nbformat.v4.new_notebook(), tmp_path / "01_clean.ipynb")
     pages = report.write_notebook_pages(tmp_path)
@@ -194,6 +197,7 @@ def test_an_executed_notebook_becomes_a_page_with_its_code_and_cell_anchors(tmp_
     page = pages[1].read_text(encoding="utf-8")
     assert "total" in page and "42" in page and 'id="cell-id=cell-07"' in page
     assert 'href="01_clean.html"' in page, "links between notebooks go to their pages"
+    assert 'alt="Response rate by type, 2012"' in page, "a figure keeps its text alternative"
     assert network_addresses(page) == [] and "<script" not in page
 
 
@@ -290,6 +294,7 @@ def test_every_executed_notebook_has_its_page_linked_from_the_report_and_the_ind
         text = html_page.read_text(encoding="utf-8")
         assert network_addresses(text) == [], name
         assert "jp-InputArea" in text, f"{name}.html shows the code"
+        assert "No description has been provided" not in text, f"{name}.html has a figure without description"
         assert f'href="{name}.html"' in page and f'href="{YEAR}/{name}.html"' in index
     executed = (wave_reports / "04_report.ipynb").read_text(encoding="utf-8")
     assert 'href=\\"01_clean.html\\"' in executed, "the executed report notebook links to the pages"

@@ -57,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.argv = [sys.argv[0], *argv]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s",
                         datefmt="%H:%M:%S")
+    # The runner logs each step with its duration; papermill's lines on each notebook's paths and kernel repeat it.
+    logging.getLogger("papermill").setLevel(logging.WARNING)
     args = build_parser().parse_args()
     try:
         return importlib.import_module(args.module).main(args)

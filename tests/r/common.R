@@ -95,3 +95,21 @@ make_design <- function(s) {
     svydesign(ids = ~psu, strata = ~stratum, weights = ~w, data = s, nest = TRUE)
   }
 }
+
+# Call f(id, s, prefix, d) for each of the 32 designs of designs.R (8 per kind, the same seeds): first on the base
+# design (prefix ""), then on its post-stratification on g1 to 1.10, 0.90 and 1.05 times the sample's weighted
+# counts (prefix "poststratified_").
+for_each_design <- function(f) {
+  id <- 0
+  for (kind in KINDS) {
+    for (k in 1:8) {
+      id <- id + 1
+      s <- draw_sample(id, kind)
+      des <- make_design(s)
+      n_g1 <- tapply(s$w, s$g1, sum) * c(1.10, 0.90, 1.05)
+      ps <- postStratify(des, ~g1, data.frame(g1 = names(n_g1), Freq = as.numeric(n_g1)))
+      f(id, s, "", des)
+      f(id, s, "poststratified_", ps)
+    }
+  }
+}

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import html
-import io
 import re
 from dataclasses import dataclass
 from typing import Any
 
-import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import HTML, Image, display
+from IPython.display import HTML, display
 
 from helpers.report.formatting import NBSP
 from helpers.report.tracing import html_text
@@ -50,22 +48,15 @@ class Chart:
     lang: str
 
 
-def show_figure(chart: Any) -> None:
-    """Display a figure with its text alternative, then close it; a :class:`Chart` also shows its data.
+def show_figure(chart: Chart) -> None:
+    """Display a report figure with its text alternative and its data, then close it.
 
-    The image's alternative text is the figure's title, followed for a :class:`Chart` by its description
-    (instead of nbconvert's "No description has been provided for this image"); the chart's data follow as a
-    collapsible table (``<details>``) named ``figure-<name>``, which the rendering writes to CSV.
+    The image's alternative text is the figure's title followed by the chart's description (instead of
+    nbconvert's "No description has been provided for this image"); the chart's data follow as a collapsible
+    table (``<details>``) named ``figure-<name>``, which the rendering writes to CSV.
     """
-    fig = chart.figure if isinstance(chart, Chart) else chart
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=fig.dpi, bbox_inches="tight", metadata=figures.PNG_METADATA)
-    title = fig._suptitle.get_text().replace("\n", " ") if fig._suptitle is not None else ""
-    plt.close(fig)
-    if not isinstance(chart, Chart):
-        display(Image(data=buffer.getvalue(), format="png", alt=title))
-        return
-    display(Image(data=buffer.getvalue(), format="png", alt=f"{title}. {chart.description}"))
+    title = figures.title_of(chart.figure)
+    figures.show(chart.figure, chart.description)
     summary = {"fr": "Données de la figure", "en": "Data of the figure"}[chart.lang]
     caption = f"{summary}{NBSP}: {title}" if chart.lang == "fr" else f"{summary}: {title}"
     display(HTML(f'<details class="figure-data"><summary>{summary}</summary>\n'

@@ -1,8 +1,8 @@
 """Executed notebooks -> self-contained HTML pages with their code, for reviewers without JupyterLab.
 
 Each executed notebook ``reports/<year>/<name>.ipynb`` gets ``<name>.html`` beside it: nbconvert's ``lab``
-template (code, outputs, figures embedded), made offline by :func:`helpers.report.render.make_offline` and
-without the template's CSS comments (which name the addresses of the stylesheets' origins). Every cell keeps
+template (code, outputs, figures embedded with their text alternative: ``templates/nbconvert/page.html.j2``),
+made offline by :func:`helpers.report.render.make_offline` and without the template's CSS comments (which name the addresses of the stylesheets' origins). Every cell keeps
 nbconvert's anchor ``#cell-id=<id>``, which the report's traced numbers link to
 (:func:`helpers.report.links.cell_anchor`).
 """
@@ -18,6 +18,7 @@ from helpers import atomic
 from helpers.report.links import page_name
 from helpers.report.render import make_offline
 
+PAGE_TEMPLATE = Path(__file__).with_name("templates") / "nbconvert" / "page.html.j2"
 CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 NOTEBOOK_LINK = re.compile(r'href="([\w.-]+)\.ipynb(#[^"]*)?"')
 
@@ -26,7 +27,8 @@ NOTEBOOK_LINK = re.compile(r'href="([\w.-]+)\.ipynb(#[^"]*)?"')
 def _exporter():
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name="lab", embed_images=True)
+    return HTMLExporter(template_name="lab", embed_images=True, extra_template_paths=[str(PAGE_TEMPLATE.parent)],
+                        template_file=PAGE_TEMPLATE.name)
 
 
 def linked_to_pages(page: str, folder: Path) -> str:

@@ -1,6 +1,6 @@
 """What the step notebooks call: set-up, the figure style, auxiliary variables, weighting and its replicates,
-indicators, fieldwork and level of effort, non-ignorable sensitivity, leadership, year on year, and the smallest
-wave the analysis can publish."""
+indicators, design-based tests and quantiles, fieldwork and level of effort, non-ignorable sensitivity,
+leadership, year on year, and the smallest wave the analysis can publish."""
 
 import lazy_loader
 
@@ -12,6 +12,8 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
     'auxvars': ['POLITICAL_BLOCS', 'REGION_GROUPS', 'SIZE_BANDS', 'add_auxiliary'],
     'fieldwork': ['EarlyLate', 'Timing', 'break_offs', 'contact_gains', 'cumulative_estimates', 'early_late',
         'effort_trends', 'fieldwork_timing', 'response_curve'],
+    'design_tests': ['TEST_COLUMNS', 'cross_tables', 'frame_tests', 'numeric_quantiles',
+        'weight_adjustment_tests'],
     'figures': ['apply_style', 'finish', 'save'],
     'indicators': ['estimate_by_domain', 'estimate_shares', 'indicator_values', 'over_population'],
     'leadership': ['leadership_section', 'replicate_strata'],

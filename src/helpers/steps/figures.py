@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import textwrap
 from pathlib import Path
 
@@ -50,3 +51,23 @@ def save(fig: plt.Figure, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format="png", metadata=PNG_METADATA)
     return path
+
+
+def title_of(fig: plt.Figure) -> str:
+    """The figure's title (set by :func:`finish`) on one line, or ``""``."""
+    return fig._suptitle.get_text().replace("\n", " ") if fig._suptitle is not None else ""
+
+
+def show(fig: plt.Figure, description: str = "") -> None:
+    """Display ``fig`` in the notebook as a PNG whose text alternative is its title (and ``description``), then
+    close it.
+
+    Instead of ``plt.show()``, whose image has no text alternative in the notebook's HTML page.
+    """
+    from IPython.display import Image, display  # only where a notebook shows the figure
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=fig.dpi, bbox_inches="tight", metadata=PNG_METADATA)
+    plt.close(fig)
+    alt = ". ".join(part for part in (title_of(fig), description) if part)
+    display(Image(data=buffer.getvalue(), format="png", alt=alt))

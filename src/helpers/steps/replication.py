@@ -55,12 +55,18 @@ class Replicated:
         Replicates formed.
     failed
         Method -> replicates the weighting could not redo (left out).
+    unweighted
+        Method -> the respondents before any weighting (base weights) on the
+        same replicates as ``designs[method]``: the original design of the
+        test of the weight adjustment
+        (:func:`helpers.survey.reweighting.weight_adjustment_test`).
     """
 
     variance: str
     designs: dict[str, ReplicateDesign]
     replicates: int
     failed: dict[str, int]
+    unweighted: dict[str, ReplicateDesign]
 
 
 def respondent_replicates(respondents: pd.DataFrame, population: pd.DataFrame, cells: Sequence[str],
@@ -141,7 +147,7 @@ def replicate_weighting(population: pd.DataFrame, respondents: pd.DataFrame, set
                                     replicates=replicates, seed=seed)
     base = np.ones((factors.count, len(population)))
     base[:, respondent] = factors.factors
-    designs, failed = {}, {}
+    designs, failed, unweighted = {}, {}, {}
     for method in methods:
         chain = weighting_chain(population, settings, method)
         full = chain(np.ones(len(population)))[respondent]
@@ -156,6 +162,9 @@ def replicate_weighting(population: pd.DataFrame, respondents: pd.DataFrame, set
         failed[method] = int((~usable).sum())
         if not usable.any():
             raise ValueError(f"{method}: the weighting failed on every {variance} replicate")
-        designs[method] = ReplicateDesign(respondents.drop(columns=[CELL], errors="ignore"), full, np.vstack(rows),
-                                          scale=factors.scale, rscales=factors.rscales[usable], mse=mse)
-    return Replicated(variance, designs, factors.count, failed)
+        kept = respondents.drop(columns=[CELL], errors="ignore")
+        designs[method] = ReplicateDesign(kept, full, np.vstack(rows), scale=factors.scale,
+                                          rscales=factors.rscales[usable], mse=mse)
+        unweighted[method] = ReplicateDesign(kept, np.ones(len(kept)), factors.factors[usable], scale=factors.scale,
+                                             rscales=factors.rscales[usable], mse=mse)
+    return Replicated(variance, designs, factors.count, failed, unweighted)

@@ -1,5 +1,6 @@
-"""Survey statistics: designs and estimation, replicate weights, weights, AAPOR rates, level of effort,
-representativity, comparisons, sensitivity.
+"""Survey statistics: designs and estimation, quantiles, tests of two-way tables (Rao-Scott), replicate weights and
+the test of a weight adjustment, weights, AAPOR rates, level of effort, representativity, comparisons,
+sensitivity.
 
 With the dummy coding and the input validators the statistics share.
 
@@ -17,9 +18,12 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
     'comparison': ['PropensityModel', 'association_tests', 'auc', 'compare_categorical', 'propensity_model'],
     'effort': ['Trend', 'cumulative_response', 'linear_trend'],
     'estimation': ['Design', 'Estimate', 'TTest', 'korn_graubard', 'srswor_variance'],
-    'replicates': ['ReplicateDesign', 'Replicates', 'brr', 'jk1', 'jkn', 'rao_wu'],
+    'quantiles': ['Quantile', 'quantile', 'weighted_quantile'],
+    'replicates': ['ReplicateDesign', 'Replicates', 'brr', 'jk1', 'jkn', 'qr_rank', 'rao_wu'],
     'representativity': ['Representativity', 'r_indicator'],
+    'reweighting': ['WeightAdjustmentTest', 'weight_adjustment_test'],
     'sensitivity': ['DEFAULT_DELTAS', 'ShareBounds', 'delta_adjusted_share', 'share_bounds'],
+    'tables': ['RaoScott', 'rao_scott'],
     'validation': ['cell_codes', 'check_weights'],
     'weighting': ['ResponseModel', 'calibrate', 'calibration_matrix', 'cell_adjustment', 'check_calibration',
         'effective_sample_size', 'kish_deff', 'poststratify', 'propensity_weights', 'rake', 'rake_steps',

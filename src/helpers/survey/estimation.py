@@ -302,6 +302,16 @@ class Design:
                              f"needs a {what} label")
         return labels.to_numpy()
 
+    def domain_mask(self, domain: Column | None) -> np.ndarray:
+        """The boolean mask of a domain given as a column name or an array (every unit when ``None``).
+
+        Raises
+        ------
+        ValueError
+            If the column is missing, or the values are not a complete boolean mask, one per unit.
+        """
+        return self._domain(domain)
+
     def _domain(self, domain: Column | None) -> np.ndarray:
         if domain is None:
             return np.ones(len(self.data), dtype=bool)
@@ -463,6 +473,37 @@ class Design:
         ValueError
             If ``z`` does not have one row per unit.
         """
+        dev, scale = self._deviations(z)
+        return np.sum(scale[:, None] * dev**2, axis=0)
+
+    def covariance(self, z: np.ndarray) -> np.ndarray:
+        """Design covariance matrix of the totals of the columns of influence values (R ``svyrecvar``).
+
+        The same estimator as :meth:`variance` (whose values are its
+        diagonal), for all pairs of columns: what ``attr(svymean(...),
+        "var")`` holds for several variables.
+
+        Parameters
+        ----------
+        z
+            n x k influence values, rows aligned with ``data``.
+
+        Returns
+        -------
+        numpy.ndarray
+            k x k covariance matrix.
+
+        Raises
+        ------
+        ValueError
+            If ``z`` does not have one row per unit.
+        """
+        dev, scale = self._deviations(z)
+        return (dev * scale[:, None]).T @ dev
+
+    def _deviations(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # PSU totals of the (calibration-residual) influence values, centred on their stratum mean (uncentred for a
+        # lonely PSU), with the stratum scale factor of each PSU.
         z = np.asarray(z, dtype=float)
         if z.ndim != 2 or z.shape[0] != len(self.data):
             raise ValueError(f"z: shape {z.shape}; expected {len(self.data)} rows (one per unit) and k columns")
@@ -470,15 +511,14 @@ class Design:
             z = step.residuals(z)
         n_psu = self._psu_stratum.size
         n_strata = self._scale.size
-        out = np.empty(z.shape[1])
+        counts = np.maximum(np.bincount(self._psu_stratum, minlength=n_strata), 1)
+        dev = np.empty((n_psu, z.shape[1]))
         for j in range(z.shape[1]):
             totals = np.bincount(self._psu_codes, weights=z[:, j], minlength=n_psu)
             means = np.bincount(self._psu_stratum, weights=totals, minlength=n_strata)
-            means = np.where(self._centre, means / np.maximum(np.bincount(self._psu_stratum,
-                                                                          minlength=n_strata), 1), 0.0)
-            dev = totals - means[self._psu_stratum]
-            out[j] = np.sum(self._scale * np.bincount(self._psu_stratum, weights=dev**2, minlength=n_strata))
-        return out
+            means = np.where(self._centre, means / counts, 0.0)
+            dev[:, j] = totals - means[self._psu_stratum]
+        return dev, self._scale[self._psu_stratum]
 
     def _quantile(self, level: float, dist: Distribution) -> float:
         if dist not in ("normal", "t"):

@@ -35,6 +35,8 @@ contribute nothing to the variance (R ``survey.lonely.psu = "remove"``).
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
@@ -338,6 +340,63 @@ def brr(strata: object, *, clusters: object | None = None, fay_rho: float = 0.0)
                       "BRR" if fay_rho == 0 else "Fay")
 
 
+def qr_rank(matrix: np.ndarray, tol: float = 1e-5) -> int:
+    """Rank of a matrix as R's ``qr(matrix, tol)$rank`` finds it (LINPACK ``dqrdc2``).
+
+    Householder QR with R's limited pivoting: a column whose norm, reduced by
+    the reflections so far, falls below ``tol`` times its original norm is
+    moved to the right-hand edge and not counted. The rank can differ from
+    a singular-value count at the same tolerance when columns are nearly
+    dependent, and R's degrees of freedom of replicate designs are this one.
+
+    Parameters
+    ----------
+    matrix
+        An n x p matrix.
+    tol
+        R's tolerance (``degf`` uses 1e-5).
+
+    Returns
+    -------
+    int
+    """
+    x = np.array(matrix, dtype=float, order="F")
+    n, p = x.shape
+    if n == 0 or p == 0:
+        return 0
+    qraux = np.linalg.norm(x, axis=0)
+    original = np.where(qraux == 0, 1.0, qraux)
+    k = p + 1
+    for l in range(min(n, p)):
+        while l + 1 < k and qraux[l] < original[l] * tol:
+            x[:, l:] = np.roll(x[:, l:], -1, axis=1)
+            qraux[l:] = np.roll(qraux[l:], -1)
+            original[l:] = np.roll(original[l:], -1)
+            k -= 1
+        if l == n - 1:
+            continue
+        norm = float(np.linalg.norm(x[l:, l]))
+        if norm == 0:
+            continue
+        if x[l, l] != 0:
+            norm = math.copysign(norm, x[l, l])
+        x[l:, l] /= norm
+        x[l, l] += 1.0
+        if l + 1 < p:
+            rest = x[l:, l + 1:]
+            rest += np.outer(x[l:, l], -(x[l:, l] @ rest) / x[l, l])
+            nonzero = qraux[l + 1:] != 0
+            shrink = np.maximum(1.0 - (np.abs(rest[0]) / np.where(nonzero, qraux[l + 1:], 1.0)) ** 2, 0.0)
+            recompute = nonzero & (shrink < 1e-6)
+            updated = np.where(nonzero, qraux[l + 1:] * np.sqrt(shrink), qraux[l + 1:])
+            if recompute.any():
+                updated[recompute] = np.linalg.norm(rest[1:, recompute], axis=0)
+            qraux[l + 1:] = updated
+        qraux[l] = x[l, l]
+        x[l, l] = -norm
+    return min(k - 1, n)
+
+
 class ReplicateDesign:
     """A design with replicate weights (R ``svrepdesign(..., combined.weights = TRUE)``).
 
@@ -404,20 +463,13 @@ class ReplicateDesign:
         """Rank of the replicate weights minus one (R ``degf`` of an ``svyrep.design``).
 
         The rank is R's ``qr(weights(design, "analysis"), tol = 1e-5)$rank``
-        after scaling each replicate to unit length, computed here from the
-        singular values at the same relative tolerance.
+        (see :func:`qr_rank`).
         """
         return self.subset_degrees_of_freedom(np.ones(len(self.data), dtype=bool))
 
     def subset_degrees_of_freedom(self, rows: np.ndarray) -> int:
         """Degrees of freedom of the design restricted to ``rows`` (R's ``degf(design[rows, ])``)."""
-        matrix = self._replicates[:, np.asarray(rows, dtype=bool)].T
-        norms = np.linalg.norm(matrix, axis=0)
-        if not (norms > 0).any():
-            return 0
-        matrix = matrix[:, norms > 0] / norms[norms > 0]
-        singular = np.linalg.svd(matrix, compute_uv=False)
-        return int((singular > 1e-5 * singular.max()).sum()) - 1
+        return qr_rank(self._replicates[:, np.asarray(rows, dtype=bool)].T) - 1
 
     def proportion(self, y: Column, *, domain: Column | None = None, level: float = 0.95) -> Estimate:
         """Proportion of a 0/1 variable with Korn and Graubard's interval (R ``svyciprop(method = "beta")``).
