@@ -81,3 +81,22 @@ def test_response_rates_match_the_dispositions(results):
     rr1 = results["rates"]["RR1"]["rate"]
     eligible_or_unknown = sum(v for k, v in counts.items() if k != "ineligible")
     assert rr1 == pytest.approx(counts["complete"] / eligible_or_unknown, rel=1e-12)
+
+
+def test_the_budget_per_inhabitant_is_a_ratio_of_the_written_totals(demo_run_2012):
+    """Step 02's ratio (R ``svyratio``), recomputed from ``answers.csv``, ``units.csv`` and ``weights.csv``."""
+    processed = demo_run_2012 / "data" / "processed" / str(YEAR)
+    results = read_results(demo_run_2012 / "reports" / str(YEAR))
+    ratio = results["design_tests"]["digital_budget_per_inhabitant"]
+    primary = results["response_bias"]["weighting"]["primary"]
+    data = (pd.read_csv(processed / "answers.csv", usecols=["unit_id", "digital_budget_keur"])
+            .merge(pd.read_csv(processed / "units.csv", usecols=["unit_id", "population"]), on="unit_id")
+            .merge(pd.read_csv(processed / "weights.csv", usecols=["unit_id", primary]), on="unit_id")
+            .dropna(subset=["digital_budget_keur", "population"]))
+    budget = 1000 * data["digital_budget_keur"]
+    assert ratio["weighted"]["n"] == ratio["unweighted"]["n"] == len(data)
+    assert ratio["unweighted"]["estimate"] == pytest.approx(budget.sum() / data["population"].sum(), rel=1e-12)
+    weights = data[primary]
+    weighted = (weights * budget).sum() / (weights * data["population"]).sum()
+    assert ratio["weighted"]["estimate"] == pytest.approx(weighted, rel=1e-12)
+    assert ratio["weighted"]["ci_low"] < ratio["weighted"]["estimate"] < ratio["weighted"]["ci_high"]
