@@ -141,8 +141,9 @@ def cumulative_table(setup: ReportSetup) -> tuple[pd.DataFrame, str]:
             plain = unweighted[level][indicator]
             adjusted = weighted.get(level, {}).get(indicator)
             shown = adjusted or plain
+            weighted_share = "–" if adjusted is None else percent(adjusted["estimate"], lang)
             rows.append((setup.labels[indicator], _level_name(level, lang), count(plain["n"], lang),
-                         percent(plain["estimate"], lang), "–" if adjusted is None else percent(adjusted["estimate"], lang),
+                         percent(plain["estimate"], lang), weighted_share,
                          bracket(shown["ci_low"], shown["ci_high"], lang)))
     table, suppressed = suppress_small_cells(pd.DataFrame(rows, columns=list(columns)), "n", list(columns[3:]),
                                              setup.threshold)
@@ -191,11 +192,11 @@ def early_late_table(setup: ReportSetup) -> tuple[pd.DataFrame, str]:
                       "p (Fisher)"),
                "en": ("Indicator", "Early", "n early", "Late", "n late", "Standardised difference",
                       "p (Fisher)")}[lang]
-    table = pd.DataFrame([(setup.labels[i], percent(row["early"], lang), count(row["n_early"], lang),
-                           percent(row["late"], lang), count(row["n_late"], lang), number(row["late_vs_early"], lang, 2),
-                           number(row["p_value"], lang, 3))
-                          for i, row in ((i, rows[i]) for i in setup.results["response_bias"]["headline"] if i in rows)],
-                         columns=list(columns))
+    compared = [i for i in setup.results["response_bias"]["headline"] if i in rows]
+    table = pd.DataFrame([(setup.labels[i], percent(rows[i]["early"], lang), count(rows[i]["n_early"], lang),
+                           percent(rows[i]["late"], lang), count(rows[i]["n_late"], lang),
+                           number(rows[i]["late_vs_early"], lang, 2), number(rows[i]["p_value"], lang, 3))
+                          for i in compared], columns=list(columns))
     shown, first = suppress_small_cells(table, columns[2], [columns[1], *columns[5:]], setup.threshold)
     shown, second = suppress_small_cells(shown, columns[4], [columns[3], *columns[5:]], setup.threshold)
     return shown, small_cell_note(max(first, second), setup.threshold, lang)
@@ -253,8 +254,8 @@ def response_curve_figure(setup: ReportSetup) -> Chart:
     final = _last_day(fw["curve"]["all"])["rate"]
     reminders = len(contacts) - 1
     description = {
-        "fr": f"Une courbe en escalier par groupe : la part des collectivités éligibles ayant répondu à chaque jour "
-              f"du terrain, jusqu'à {percent(final, lang)} pour toutes les collectivités à la clôture ; les "
+        "fr": f"Une courbe en escalier par groupe : la part des collectivités éligibles ayant répondu à chaque "
+              f"jour du terrain, jusqu'à {percent(final, lang)} pour toutes les collectivités à la clôture ; les "
               f"{reminders} relances sont marquées par des lignes pointillées, après lesquelles les courbes "
               "remontent.",
         "en": f"One step curve per group: the share of eligible authorities that had answered on each day of "
