@@ -34,7 +34,7 @@ def test_chi_square_matches_scipy(population):
     chi2 = stats.chi2_contingency([[4, 6], [24, 6]], correction=False)
     assert tests.at["kind", "statistic"] == pytest.approx(chi2[0], rel=1e-12)
     assert tests.at["kind", "p_value"] == pytest.approx(chi2[1], rel=1e-12)
-    assert tests.at["size", "test"] == "Welch t"
+    assert tests.at["size", "test"] == "design-based t"
 
 
 @pytest.mark.parametrize("scores, outcome, expected", [

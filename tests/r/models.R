@@ -1,5 +1,5 @@
 # R on the models of the package: mice pooling, Fisher's exact test, the weighted response model, and the
-# unweighted tests of response (Pearson's chi-square, Welch's t).
+# tests of response (Pearson's chi-square, the design-based t test on the frame taken as a design of equal weights).
 #
 #   Rscript tests/r/models.R [OUT_DIR]     (from the repository root)
 #
@@ -9,7 +9,7 @@
 #   and mice::pool.scalar on random estimates with a complete-data df (pool_scalar<i>);
 # * fisher<i>: fisher.test on random 2x2 tables (conditional MLE odds ratio, exact interval, p-value);
 # * response<i>: glm(binomial) of response on frame variables, unweighted and with weights rescaled to mean 1;
-#   chisq.test(correct = FALSE) and t.test (Welch) of response.
+#   chisq.test(correct = FALSE) and svyttest(log_size ~ respondent) on svydesign(ids = ~1) of response.
 source(file.path("tests", "r", "common.R"))
 suppressPackageStartupMessages(library(mice))
 options(survey.lonely.psu = "adjust")
@@ -108,8 +108,9 @@ for (i in 1:4) {
   }
   chi <- chisq.test(table(frame$type, frame$respondent), correct = FALSE)
   put(case, "chisq", c(chi$statistic, chi$parameter, chi$p.value), c("statistic", "df", "p_value"))
-  welch <- t.test(frame$log_size[frame$respondent == 1], frame$log_size[frame$respondent == 0])
-  put(case, "welch", c(welch$statistic, welch$parameter, welch$p.value), c("statistic", "df", "p_value"))
+  equal <- suppressWarnings(svydesign(ids = ~1, data = transform(frame, responded = factor(respondent))))
+  tt <- svyttest(log_size ~ responded, equal)
+  put(case, "svyttest", c(tt$statistic, tt$parameter, tt$p.value), c("statistic", "df", "p_value"))
 }
 
 write_data("models", data)

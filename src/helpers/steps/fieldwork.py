@@ -292,7 +292,7 @@ class EarlyLate:
         ``late_vs_nonrespondents`` (difference of shares over the pooled standard deviation); for
         ``log_population``, means and standardised differences of means.
     frame_tests
-        Per frame variable, early against late: Pearson's chi-square (Welch's t for log population).
+        Per frame variable, early against late: Pearson's chi-square (the design-based t test for log population).
     indicators
         Per indicator: ``early`` and ``late`` shares (unweighted), their respondents ``n_early``,
         ``n_late``, the standardised difference ``late_vs_early`` and Fisher's exact two-sided p-value.

@@ -11,6 +11,7 @@ from scipy import stats
 
 from helpers.survey import weighting
 from helpers.survey.coding import most_frequent
+from helpers.survey.estimation import Design
 
 
 def compare_categorical(population: pd.DataFrame, variable: str, respondent: str = "respondent") -> pd.DataFrame:
@@ -54,8 +55,9 @@ def association_tests(population: pd.DataFrame, categorical: Sequence[str], nume
 
     Categorical variables get Pearson's chi-square test of the variable by
     response table (with the largest absolute standardised difference);
-    numeric ones Welch's t test of respondents against non-respondents
-    (with the standardised difference of means).
+    numeric ones the design-based t test of respondents against
+    non-respondents (R ``svyttest`` on the units taken as a design of equal
+    weights, each its own PSU), with the standardised difference of means.
 
     Returns
     -------
@@ -73,10 +75,10 @@ def association_tests(population: pd.DataFrame, categorical: Sequence[str], nume
                           "max_abs_std_diff": largest}
     for variable in numeric:
         x1, x0 = population.loc[resp, variable], population.loc[~resp, variable]
-        result = stats.ttest_ind(x1, x0, equal_var=False)
+        result = Design(population, np.ones(len(population))).ttest(population[variable], resp)
         pooled = np.sqrt((x1.var() + x0.var()) / 2)
-        rows[variable] = {"test": "Welch t", "statistic": result.statistic, "df": float(result.df),
-                          "p_value": result.pvalue, "max_abs_std_diff": abs(x1.mean() - x0.mean()) / pooled}
+        rows[variable] = {"test": "design-based t", "statistic": result.statistic, "df": float(result.df),
+                          "p_value": result.p_value, "max_abs_std_diff": abs(x1.mean() - x0.mean()) / pooled}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("variable")
 
 
