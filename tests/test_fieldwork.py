@@ -212,15 +212,21 @@ def test_contact_dates_default():
     assert len(spec["reminders"]) == 2
 
 
-def _blank_times(source, target, codebook, keep=lambda row: ""):
+def _rewritten_export(source, target, codebook, edit):
+    """``source`` (the demo export) written to ``target`` with its rows passed through ``edit(rows, column)``,
+    ``column`` being the position of the submission time."""
     text = source.read_bytes().decode("cp1252")
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     column = rows[0].index(codebook.export.columns["submitted_at"])
-    for row in rows[1:]:
-        row[column] = keep(row[column])
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(rows)
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(edit(rows, column))
     target.write_bytes(buffer.getvalue().encode("cp1252"))
+
+
+def _blank_times(source, target, codebook, keep=lambda row: ""):
+    def blank(rows, column):
+        return [rows[0], *(row[:column] + [keep(row[column])] + row[column + 1:] for row in rows[1:])]
+    _rewritten_export(source, target, codebook, blank)
 
 
 def test_export_without_times_is_cleaned_and_the_analysis_says_why(tmp_path, tmp_path_factory, wave, codebook):
@@ -236,13 +242,7 @@ def test_export_without_times_is_cleaned_and_the_analysis_says_why(tmp_path, tmp
 
 
 def _without_time_column(source, target, codebook):
-    text = source.read_bytes().decode("cp1252")
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
-    column = rows[0].index(codebook.export.columns["submitted_at"])
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows([row[:column] + row[column + 1:]
-                                                                        for row in rows])
-    target.write_bytes(buffer.getvalue().encode("cp1252"))
+    _rewritten_export(source, target, codebook, lambda rows, column: [row[:column] + row[column + 1:] for row in rows])
 
 
 def test_an_export_with_no_time_column_is_cleaned_and_logged(tmp_path, wave, codebook, cleaned):

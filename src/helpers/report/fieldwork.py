@@ -71,6 +71,13 @@ def _levels(fw: dict[str, Any]) -> list[str]:
     return sorted(fw["cumulative"]["unweighted"], key=int)
 
 
+def _estimate_at(fw: dict[str, Any], level: str, indicator: str) -> dict:
+    """An indicator's cumulative estimate at an effort level: weighted, or unweighted where the weighting could
+    not be redone at that level."""
+    weighted = fw["cumulative"].get("weighted", {}).get(level, {}).get(indicator)
+    return weighted or fw["cumulative"]["unweighted"][level][indicator]
+
+
 def _level_name(level: str, lang: str) -> str:
     before, after = LEVEL_NAMES[lang]
     return before if int(level) == 0 else after.format(level)
@@ -138,9 +145,8 @@ def cumulative_table(setup: ReportSetup) -> tuple[pd.DataFrame, str]:
     rows = []
     for indicator in setup.results["response_bias"]["headline"]:
         for level in _levels(fw):
-            plain = unweighted[level][indicator]
+            plain, shown = unweighted[level][indicator], _estimate_at(fw, level, indicator)
             adjusted = weighted.get(level, {}).get(indicator)
-            shown = adjusted or plain
             weighted_share = "–" if adjusted is None else percent(adjusted["estimate"], lang)
             rows.append((setup.labels[indicator], _level_name(level, lang), count(plain["n"], lang),
                          percent(plain["estimate"], lang), weighted_share,
@@ -269,18 +275,14 @@ def cumulative_figure(setup: ReportSetup) -> Chart:
     """Each headline indicator, weighted, on the respondents by each effort level, with its interval (indicators
     resting on fewer respondents than the small-cell threshold at the first level left out)."""
     lang, fw = setup.lang, fieldwork_results(setup)
-    unweighted, weighted = fw["cumulative"]["unweighted"], fw["cumulative"].get("weighted", {})
+    unweighted = fw["cumulative"]["unweighted"]
     levels = _levels(fw)
     shown = [i for i in setup.results["response_bias"]["headline"]
              if unweighted[levels[0]][i]["n"] >= setup.threshold]
-
-    def estimate(level: str, indicator: str) -> dict:
-        return weighted.get(level, {}).get(indicator) or unweighted[level][indicator]
-
     fig, ax = plt.subplots(figsize=(9, 4.8))
     width = 0.6 / max(len(shown), 1)
     for k, indicator in enumerate(shown):
-        rows = pd.DataFrame({int(level): estimate(level, indicator) for level in levels}).T.astype(float)
+        rows = pd.DataFrame({int(level): _estimate_at(fw, level, indicator) for level in levels}).T.astype(float)
         x = rows.index.to_numpy(dtype=float) + (k - (len(shown) - 1) / 2) * width
         ax.errorbar(x, 100 * rows["estimate"], fmt="o-", capsize=3, label=textwrap.fill(setup.labels[indicator], 34),
                     yerr=100 * np.vstack([rows["estimate"] - rows["ci_low"], rows["ci_high"] - rows["estimate"]]))
@@ -301,7 +303,8 @@ def cumulative_figure(setup: ReportSetup) -> Chart:
     columns = {"fr": ("Indicateur", "Répondants pris en compte", "Estimation", "borne basse", "borne haute"),
                "en": ("Indicator", "Respondents included", "Estimate", "lower bound", "upper bound")}[lang]
     data = pd.DataFrame([(setup.labels[i], _level_name(level, lang),
-                          *(percent(estimate(level, i)[key], lang) for key in ("estimate", "ci_low", "ci_high")))
+                          *(percent(_estimate_at(fw, level, i)[key], lang)
+                            for key in ("estimate", "ci_low", "ci_high")))
                          for i in shown for level in levels], columns=list(columns))
     description = {
         "fr": f"Pour chacun des {len(shown)} indicateurs principaux, sa part pondérée et son intervalle sur les "
