@@ -39,7 +39,7 @@ def wave_2012() -> demo.DemoWave:
 
 def _read_export(wave: demo.DemoWave) -> pd.DataFrame:
     return pd.read_csv(io.BytesIO(wave.export_bytes), sep=";", dtype=str, keep_default_na=False,
-                       encoding=demo.ENCODINGS[wave.year])
+                       encoding=demo.export_encoding(wave.year)[0])
 
 
 # --- determinism ----------------------------------------------------------------------

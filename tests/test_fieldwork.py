@@ -162,7 +162,7 @@ def test_demo_times_follow_the_model():
     rng = np.random.default_rng(1)
     maturity = rng.standard_normal(20_000)
     days = draw_days(rng, 2012, promptness(maturity))
-    length = (model.FIELDWORK[2012]["end"] - model.FIELDWORK[2012]["start"]).days + 1
+    length = (model.fieldwork(2012)["end"] - model.fieldwork(2012)["start"]).days + 1
     assert days.min() >= 0 and days.max() < length
     level = np.searchsorted(contact_days(2012), days, side="right") - 1
     means = [maturity[level == k].mean() for k in range(3)]

@@ -20,13 +20,20 @@ import numpy as np
 import pandas as pd
 
 from helpers.demo.frame import french_of, luhn_id
-from helpers.demo.model import DONT_KNOW, FIELDWORK, NOT_ANSWERED, NOT_APPLICABLE, PROMPTNESS_SCALE, stream
+from helpers.demo.model import DONT_KNOW, NOT_ANSWERED, NOT_APPLICABLE, PROMPTNESS_SCALE, fieldwork, stream
 from helpers.demo.population import route
 from helpers.demo.response import draw_days
 from helpers.inputs.codebook import Codebook, Question, value_columns
 
+# The survey tool's export: Windows-1252 with CRLF in 2012, UTF-8 with a BOM and LF from 2013.
 ENCODINGS = {2012: "cp1252", 2013: "utf-8-sig"}
 LINE_ENDINGS = {2012: "\r\n", 2013: "\n"}
+
+
+def export_encoding(year: int) -> tuple[str, str]:
+    """The encoding and line ending of the export of ``year`` (:data:`ENCODINGS`, later years as 2013)."""
+    known = min(year, max(ENCODINGS))
+    return ENCODINGS[known], LINE_ENDINGS[known]
 
 FIRST_NAMES = ("Camille", "Dominique", "Claude", "Marie", "Jean", "Sophie", "Nicolas", "Isabelle",
                "Frédéric", "Hélène", "Stéphane", "Céline", "Jérôme", "Anne-Laure", "François",
@@ -124,7 +131,7 @@ class _Submission:
 
 def _opening(year: int) -> datetime:
     """The first invitation: the start of the first day of fieldwork."""
-    return datetime.combine(FIELDWORK[year]["start"], datetime.min.time())
+    return datetime.combine(fieldwork(year)["start"], datetime.min.time())
 
 
 def _at(year: int, days: float) -> datetime:
@@ -271,12 +278,13 @@ def _render_row(sub: _Submission, response_id: int, answers: dict, codebook: Cod
 
 
 def export_bytes(export: pd.DataFrame, year: int) -> bytes:
-    """The export file's bytes: ``;``, the year's line ending and encoding (:data:`LINE_ENDINGS`, :data:`ENCODINGS`)."""
+    """The export file's bytes: ``;``, the year's line ending and encoding (:func:`export_encoding`)."""
+    encoding, line_ending = export_encoding(year)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator=LINE_ENDINGS[year])
+    writer = csv.writer(buffer, delimiter=";", lineterminator=line_ending)
     writer.writerow(export.columns)
     writer.writerows(export.itertuples(index=False))
-    return buffer.getvalue().encode(ENCODINGS[year])
+    return buffer.getvalue().encode(encoding)
 
 
 def build_export(seed: int, year: int, frame: pd.DataFrame, outcome: np.ndarray, days: np.ndarray,

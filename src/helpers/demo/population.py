@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from helpers.demo.model import (ADDED_2013, ALPHA_TYPE, BETA_POP, DRIFT_2013, DRIVER_TARGETS, ELECTED_GROUP_SHIFT,
+from helpers.demo.model import (ADDED_2013, ALPHA_TYPE, BETA_POP, DRIFT, DRIVER_TARGETS, ELECTED_GROUP_SHIFT,
                                 MAIN_AIM_STEPS, NOT_APPLICABLE, NOT_ASKED, ORDINAL_TARGETS, PAYMENT_TARGETS,
                                 POP_CENTRE, SAVINGS_SLOPES, SHARED_APPLICABILITY, TARGETS, TRUE_ODDS_RATIO,
                                 stream)
@@ -69,6 +69,12 @@ class Population:
     noise: dict[str, np.ndarray]
     applicable: dict[str, np.ndarray]
 
+    def take(self, rows: np.ndarray) -> Population:
+        """The population of the units at positions ``rows``, in that order."""
+        return Population(self.maturity[rows], self.log_pop[rows],
+                          {name: values[rows] for name, values in self.noise.items()},
+                          {qid: values[rows] for qid, values in self.applicable.items()})
+
 
 def draw_population(seed: int, frame: pd.DataFrame, names: list[str]) -> Population:
     """The 2012 latent population of ``frame``: maturity, answer noise and which services concern each unit.
@@ -101,35 +107,40 @@ def draw_population(seed: int, frame: pd.DataFrame, names: list[str]) -> Populat
     return Population(maturity, log_pop, noise, applicable)
 
 
-def advance_population(seed: int, pop: Population) -> Population:
-    """The same units a year on: higher maturity, mostly the same answer noise (:data:`DRIFT_2013`).
+def advance_population(rng: np.random.Generator, pop: Population, log_pop: np.ndarray) -> Population:
+    """The same units a year on: higher maturity, mostly the same answer noise (:data:`DRIFT`).
 
     Parameters
     ----------
-    seed
-        The wave's seed (stream 5).
+    rng
+        The stream of the year's drift.
     pop
-        The 2012 population.
+        The previous year's population (of the units still in the frame).
+    log_pop
+        The year's :func:`log_population`.
 
     Returns
     -------
     Population
     """
-    rng = stream(seed, 5)
     n = len(pop.maturity)
-    maturity = (pop.maturity + DRIFT_2013["maturity_shift"]
-                + DRIFT_2013["maturity_sd"] * rng.standard_normal(n))
+    maturity = (pop.maturity + DRIFT["maturity_shift"]
+                + DRIFT["maturity_sd"] * rng.standard_normal(n))
     noise = {}
     for name, values in pop.noise.items():
         fresh = rng.logistic(size=n)
-        noise[name] = np.where(rng.random(n) < DRIFT_2013["keep_noise"], values, fresh)
-    return Population(maturity, pop.log_pop, noise, pop.applicable)
+        noise[name] = np.where(rng.random(n) < DRIFT["keep_noise"], values, fresh)
+    return Population(maturity, log_pop, noise, pop.applicable)
 
 
 def add_questions(seed: int, pop: Population) -> Population:
-    """The population with answer noise for the questions added in 2013 (:data:`ADDED_2013`, stream 21)."""
+    """The population with answer noise for the questions added in 2013 (:data:`ADDED_2013`, stream 21).
+
+    Questions that already have noise (a year after 2013) keep it.
+    """
     rng = stream(seed, 21)
-    noise = {**pop.noise, **{qid: rng.logistic(size=len(pop.maturity)) for qid in ADDED_2013}}
+    added = [qid for qid in ADDED_2013 if qid not in pop.noise]
+    noise = {**pop.noise, **{qid: rng.logistic(size=len(pop.maturity)) for qid in added}}
     return Population(pop.maturity, pop.log_pop, noise, pop.applicable)
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.demo.model import (COMPLETION, CONTACT_PEAKS, DONT_KNOW, FIELDWORK, GAMMA_MATURITY, GAMMA_POP,
+from helpers.demo.model import (COMPLETION, CONTACT_PEAKS, DONT_KNOW, GAMMA_MATURITY, GAMMA_POP,
                                 GAMMA_TYPE, HAZARD_DECAY_DAYS, HAZARD_FLOOR, INVITATION_RATES, ITEM_MISSING,
                                 N_INELIGIBLE, NOT_ANSWERED, PROMPTNESS_MATURITY, PROMPTNESS_SCALE,
-                                TARGET_COMPLETE_RATE, TARGET_RETURN_RATE, logistic, stream)
+                                TARGET_COMPLETE_RATE, TARGET_RETURN_RATE, fieldwork, logistic, stream)
 from helpers.demo.population import Population
 from helpers.inputs.codebook import Question
 
@@ -91,7 +91,7 @@ def _solve_shift(index: np.ndarray, completion: np.ndarray, eligible: np.ndarray
 
 
 def draw_response(rng: np.random.Generator, frame: pd.DataFrame, pop: Population,
-                   invitation: np.ndarray, previous: np.ndarray | None) -> tuple[np.ndarray, dict]:
+                   invitation: np.ndarray, previous: tuple[int, np.ndarray] | None) -> tuple[np.ndarray, dict]:
     """Who starts and who completes the questionnaire, by the response model of :mod:`helpers.demo.model`.
 
     Parameters
@@ -103,8 +103,9 @@ def draw_response(rng: np.random.Generator, frame: pd.DataFrame, pop: Population
     invitation
         :func:`draw_invitations`: only invited units answer.
     previous
-        The 2012 outcomes when drawing 2013 (about half of the 2012
-        respondents answer again), None for 2012.
+        The previous wave's year and outcomes (same rows as ``frame``): about
+        :data:`TARGET_RETURN_RATE` of its complete respondents complete again;
+        None for the first wave.
 
     Returns
     -------
@@ -122,13 +123,14 @@ def draw_response(rng: np.random.Generator, frame: pd.DataFrame, pop: Population
         params["intercept"] = _solve_shift(index, completion, invited, TARGET_COMPLETE_RATE)
         start = logistic(params["intercept"] + index)
     else:
-        before = previous == "complete"
+        previous_year, previous_outcome = previous
+        before = previous_outcome == "complete"
         shift_back = _solve_shift(index[before], completion[before], invited[before], TARGET_RETURN_RATE)
         new_target = (TARGET_COMPLETE_RATE * len(frame)
                       - np.sum(invited[before] * logistic(shift_back + index[before]) * completion[before]))
         shift_new = _solve_shift(index[~before], completion[~before], invited[~before],
                                  new_target / max((~before).sum(), 1))
-        params.update(intercept=shift_new, intercept_2012_respondents=shift_back)
+        params.update({"intercept": shift_new, f"intercept_{previous_year}_respondents": shift_back})
         start = logistic(np.where(before, shift_back, shift_new) + index)
     started = invited & (rng.random(len(frame)) < start)
     complete = started & (rng.random(len(frame)) < completion)
@@ -138,8 +140,8 @@ def draw_response(rng: np.random.Generator, frame: pd.DataFrame, pop: Population
 
 def contact_days(year: int) -> np.ndarray:
     """Days since the first invitation of each contact of the wave: the invitation, then the reminders."""
-    fieldwork = FIELDWORK[year]
-    return np.array([0.0, *((day - fieldwork["start"]).days for day in fieldwork["reminders"])])
+    dates = fieldwork(year)
+    return np.array([0.0, *((day - dates["start"]).days for day in dates["reminders"])])
 
 
 def cumulative_hazard(year: int, days: np.ndarray) -> np.ndarray:
@@ -164,7 +166,7 @@ def draw_days(rng: np.random.Generator, year: int, speed: np.ndarray) -> np.ndar
     rng
         The stream of the wave's submission times.
     year
-        The wave (its contacts and length, :data:`helpers.demo.model.FIELDWORK`).
+        The wave (its contacts and length, :func:`helpers.demo.model.fieldwork`).
     speed
         Each unit's promptness (:func:`promptness`).
 
@@ -174,8 +176,8 @@ def draw_days(rng: np.random.Generator, year: int, speed: np.ndarray) -> np.ndar
         Days (fractional) in ``[0, T)``, ``T`` the days of fieldwork, drawn by
         inversion of ``F(t) = (1 - exp(-c L(t))) / (1 - exp(-c L(T)))``.
     """
-    fieldwork = FIELDWORK[year]
-    length = (fieldwork["end"] - fieldwork["start"]).days + 1
+    dates = fieldwork(year)
+    length = (dates["end"] - dates["start"]).days + 1
     grid = np.linspace(0.0, length, length * 24 * 60 + 1)  # one-minute steps
     hazard = cumulative_hazard(year, grid)
     speed = np.asarray(speed, dtype=float)

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from helpers.demo.model import (ALPHA_TYPE, BETA_POP, CONTACT_PEAKS, DRIFT_2013, DRIVER_TARGETS, ELECTED_GROUP_SHIFT,
-                                FIELDWORK, HAZARD_DECAY_DAYS, HAZARD_FLOOR, POP_CENTRE, PROMPTNESS_MATURITY,
-                                PROMPTNESS_SCALE, SAVINGS_SLOPES, TRUE_ODDS_RATIO)
+from helpers.demo.model import (ALPHA_TYPE, BETA_POP, CONTACT_PEAKS, DRIFT, DRIVER_TARGETS, ELECTED_GROUP_SHIFT,
+                                HAZARD_DECAY_DAYS, HAZARD_FLOOR, POP_CENTRE, PROMPTNESS_MATURITY,
+                                PROMPTNESS_SCALE, SAVINGS_SLOPES, TRUE_ODDS_RATIO, fieldwork)
 from helpers.demo.population import route
 from helpers.inputs.codebook import Codebook
 from helpers.paths import DATA_DIR, display
@@ -85,18 +85,18 @@ def fieldwork_truth(year: int, units: pd.DataFrame, respondents: pd.DataFrame) -
     An effort level counts the reminders sent before a unit's retained submission (0: before the first
     reminder), by the day of the submission as the export records it.
     """
-    fieldwork = FIELDWORK[year]
+    dates = fieldwork(year)
     kept = respondents.assign(_day=pd.to_datetime(respondents["_when"]).dt.normalize())
     maturity = units["maturity"].to_numpy(float)[kept["_unit"].astype(int).to_numpy()]
-    reminders = pd.to_datetime([d.isoformat() for d in fieldwork["reminders"]])
+    reminders = pd.to_datetime([d.isoformat() for d in dates["reminders"]])
     level = np.searchsorted(reminders.to_numpy(), kept["_day"].to_numpy(), side="right")
     eligible_none = (units["outcome"] == "none").to_numpy()
     levels = {str(k): {"complete": int((level == k).sum()),
                        "mean_maturity": round(float(maturity[level == k].mean()), 6) if (level == k).any() else None}
               for k in range(len(reminders) + 1)}
     return {
-        "start": fieldwork["start"].isoformat(), "end": fieldwork["end"].isoformat(),
-        "reminders": [d.isoformat() for d in fieldwork["reminders"]],
+        "start": dates["start"].isoformat(), "end": dates["end"].isoformat(),
+        "reminders": [d.isoformat() for d in dates["reminders"]],
         "hazard": {"floor": HAZARD_FLOOR, "contact_peaks": list(CONTACT_PEAKS), "decay_days": HAZARD_DECAY_DAYS,
                    "promptness_scale": PROMPTNESS_SCALE, "promptness_maturity": PROMPTNESS_MATURITY,
                    "note": "hazard = promptness * (floor + sum_k peak_k exp(-(t - t_k) / decay)) for t >= t_k; "
@@ -156,7 +156,7 @@ def build_truth(year: int, seed: int, frame: pd.DataFrame, units: pd.DataFrame, 
         "command": f"python -m helpers demo --year {year} --seed {seed}", "codebook": display(codebook.path),
         "model": {
             "maturity": {"type_shift": ALPHA_TYPE, "log_population": BETA_POP, "noise_sd": 1.0,
-                         "log_population_centre": POP_CENTRE, "drift_2013": DRIFT_2013},
+                         "log_population_centre": POP_CENTRE, "drift_2013": DRIFT},
             "response": response_params,
             "savings": {"maturity": SAVINGS_SLOPES["maturity"], "log_population": SAVINGS_SLOPES["log_population"],
                         "elected": round(float(np.log(TRUE_ODDS_RATIO)), 6),
@@ -191,6 +191,53 @@ _YEAR_2013 = ("In 2013 populations grew slightly, maturity advanced, answers are
               "answers, so the year-on-year step lists it instead of comparing it.")
 
 
+_TYPE_NAMES = {"region": "régions", "departement": "départements", "metropole": "métropoles",
+               "communaute_urbaine": "communautés urbaines", "communaute_agglomeration": "communautés d'agglomération",
+               "commune": "communes"}
+
+
+def _frame_text(truth: dict) -> str:
+    """What ``frame.csv`` holds: the 2012 structure, or that structure after the frame changes of the series."""
+    if "series" not in truth:
+        return """with the real 2012 structure
+  (27 régions, 101 départements, 15 communautés urbaines + 1 métropole, 202 communautés
+  d'agglomération, 123 communes of 50,000+, 45 préfectures under 50,000 including Mamoudzou
+  with no population)"""
+    counts = ", ".join(f"{n} {_TYPE_NAMES[kind]}" for kind, n in truth["series"]["frame_units_by_type"].items())
+    return f"""of {truth['year']}: the 2012 frame after the frame changes below
+  ({counts}; Mamoudzou still with no population)"""
+
+
+def _series_text(truth: dict) -> str:
+    """The README's account of a wave after 2013: the chain from 2012, the panel, every frame change."""
+    series = truth["series"]
+    panel = series["panel"]
+    changes = []
+    for change in truth["frame_changes"]:
+        changes += [f"- {change['year']}: {m['absorber']['name']} ({m['absorber']['unit_id']}, "
+                    f"{m['absorber']['population']:,} inhabitants) absorbed {m['absorbed']['name']} "
+                    f"({m['absorbed']['unit_id']}, {m['absorbed']['population']:,}), {m['region']}: "
+                    f"{m['population']:,} inhabitants" for m in change["merged"]]
+        changes += [f"- {change['year']}: {r['name_before']} ({r['unit_id']}, {r['population']:,} inhabitants) "
+                    f"became a métropole, renamed {r['name']}" for r in change["retyped"]]
+    return f"""
+## A wave of the series
+The {truth['year']} population is the {panel['previous_year']} one a year on, chained from {series['first_year']}:
+every year maturity advances (e-services spread), answers are mostly stable and populations grow; the
+communautés d'agglomération and communautés urbaines change as the 2014-2017 intercommunal reforms
+changed them. {panel['complete_again']} of the {panel['previous_complete']} complete respondents of
+{panel['previous_year']} still in the frame completed again. The questionnaire is the 2013 one
+(`config/codebook/2013.yaml`), so the waves from 2013 compare.
+
+## Frame changes since {series['first_year']}
+From {series['frame_changes']['from']}, {series['frame_changes']['ca_mergers_per_year']} pairs of communautés
+d'agglomération of one région merge each year on 1 January: the larger keeps its SIREN, name and answers, its
+population becomes the sum, the other leaves the frame. On 1 January {series['frame_changes']['metropole_year']}
+(MAPTAM law) the communautés urbaines of {series['frame_changes']['metropole_threshold']:,} inhabitants or more
+became métropoles (same SIREN).
+{chr(10).join(changes)}"""
+
+
 def wave_readme(year: int, seed: int, truth: dict) -> str:
     """The text of ``data/raw/<year>/README.md``: what the files are, the model in words, the planted features."""
     planted = truth["planted"]
@@ -208,10 +255,7 @@ truth (model parameters, true shares, the census odds ratio, the planted rows) i
 `data/demo_truth/{year}.json`; the analysis never reads it, the tests do.
 
 ## Files
-- `frame.csv`: the sampling frame, {response['frame_units']} units with the real 2012 structure
-  (27 régions, 101 départements, 15 communautés urbaines + 1 métropole, 202 communautés
-  d'agglomération, 123 communes of 50,000+, 45 préfectures under 50,000 including Mamoudzou
-  with no population). UTF-8, `,`. Invitation outcomes: {response['invitation']}.
+- `frame.csv`: the sampling frame, {response['frame_units']} units {_frame_text(truth)}. UTF-8, `,`. Invitation outcomes: {response['invitation']}.
 - `export.csv`: the raw export, one row per submission, as the survey tool delivers it:
   `;`, {"Windows-1252, CRLF" if year == 2012 else "UTF-8 with a BOM, LF"}; headers and labels
   from `{truth["codebook"]}`.
@@ -234,7 +278,7 @@ response hazard, and more mature authorities answer sooner, so late respondents 
 early ones, closer to the non-respondents (complete respondents by number of reminders received:
 {', '.join(str(v['complete']) for v in truth['fieldwork']['complete_by_effort_level'].values())}). {response['complete']} units
 ({response['complete_rate']:.1%}) completed, {response['partial']} stopped part-way.
-{_YEAR_2013 if year == 2013 else ""}
+{_YEAR_2013 if year == 2013 else ""}{_series_text(truth) if "series" in truth else ""}
 
 ## Messy features planted (see the truth file for the response ids)
 - partial submissions ("Incomplète") whose later questions are all empty;

@@ -1,13 +1,14 @@
 """Synthetic demo waves of the baromètre: generating, redrawing and writing a wave, and its command.
 
 The real microdata of the barometer were never published, so the project ships
-SYNTHETIC waves 2012 and 2013 written by this package (``python -m helpers demo
---year YEAR``): a frame (:mod:`helpers.demo.frame`), a latent population with
+SYNTHETIC waves 2012 to 2016 written by this package (``python -m helpers demo
+--year YEAR``, any year from 2012): a frame (:mod:`helpers.demo.frame`), a latent population with
 true answers (:mod:`helpers.demo.population`), who answers
 (:mod:`helpers.demo.response`), the raw export (:mod:`helpers.demo.export`)
 and the known truth (:mod:`helpers.demo.truth`), all from the seeded model of
-:mod:`helpers.demo.model`. The same seed gives byte-identical files. The 2013
-wave replays the 2012 population from the same seed and moves it on by a year.
+:mod:`helpers.demo.model`. The same seed gives byte-identical files. A later wave
+replays the 2012 population from the same seed and moves it on a year at a time, with the frame changes of
+the intercommunal reforms (:mod:`helpers.demo.reforms`).
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ from helpers import atomic
 from helpers.demo.export import build_export, export_bytes
 from helpers.demo.formats import FORMATS, export_file_bytes
 from helpers.demo.frame import read_frame_csv, synthetic_frame
-from helpers.demo.model import (ALPHA_TYPE, BETA_POP, DEFAULT_SEED, DRIFT_2013, RESPONSE_MECHANISMS, REWORDED_2013,
-                                YEARS, stream)
+from helpers.demo.model import (ALPHA_TYPE, BETA_POP, CA_MERGERS_PER_YEAR, DEFAULT_SEED, DRIFT, FIRST_REFORM_YEAR,
+                                FIRST_YEAR, METROPOLE_THRESHOLD, METROPOLE_YEAR, RESPONSE_MECHANISMS, REWORDED_2013,
+                                TARGET_RETURN_RATE, YEARS, stream)
 from helpers.demo.population import (Population, add_questions, advance_population, calibrate_added,
                                      calibrate_cutoffs, draw_population, latent_scores, log_population, noise_names,
                                      route, savings_cutoff, true_codes)
+from helpers.demo.reforms import change_frame
 from helpers.demo.response import (draw_days, draw_invitations, draw_response, item_missing, merged_units,
                                    promptness)
 from helpers.demo.truth import SYNTHETIC_MARKER, TRUTH_DIR, build_truth, wave_readme
@@ -38,8 +41,9 @@ from helpers.errors import InputError
 from helpers.frame.reader import FRAME_COLUMNS, sort_units
 from helpers.inputs.codebook import Codebook, load_codebook, value_columns
 from helpers.inputs.profiles import layout, profile_names
-from helpers.inputs.waves import load_wave
+from helpers.inputs.waves import load_wave, wave_path
 from helpers.paths import display, raw_dir, resolve
+from helpers.vocabulary import UNIT_TYPES
 
 LOG = logging.getLogger(__name__)
 
@@ -86,8 +90,92 @@ def _frame_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def wave_codebook(year: int) -> Codebook:
-    """The codebook that the demo wave's file, ``config/waves/<year>.yaml``, names."""
-    return load_codebook(load_wave(year, check_inputs=False).codebook_path)
+    """The codebook that the demo wave's file, ``config/waves/<year>.yaml``, names.
+
+    A year without a wave file asks the questionnaire of the last committed demo wave
+    (:data:`helpers.demo.model.YEARS`).
+    """
+    known = year if wave_path(year).is_file() else YEARS[-1]
+    return load_codebook(load_wave(known, check_inputs=False).codebook_path)
+
+
+@dataclass
+class _Year:
+    """The chain of the series in one year: what the next year moves on from.
+
+    ``frame`` is the year's frame (sorted, the year's ``invitation``); ``pop``, ``outcome`` and ``previous``
+    (the previous year's outcome of each unit, None in the first year) have its rows; ``cutoffs`` are
+    before any rewording; ``missing`` is the year's item non-response; ``changes`` lists the frame changes
+    since the first year.
+    """
+
+    year: int
+    frame: pd.DataFrame
+    pop: Population
+    outcome: np.ndarray
+    previous: np.ndarray | None
+    params: dict
+    cutoffs: dict
+    missing: dict[str, np.ndarray]
+    changes: list[dict]
+
+
+def _invitations(seed: int, year: int, frame: pd.DataFrame, protected: set[str], given: bool) -> np.ndarray:
+    """The year's invitation outcomes: those of the frame when it gives them, else drawn (stream 3 of the year)."""
+    if given:
+        return frame["invitation"].to_numpy()
+    ineligible = np.flatnonzero(frame["unit_id"].isin(protected).to_numpy())
+    return draw_invitations(stream(seed, 3, year), frame, ineligible)
+
+
+def _first_year(seed: int, base: pd.DataFrame, codebook: Codebook, protected: set[str], given: bool) -> _Year:
+    """The first wave: the latent population drawn, its response, the cut-offs calibrated on its respondents."""
+    pop = draw_population(seed, base, noise_names())
+    invitation = _invitations(seed, FIRST_YEAR, base, protected, given)
+    outcome, params = draw_response(stream(seed, 4, FIRST_YEAR), base, pop, invitation, None)
+    missing = item_missing(seed, FIRST_YEAR, pop, list(codebook.questions.values()))
+    cutoffs = calibrate_cutoffs(latent_scores(base, pop), pop, outcome == "complete", missing)
+    cutoffs["savings"] = savings_cutoff(base, pop, cutoffs, outcome == "complete", missing)
+    return _Year(FIRST_YEAR, base.assign(invitation=invitation), pop, outcome, None, params, cutoffs, missing, [])
+
+
+def _next_year(seed: int, last: _Year, codebook: Codebook, protected: set[str], given: bool) -> _Year:
+    """The wave a year after ``last``: populations grown, frame changes, the drift, the response (:mod:`model`)."""
+    year = last.year + 1
+    keys = () if year == 2013 else (year,)  # the 2012->2013 step keeps the streams it was first drawn with
+    growth = np.exp(DRIFT["population_growth"] + 0.004 * stream(seed, 7, *keys).standard_normal(len(last.frame)))
+    frame = last.frame.assign(population=(last.frame["population"].astype("Float64") * growth).round().astype("Int64"))
+    rows, changes = np.arange(len(frame)), last.changes
+    if year >= FIRST_REFORM_YEAR:
+        frame, rows, change = change_frame(stream(seed, 10, year), year, frame, protected)
+        changes = [*changes, change]
+    pop = last.pop.take(rows)
+    log_pop = pop.log_pop if year == 2013 else log_population(frame)
+    pop = add_questions(seed, advance_population(stream(seed, 5, *keys), pop, log_pop))
+    invitation = _invitations(seed, year, frame, protected, given)
+    previous = last.outcome[rows]
+    outcome, params = draw_response(stream(seed, 4, year), frame, pop, invitation, (last.year, previous))
+    missing = item_missing(seed, year, pop, list(codebook.questions.values()))
+    cutoffs = dict(last.cutoffs)
+    added = calibrate_added(latent_scores(frame, pop), outcome == "complete", missing)
+    cutoffs.update({qid: cut for qid, cut in added.items() if qid not in cutoffs})  # calibrated the year first asked
+    return _Year(year, frame.assign(invitation=invitation), pop, outcome, previous, params, cutoffs, missing,
+                 changes)
+
+
+def _series_truth(state: _Year) -> dict:
+    """What the truth of a wave after 2013 adds: the drift, the frame changes and the panel of respondents."""
+    before = state.previous == "complete"
+    types = state.frame["type"].value_counts()
+    return {"series": {"first_year": FIRST_YEAR, "drift_per_year": DRIFT,
+                       "frame_units_by_type": {kind: int(types[kind]) for kind in UNIT_TYPES if kind in types},
+                       "frame_changes": {"from": FIRST_REFORM_YEAR, "ca_mergers_per_year": CA_MERGERS_PER_YEAR,
+                                         "metropole_year": METROPOLE_YEAR,
+                                         "metropole_threshold": METROPOLE_THRESHOLD},
+                       "panel": {"previous_year": state.year - 1, "target_return_rate": TARGET_RETURN_RATE,
+                                 "previous_complete": int(before.sum()),
+                                 "complete_again": int((before & (state.outcome == "complete")).sum())}},
+            "frame_changes": state.changes}
 
 
 def generate_wave(year: int, seed: int = DEFAULT_SEED, frame: pd.DataFrame | None = None,
@@ -97,7 +185,8 @@ def generate_wave(year: int, seed: int = DEFAULT_SEED, frame: pd.DataFrame | Non
     Parameters
     ----------
     year
-        2012 or 2013; 2013 replays the 2012 population of the same seed and frame.
+        :data:`helpers.demo.model.FIRST_YEAR` (2012) or later; a later year replays the 2012 population of
+        the same seed and frame and moves it on a year at a time (:mod:`helpers.demo.model`).
     seed
         Seed of every random stream.
     frame
@@ -105,7 +194,8 @@ def generate_wave(year: int, seed: int = DEFAULT_SEED, frame: pd.DataFrame | Non
         instead of :func:`synthetic_frame`; a missing ``invitation`` column is drawn.
     codebook
         The codebook the export is written from; by default the one the wave file names
-        (:func:`wave_codebook`). The model is calibrated on the 2012 respondents of the 2012 questionnaire.
+        (:func:`wave_codebook`); the years before ``year`` ask theirs. The model is calibrated on the 2012
+        respondents of the 2012 questionnaire.
 
     Returns
     -------
@@ -114,40 +204,32 @@ def generate_wave(year: int, seed: int = DEFAULT_SEED, frame: pd.DataFrame | Non
     Raises
     ------
     ValueError
-        If ``year`` is not a demo year.
+        If ``year`` is before :data:`helpers.demo.model.FIRST_YEAR`.
     """
-    if year not in YEARS:
-        raise ValueError(f"year must be one of {YEARS}, not {year!r}")
+    if year < FIRST_YEAR:
+        raise ValueError(f"year must be {FIRST_YEAR} or later, not {year!r}")
     codebook = codebook or wave_codebook(year)
-    calibration = codebook if year == 2012 else wave_codebook(2012)
+    calibration = codebook if year == FIRST_YEAR else wave_codebook(FIRST_YEAR)
     base = synthetic_frame(seed) if frame is None else sort_units(frame)
-    pop = draw_population(seed, base, noise_names())
-    merged = merged_units(stream(seed, 3), base)
-    invitations = {y: draw_invitations(stream(seed, 3, y), base, merged) for y in YEARS}
-    if frame is not None and "invitation" in frame.columns and (base["invitation"] != "").all():
-        invitations = dict.fromkeys(YEARS, base["invitation"].to_numpy())
-    outcome, params = draw_response(stream(seed, 4, 2012), base, pop, invitations[2012], None)
-    missing = item_missing(seed, 2012, pop, list(calibration.questions.values()))
-    cutoffs = calibrate_cutoffs(latent_scores(base, pop), pop, outcome == "complete", missing)
-    cutoffs["savings"] = savings_cutoff(base, pop, cutoffs, outcome == "complete", missing)
-    if year == 2013:
-        pop = add_questions(seed, advance_population(seed, pop))
-        outcome, params = draw_response(stream(seed, 4, 2013), base, pop, invitations[2013], outcome)
-        growth = np.exp(DRIFT_2013["population_growth"] + 0.004 * stream(seed, 7).standard_normal(len(base)))
-        base = base.assign(population=(base["population"].astype("Float64") * growth).round().astype("Int64"))
-        missing = item_missing(seed, 2013, pop, list(codebook.questions.values()))
-        cutoffs.update(calibrate_added(latent_scores(base, pop), outcome == "complete", missing))
-        # A question whose heading differs from 2012's is asked in its new wording, which moves the latent answer.
-        cutoffs.update({qid: cutoffs[qid] - shift for qid, shift in REWORDED_2013.items()
-                        if qid in codebook.questions and codebook.questions[qid].column
-                        != calibration.questions[qid].column})
-    base = base.assign(invitation=invitations[year])
+    given = frame is not None and "invitation" in frame.columns and bool((base["invitation"] != "").all())
+    protected = set(base["unit_id"].to_numpy()[merged_units(stream(seed, 3), base)])
+    state = _first_year(seed, base, calibration, protected, given)
+    while state.year < year:
+        state = _next_year(seed, state, codebook if state.year + 1 == year else wave_codebook(state.year + 1),
+                           protected, given)
+    # A question whose heading differs from 2012's is asked in its new wording, which moves the latent answer.
+    cutoffs = {**state.cutoffs, **{qid: state.cutoffs[qid] - shift for qid, shift in REWORDED_2013.items()
+                                   if qid in codebook.questions and codebook.questions[qid].column
+                                   != calibration.questions[qid].column}}
+    base, pop, outcome = state.frame, state.pop, state.outcome
     truth_answers = true_codes(base, pop, cutoffs)
     days = np.where(outcome != "none", draw_days(stream(seed, 9, year), year, promptness(pop.maturity)), np.nan)
-    export, reported, planted = build_export(seed, year, base, outcome, days, truth_answers, missing, codebook)
+    export, reported, planted = build_export(seed, year, base, outcome, days, truth_answers, state.missing, codebook)
     units = pd.concat([base[["unit_id", "type"]], truth_answers], axis=1).assign(
         maturity=pop.maturity, outcome=outcome, response_day=days)
-    truth = build_truth(year, seed, base, units, truth_answers, reported, planted, cutoffs, params, codebook)
+    truth = build_truth(year, seed, base, units, truth_answers, reported, planted, cutoffs, state.params, codebook)
+    if year >= FIRST_REFORM_YEAR:
+        truth.update(_series_truth(state))
     frame_out = base[list(FRAME_COLUMNS)]
     return DemoWave(year, seed, frame_out, export, export_bytes(export, year), _frame_bytes(frame_out),
                     units, truth, wave_readme(year, seed, truth))
@@ -296,9 +378,27 @@ def write_wave(wave: DemoWave, raw_dir: Path, truth_path: Path, force: bool = Fa
     return list(files)
 
 
+def demo_year(text: str) -> int:
+    """The ``--year`` of ``python -m helpers demo``: a year from :data:`helpers.demo.model.FIRST_YEAR` on.
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        If ``text`` is not a year or is before the first wave.
+    """
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year") from None
+    if year < FIRST_YEAR:
+        raise argparse.ArgumentTypeError(f"{year}: the demo series starts in {FIRST_YEAR}")
+    return year
+
+
 def configure_parser(parser: argparse.ArgumentParser) -> None:
     """Add the options of ``python -m helpers demo``."""
-    parser.add_argument("--year", type=int, choices=YEARS, required=True, help="demo wave")
+    parser.add_argument("--year", type=demo_year, required=True,
+                        help=f"demo wave: {FIRST_YEAR} or later (the repository commits {YEARS[0]}-{YEARS[-1]})")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
                         help=f"seed of every random stream (default {DEFAULT_SEED}, the committed files)")
     parser.add_argument("--out-dir", default=None, help="folder of the wave (default data/raw/<year>)")
