@@ -99,7 +99,8 @@ def change_frame(rng: np.random.Generator, year: int, frame: pd.DataFrame,
     frame = frame.drop(index=frame.index[[absorbed for _, absorbed in pairs]])
     retyped = []
     if year == METROPOLE_YEAR:
-        becoming = ((frame["type"] == "communaute_urbaine") & (frame["population"] >= METROPOLE_THRESHOLD)).fillna(False)
+        large = (frame["population"] >= METROPOLE_THRESHOLD).fillna(False)
+        becoming = (frame["type"] == "communaute_urbaine") & large
         renamed = frame.loc[becoming, "name"].str.replace("Communauté urbaine", "Métropole", regex=False)
         retyped = [{"unit_id": uid, "from": "communaute_urbaine", "to": "metropole", "name_before": before,
                     "name": after, "population": int(pop)}

@@ -192,19 +192,20 @@ _YEAR_2013 = ("In 2013 populations grew slightly, maturity advanced, answers are
 
 
 _TYPE_NAMES = {"region": "régions", "departement": "départements", "metropole": "métropoles",
-               "communaute_urbaine": "communautés urbaines", "communaute_agglomeration": "communautés d'agglomération",
-               "commune": "communes"}
+               "communaute_urbaine": "communautés urbaines",
+               "communaute_agglomeration": "communautés d'agglomération", "commune": "communes"}
 
 
 def _frame_text(truth: dict) -> str:
     """What ``frame.csv`` holds: the 2012 structure, or that structure after the frame changes of the series."""
+    units = truth["response"]["frame_units"]
     if "series" not in truth:
-        return """with the real 2012 structure
+        return f"""{units} units with the real 2012 structure
   (27 régions, 101 départements, 15 communautés urbaines + 1 métropole, 202 communautés
   d'agglomération, 123 communes of 50,000+, 45 préfectures under 50,000 including Mamoudzou
   with no population)"""
     counts = ", ".join(f"{n} {_TYPE_NAMES[kind]}" for kind, n in truth["series"]["frame_units_by_type"].items())
-    return f"""of {truth['year']}: the 2012 frame after the frame changes below
+    return f"""{units} units of {truth['year']}: the 2012 frame after the frame changes below
   ({counts}; Mamoudzou still with no population)"""
 
 
@@ -255,7 +256,7 @@ truth (model parameters, true shares, the census odds ratio, the planted rows) i
 `data/demo_truth/{year}.json`; the analysis never reads it, the tests do.
 
 ## Files
-- `frame.csv`: the sampling frame, {response['frame_units']} units {_frame_text(truth)}. UTF-8, `,`. Invitation outcomes: {response['invitation']}.
+- `frame.csv`: the sampling frame, {_frame_text(truth)}. UTF-8, `,`. Invitation outcomes: {response['invitation']}.
 - `export.csv`: the raw export, one row per submission, as the survey tool delivers it:
   `;`, {"Windows-1252, CRLF" if year == 2012 else "UTF-8 with a BOM, LF"}; headers and labels
   from `{truth["codebook"]}`.
