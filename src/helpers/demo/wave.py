@@ -69,7 +69,9 @@ class DemoWave:
         outcome, ``response_day`` (days since the first invitation, NaN for units that do not answer),
         true codes with the negative codes of this module).
     truth
-        The known truth, as written to ``data/demo_truth/<year>.json``.
+        The known truth, as written to ``data/demo_truth/<year>.json``; from 2014 also ``series`` (the
+        drift, the frame-change parameters, the units by type, the panel of the previous year's complete
+        respondents) and ``frame_changes`` (every merger and change of type since 2012).
     readme
         The text of the wave's ``README.md``.
     """
