@@ -9,8 +9,11 @@ import numpy as np
 import pytest
 
 from helpers import demo
+from helpers.cleaning import clean_wave
 from helpers.demo.model import CA_MERGERS_PER_YEAR, FIRST_REFORM_YEAR, METROPOLE_THRESHOLD, METROPOLE_YEAR
+from helpers.inputs.codebook import load_codebook
 from helpers.inputs.waves import load_wave
+from helpers.paths import raw_dir
 
 LAST = demo.YEARS[-1]
 # Headline and e-service indicators that rise with maturity, hence year after year.
@@ -116,6 +119,18 @@ def test_wave_files_state_the_demo_calendar():
     assert all(day.weekday() < 5 for year in range(2012, 2030)
                for day in (demo.fieldwork(year)["start"], *demo.fieldwork(year)["reminders"]))
     assert demo.fieldwork(2016)["start"].isoformat() == "2016-09-12"  # 10 September 2016 was a Saturday
+
+
+@pytest.mark.parametrize("year", range(FIRST_REFORM_YEAR, LAST + 1))
+def test_committed_waves_go_through_the_cleaning(year):
+    """The wave file reads the committed files; every frame unit is kept and the respondents link to it."""
+    wave, truth = load_wave(year), demo.read_truth(year)
+    cleaned = clean_wave(raw_dir(year) / "frame.csv", raw_dir(year) / "export.csv", load_codebook(wave.codebook_path),
+                         wave.section("cleaning"), wave.section("fieldwork"))
+    assert len(cleaned.units) == truth["response"]["frame_units"]
+    assert cleaned.summary["dispositions"]["ineligible"] == truth["response"]["invitation"]["ineligible"]
+    assert truth["response"]["complete"] <= cleaned.summary["respondents"] <= truth["response"]["complete"] + 15
+    assert set(cleaned.answers["unit_id"]) <= set(truth["units"])
 
 
 def test_later_waves_ask_the_2013_questionnaire(waves):
