@@ -6,8 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-from-lock
 UV_VERSION := 0.13.9
 
-.PHONY: setup report test test-fast lab demo frame official-wave report-official schemas lock clean-venv pdf-deps \
-	r-deps r-results
+.PHONY: setup report series test test-fast lab demo frame official-wave report-official schemas lock clean-venv \
+	pdf-deps r-deps r-results
 
 setup: $(STAMP)
 
@@ -20,6 +20,12 @@ $(STAMP): requirements.lock pyproject.toml
 
 report: $(STAMP)
 	$(BIN)/python -m helpers run --year $(YEAR)
+
+# Every wave with a file config/waves/YYYY.yaml, in order: each year's year-on-year and series step reads the
+# earlier waves' outputs, and each run rewrites reports/index.html, the page of the series.
+SERIES_YEARS ?= $(sort $(basename $(notdir $(wildcard config/waves/[0-9][0-9][0-9][0-9].yaml))))
+series: $(STAMP)
+	@for year in $(SERIES_YEARS); do $(BIN)/python -m helpers run --year $$year || exit 1; done
 
 # The suite runs on every core; the tests of the whole pipeline share one run, on one worker (conftest.py).
 PYTEST_WORKERS ?= auto

@@ -284,9 +284,19 @@ def test_index_lists_every_wave(tmp_path):
         for name in names:
             (folder / name).write_text("x", encoding="utf-8")
     (tmp_path / "2012" / "results.json").write_text(json.dumps(minimal_results()), encoding="utf-8")
+    later = minimal_results(rr2=0.3)
+    later["response_bias"]["estimates"]["weighted"]["savings"]["estimate"] = None
+    (tmp_path / "2013" / "results.json").write_text(json.dumps(later), encoding="utf-8")
+    (tmp_path / "2013" / "report.xlsx").write_bytes(b"x")
     page = report.write_index(tmp_path).read_text(encoding="utf-8")
-    assert page.index('id="wave-2013"') < page.index('id="wave-2012"'), "latest wave first"
-    for link in ("2012/report.html", "2012/report.en.html", "2012/01_clean.ipynb", "2013/01_clean.ipynb"):
+    assert page.index('id="series"') < page.index('id="wave-2013"') < page.index('id="wave-2012"'), \
+        "the series first, then the latest wave"
+    series = page[page.index('id="series"'):page.index("</table>")]
+    assert "Économies réalisées sur certains processus" in series, "headline indicators by their label"
+    assert series.index(">2012</a>") < series.index(">2013</a>"), "the series in time order"
+    assert "25,0" in series and "30,0" in series and "20,0" in series and "—" in series
+    for link in ("2012/report.html", "2012/report.en.html", "2012/01_clean.ipynb", "2013/01_clean.ipynb",
+                 "2013/report.xlsx"):
         assert f'href="{link}"' in page
     assert "Baromètre 2012" in page and "synthetic data" in page
     assert network_references(page) == []
@@ -359,10 +369,12 @@ def test_report_is_self_contained_and_marks_demo_data(wave_reports, name):
 def test_report_renders_every_section(wave_reports, results):
     page = (wave_reports / "report.html").read_text(encoding="utf-8")
     for heading in ("Résumé", "1. Population et terrain", "2. Réponse et représentativité", "3. Indicateurs",
-                    "4. Portage par les élus", "5. Non-réponse non ignorable", "6. Évolution",
-                    "7. Hypothèses et limites", "8. Provenance", "9. Carnets exécutés"):
+                    "4. Portage par les élus", "5. Non-réponse non ignorable", "6. Évolution", "7. Séries",
+                    "8. Hypothèses et limites", "9. Provenance", "10. Carnets exécutés"):
         assert heading in page
     assert "Pas de comparaison" in page, "no wave 2011: the trend section says so"
+    assert "Pas de série" in page, "the first wave has no series"
+    assert results["series"]["available"] is False and results["series"]["years"] == [2012]
     assert results["cleaning"]["inputs"]["frame"]["sha256"] in page
     assert 'href="01_clean.ipynb"' in page and 'href="04_report.en.ipynb"' in page
 

@@ -32,6 +32,8 @@ CODEBOOK_PATH = CONFIG_DIR / "codebook.yaml"
 WAVES_DIR = CONFIG_DIR / "waves"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 DATA_DIR = ROOT / "data"
+PROCESSED_ROOT = DATA_DIR / "processed"  # one folder per wave below each root
+REPORTS_ROOT = ROOT / "reports"
 
 
 def resolve(path: str | os.PathLike[str] | None, default: Path) -> Path:
@@ -63,12 +65,12 @@ def raw_dir(year: int, override: str | os.PathLike[str] | None = None) -> Path:
 
 def processed_dir(year: int, override: str | os.PathLike[str] | None = None) -> Path:
     """Folder the pipeline writes a wave's processed files to."""
-    return resolve(override, DATA_DIR / "processed" / str(year))
+    return resolve(override, PROCESSED_ROOT / str(year))
 
 
 def reports_dir(year: int, override: str | os.PathLike[str] | None = None) -> Path:
     """Folder holding a wave's executed notebooks and report."""
-    return resolve(override, ROOT / "reports" / str(year))
+    return resolve(override, REPORTS_ROOT / str(year))
 
 
 def display(path: Path) -> str:

@@ -12,6 +12,7 @@ Its public API, by module (``from helpers import report``; ``report.render_wave(
 - ``suppression``: small cells and their complements;
 - ``sections``, ``charts``: what the report notebook shows, section by section;
 - ``fieldwork``: the section on fieldwork, reminders and late respondents (its prose, tables and figures);
+- ``series``: the section on the series of waves and the panel of respondents;
 - ``render``, ``pdf``, ``index``: the self-contained HTML, the PDF and the reviewers' index;
 - ``pages``: the executed notebooks as HTML pages with their code;
 - ``exports``: the tables as CSV files and one accessible workbook;
@@ -28,7 +29,7 @@ import lazy_loader
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submodules=['charts', 'display', 'exports', 'fieldwork', 'formatting', 'index', 'links', 'pages', 'pdf', 'prose', 'provenance',
-                'render', 'results', 'sections', 'suppression', 'tables', 'texts', 'tracing'],
+                'render', 'results', 'sections', 'series', 'suppression', 'tables', 'texts', 'tracing'],
     submod_attrs={
     'charts': ['delta_figure', 'headline_figure', 'rates_by_type_figure', 'trend_figure'],
     'display': ['Chart', 'finish_figure', 'show_figure', 'table_html'],
@@ -52,6 +53,8 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         'report_name', 'report_notebook_name', 'traced_page', 'with_contents', 'write_html', 'write_tables'],
     'results': ['RESULTS_NAME', 'SOURCES_NAME', 'WRITER_MIME', 'load_results', 'lookup', 'read_results', 'to_plain',
         'write_section', 'write_writers', 'writers'],
+    'series': ['panel_table', 'series_available', 'series_change_table', 'series_figure', 'series_results',
+        'series_table', 'series_text'],
     'sections': ['ReportSetup', 'bounds_table', 'disposition_table', 'indicator_table', 'notebook_links',
         'paired_table', 'provenance_tables', 'rates_by_type', 'rates_by_type_table', 'rates_table', 'start',
         'trend_available', 'trend_changes', 'trend_table'],

@@ -1,4 +1,10 @@
-"""The reviewers' ``reports/index.html``: every wave with its reports and executed notebooks."""
+"""The reviewers' ``reports/index.html``: the series of waves, each with its reports, spreadsheet and notebooks.
+
+The page opens with the series: one row per wave found under ``reports/``, with its respondents, its response
+rate and the weighted headline indicators of the latest wave, each as that wave estimated it (every number read
+from that wave's ``results.json``). Every wave follows, latest first, with links to its reports, its workbook of
+tables and its executed notebooks. Each run of a wave rewrites the page, so it always shows every wave published.
+"""
 
 from __future__ import annotations
 
@@ -6,39 +12,95 @@ import html
 import json
 import re
 from pathlib import Path
+from typing import Any
 
-from helpers import atomic
+from helpers import atomic, paths
+from helpers.errors import InputError
+from helpers.inputs.codebook import load_codebook
+from helpers.report.exports import WORKBOOK
+from helpers.report.formatting import count, percent
 from helpers.report.links import page_name
 from helpers.report.render import html_page
 
+REPORTS = ("report.html", "report.en.html", "report.fr.html", "report.pdf")
 
-def _wave_entry(folder: Path) -> str:
-    results_path = folder / "results.json"
-    wave = json.loads(results_path.read_text(encoding="utf-8")).get("cleaning", {}).get("wave", {}) \
-        if results_path.is_file() else {}
+
+def _results(folder: Path) -> dict[str, Any]:
+    path = folder / "results.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _wave_entry(folder: Path, results: dict[str, Any]) -> str:
+    wave = results.get("cleaning", {}).get("wave", {})
     title = html.escape(wave.get("title", f"Vague {folder.name}"))
     demo = ' <span class="demo">données synthétiques / synthetic data</span>' if wave.get("demo") else ""
-    reports = [name for name in ("report.html", "report.en.html", "report.fr.html", "report.pdf")
-               if (folder / name).is_file()]
+    reports = [name for name in (*REPORTS, WORKBOOK) if (folder / name).is_file()]
     notebooks = sorted(path.name for path in folder.glob("*.ipynb"))
     links = " · ".join(f'<a href="{folder.name}/{name}">{name}</a>' for name in reports) or "—"
     executed = " · ".join(f'<a href="{folder.name}/{page_name(name)}">{Path(name).stem}</a> '
                           f'(<a href="{folder.name}/{name}">.ipynb</a>)' for name in notebooks) or "—"
     return (f'<li id="wave-{folder.name}"><h2>{folder.name} — {title}{demo}</h2>\n'
-            f"<p>Rapport / report : {links}</p>\n<p>Carnets exécutés / executed notebooks : {executed}</p></li>")
+            f"<p>Rapport, tableur / report, spreadsheet : {links}</p>\n"
+            f"<p>Carnets exécutés / executed notebooks : {executed}</p></li>")
+
+
+def _labels(results: dict[str, Any], indicators: list[str]) -> list[str]:
+    """The indicators' French labels, from the codebook the wave names (their ids if it cannot be read)."""
+    try:
+        codebook = load_codebook(paths.resolve(results["cleaning"]["wave"].get("codebook"), paths.CODEBOOK_PATH))
+    except InputError:
+        return indicators
+    return [codebook.label(i, "fr") if i in codebook.indicators else i for i in indicators]
+
+
+def _series_table(waves: list[tuple[Path, dict[str, Any]]]) -> str:
+    """The series of waves: respondents, RR2 and the latest wave's headline indicators, one row per wave."""
+    published = [(folder, results) for folder, results in waves if "response_bias" in results]
+    if not published:
+        return ""
+    latest = published[0][1]
+    headline = latest["response_bias"]["headline"]
+    head = ("<th>Vague / wave</th><th>Unités du champ / frame units</th><th>Répondants / respondents</th>"
+            "<th>RR2</th>" + "".join(f"<th>{html.escape(label)}</th>" for label in _labels(latest, headline)))
+    rows = []
+    for folder, results in sorted(published, key=lambda item: item[0].name):
+        weighted = results["response_bias"]["estimates"]["weighted"]
+        cells = [f'<a href="{folder.name}/report.html">{folder.name}</a>',
+                 count(results["cleaning"]["frame_units"]), count(results["cleaning"]["respondents"]),
+                 percent(results["response_bias"]["rates"]["RR2"]["rate"])]
+        for indicator in headline:
+            row = weighted.get(indicator)
+            cells.append("—" if not row or row.get("estimate") is None else
+                         f'{percent(row["estimate"])} <span class="ci">[{percent(row["ci_low"])} ; '
+                         f'{percent(row["ci_high"])}]</span>')
+        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+    note = ("Parts pondérées des indicateurs principaux de la dernière vague, chacune telle que sa vague "
+            "l'a estimée, avec son intervalle ; — : indicateur non mesuré cette année-là. Une question reformulée "
+            "rompt la série : la section « Séries » du rapport de chaque vague ne compare que les vagues qui l'ont "
+            "posée de la même façon. / Weighted shares of the latest wave's headline indicators, each as its wave "
+            "estimated it, with its interval; —: not measured that year. A reworded question breaks the "
+            "series: the \"Series\" section of each wave's report compares only the waves that asked it alike.")
+    return (f'<h2 id="series">Série des vagues / series of waves</h2>\n<table class="series">\n'
+            f"<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + f'\n</tbody>\n</table>\n'
+            f'<p class="note">{html.escape(note)}</p>')
 
 
 def write_index(reports_root: Path) -> Path:
-    """Write ``reports/index.html``: every wave under ``reports_root`` with its reports and executed notebooks.
+    """Write ``reports/index.html``: the series of the waves under ``reports_root``, then each wave's links.
 
-    Each executed notebook is linked as its HTML page with code and as the ``.ipynb``.
+    Each executed notebook is linked as its HTML page with code and as the ``.ipynb``; each wave's reports and
+    ``report.xlsx`` where they exist.
     """
-    waves = sorted((folder for folder in Path(reports_root).iterdir()
-                    if folder.is_dir() and re.fullmatch(r"\d{4}", folder.name)), reverse=True)
-    entries = "\n".join(_wave_entry(folder) for folder in waves) or "<li>Aucune vague / no wave yet.</li>"
+    folders = sorted((folder for folder in Path(reports_root).iterdir()
+                      if folder.is_dir() and re.fullmatch(r"\d{4}", folder.name)), reverse=True)
+    waves = [(folder, _results(folder)) for folder in folders]
+    entries = "\n".join(_wave_entry(folder, results) for folder, results in waves) \
+        or "<li>Aucune vague / no wave yet.</li>"
     body = ("<h1>Baromètre des e-services des collectivités territoriales — rapports / reports</h1>\n"
-            f'<ul class="waves">\n{entries}\n</ul>')
-    css = "span.demo { background: #FFF1E6; border: 1px solid #D55E00; padding: 0 0.4em; font-size: 0.8em; }"
+            f'{_series_table(waves)}\n<ul class="waves">\n{entries}\n</ul>')
+    css = ("span.demo { background: #FFF1E6; border: 1px solid #D55E00; padding: 0 0.4em; font-size: 0.8em; }\n"
+           "table.series td, table.series th { padding: 0.2em 0.6em; text-align: right; }\n"
+           "span.ci { color: #555; font-size: 0.85em; }")
     page = html_page(body, "Baromètre e-services — index", "fr").replace("</style>", f"{css}\n</style>")
     path = Path(reports_root) / "index.html"
     return atomic.write_text(path, page)

@@ -82,17 +82,16 @@ def notebook_parameters(year: int, layout: RunLayout, wave_config: Path) -> dict
     }
 
 
-def step_parameters(year: int, out_root: Path) -> dict[str, dict[str, object]]:
+def step_parameters(out_root: Path) -> dict[str, dict[str, object]]:
     """Parameters some steps take on top of :func:`notebook_parameters`.
 
-    The year-on-year step reads the previous wave's outputs under the same output root (the report step's
-    ``lang`` is set by :func:`run`, once per language).
+    The year-on-year and series step reads the earlier waves' outputs under the same output root (the report
+    step's ``lang`` is set by :func:`run`, once per language).
     """
-    previous = year - 1
     return {
         "03_year_on_year": {
-            "previous_processed_dir": paths.display(out_root / "data" / "processed" / str(previous)),
-            "previous_reports_dir": paths.display(out_root / "reports" / str(previous)),
+            "processed_root": paths.display(out_root / "data" / "processed"),
+            "reports_root": paths.display(out_root / "reports"),
         },
     }
 
@@ -205,7 +204,7 @@ def _run_groups(groups, layout: RunLayout, wave, year: int, out_root: Path, incr
     """
     parameters = notebook_parameters(year, layout, wave.path)
     primary_lang = wave.section("report")["lang"]
-    extra = step_parameters(year, out_root)
+    extra = step_parameters(out_root)
     timeout = wave.section("run")["cell_timeout_seconds"]
     ran, changed = [], True
     for number, group in enumerate(groups):

@@ -1,6 +1,6 @@
 """What the step notebooks call: set-up, the figure style, auxiliary variables, weighting and its replicates,
 indicators, design-based tests and quantiles, fieldwork and level of effort, non-ignorable sensitivity,
-leadership, year on year, and the smallest wave the analysis can publish."""
+leadership, year on year, the series of waves, and the smallest wave the analysis can publish."""
 
 import lazy_loader
 
@@ -21,6 +21,8 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
     'respondents': ['check_respondents'],
     'replication': ['REPLICATE_VARIANCES', 'VARIANCES', 'Replicated', 'replicate_weighting',
         'respondent_replicates'],
+    'series': ['ESTIMATE_KEYS', 'Wave', 'earlier_years', 'panel', 'read_wave', 'series_changes', 'series_estimates',
+        'series_spans'],
     'setup': ['Setup', 'start'],
     'trend': ['compare_waves', 'overlap_correlation', 'paired_change', 'wave_difference'],
 })
