@@ -327,3 +327,19 @@ def test_linear_trend_agrees_with_r_svyglm(reference_dir):
         assert trend.se == pytest.approx(r["se"], rel=1e-8)
         assert trend.p_value == pytest.approx(r["p_value"], rel=1e-8)
         assert trend.df == r["df"]
+
+
+def test_a_trend_without_p_value_is_shown_as_a_dash(demo_run_2012, tmp_path):
+    """2014's demo wave: no complete respondent said costs increased, so the slope and its SE are 0 and p is None."""
+    shutil.copytree(demo_run_2012 / "reports" / str(YEAR), tmp_path / str(YEAR))
+    path = tmp_path / str(YEAR) / "results.json"
+    results = json.loads(path.read_text(encoding="utf-8"))
+    indicator = results["response_bias"]["headline"][0]
+    results["fieldwork"]["trends"]["weighted"][indicator].update(slope=0.0, se=0.0, ci_low=0.0, ci_high=0.0,
+                                                                 p_value=None)
+    path.write_text(json.dumps(results), encoding="utf-8")
+    setup = report.start(YEAR, reports_dir=tmp_path / str(YEAR))
+    table, _ = report.effort_trend_table(setup)
+    row = table.iloc[0]
+    assert row.iloc[0] == setup.labels[indicator]
+    assert row.iloc[-1] == "–" and row.iloc[3] == report.points(0.0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -199,3 +201,14 @@ def test_collapse_refuses_a_bad_order_or_an_impossible_rule():
         collapse_classes(labels, respondent, ["a", "b"], min_respondents=3)
     with pytest.raises(ValueError, match="max_adjustment 1; expected a factor above 1"):
         collapse_classes(labels, respondent, ["a", "b"], max_adjustment=1)
+
+
+def test_bounded_raking_derivative_does_not_overflow_beyond_the_bounds():
+    """The derivative of a truncated raking function is 0 beyond the bounds, without computing exp(u) there
+    (the validation's draws printed "overflow encountered in exp" when the solver stepped far out)."""
+    function = weighting._calibration_function("raking", (0.5, 2.0))
+    u = np.array([-1000.0, 0.0, 0.3, 1000.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(function.dg(u), [0.0, 1.0, np.exp(0.3), 0.0])
+        np.testing.assert_array_equal(function.g(u), [0.5, 1.0, np.exp(0.3), 2.0])

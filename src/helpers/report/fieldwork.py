@@ -173,7 +173,8 @@ def effort_trend_table(setup: ReportSetup) -> tuple[pd.DataFrame, str]:
     def slope(row: dict) -> tuple[str, ...]:
         if row["slope"] is None:
             return ("–", "–")
-        return (points(row["slope"], lang), number(row["p_value"], lang, 3))
+        # No p-value when the answer does not vary among the respondents (a slope of 0 with a standard error of 0).
+        return (points(row["slope"], lang), "–" if row["p_value"] is None else number(row["p_value"], lang, 3))
 
     rows = []
     for indicator in setup.results["response_bias"]["headline"]:

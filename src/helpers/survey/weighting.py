@@ -292,7 +292,8 @@ def _calibration_function(method: CalibrationMethod, bounds: tuple[float, float]
             return _CalibrationFunction(np.exp, np.exp, lambda u: np.expm1(u))
         a, b = np.where(low > 0, np.log(np.where(low > 0, low, 1.0)), -np.inf), np.log(up)
         return _CalibrationFunction(
-            lambda u: np.clip(np.exp(np.clip(u, a, b)), low, up), lambda u: np.where((u > a) & (u < b), np.exp(u), 0.0),
+            lambda u: np.clip(np.exp(np.clip(u, a, b)), low, up),
+            lambda u: np.where((u > a) & (u < b), np.exp(np.clip(u, a, b)), 0.0),  # no overflow where it is 0
             lambda u: np.expm1(c := np.clip(u, a, b)) + np.exp(c) * (u - c))
     if method == "logit":
         if bounds is None:
