@@ -1,6 +1,7 @@
 """Shared fixtures: the repository's copies of the reference and official files, and one run of the pipeline.
 
-The whole pipeline runs once per test session (:func:`demo_run`); every test that reads its outputs shares it.
+The whole pipeline runs once per test session (:func:`demo_run`); every test that reads its outputs shares it, and
+the later demo waves run once on top of it (:func:`series_run`).
 Those tests are marked ``pipeline`` and, under pytest-xdist (``make test``), grouped on one worker and
 scheduled first, so that the run and the tests after it overlap with the rest of the suite on the other cores.
 """
@@ -19,9 +20,10 @@ from failonskip import pytest_addoption, pytest_sessionfinish  # noqa: F401 (hoo
 
 from helpers.paths import DATA_DIR, ROOT
 
-RUN_FIXTURES = {"demo_run", "demo_run_2012"}
+RUN_FIXTURES = {"demo_run", "demo_run_2012", "series_run"}
 RUN_GROUP = "demo-run-2012"
 YEAR = 2012
+SERIES_YEARS = (2013, 2014, 2015, 2016)  # the demo waves after 2012, run in order by series_run
 
 
 def pytest_report_header(config) -> str:
@@ -101,6 +103,21 @@ def demo_run(tmp_path_factory) -> DemoRun:
 def demo_run_2012(demo_run) -> Path:
     """The folder holding the outputs of :func:`demo_run`."""
     return demo_run.root
+
+
+@pytest.fixture(scope="session")
+def series_run(demo_run, tmp_path_factory) -> Path:
+    """The demo waves after 2012 run in order on top of :func:`demo_run`'s outputs, in one output root.
+
+    What ``make series`` does: each wave's year-on-year and series step reads the earlier waves' outputs.
+    """
+    root = tmp_path_factory.mktemp("series")
+    for folder in (f"data/processed/{YEAR}", f"reports/{YEAR}"):
+        shutil.copytree(demo_run.root / folder, root / folder)
+    for year in SERIES_YEARS:
+        result = run_cli("--out-dir", str(root), year=year)
+        assert result.returncode == 0, f"wave {year}: {result.stderr[-3000:]}"
+    return root
 
 
 @pytest.fixture
