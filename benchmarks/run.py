@@ -244,7 +244,7 @@ def bench_steps(repeats: int) -> dict:
         layout.staged_reports.mkdir()
         wave = load_wave(YEAR)
         parameters = pipeline.notebook_parameters(YEAR, layout, wave.path)
-        extra = pipeline.step_parameters(YEAR, root / "none")
+        extra = pipeline.step_parameters(root / "none")
         primary = wave.section("report")["lang"]
         for step in pipeline.STEPS:
             step_parameters = {**parameters, **extra.get(step, {})}

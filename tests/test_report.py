@@ -134,7 +134,7 @@ def minimal_results(rr2: float = 0.25, r_value: float = 0.75, deff: float = 1.2,
                      "inputs": {"frame": {"file": "frame.csv", "sha256": "ab" * 32}},
                      "wave": {"year": 2012, "demo": demo, "title": "Baromètre 2012",
                               "fieldwork": {"start": "2012-09-10", "end": "2012-11-16"},
-                              "estimation": {"confidence_level": 0.95},
+                              "estimation": {"confidence_level": 0.95}, "report": {"small_cell_threshold": 5},
                               "weighting": {"cells": ["type_group"], "margins": ["type_group", "size_band"]}}},
         "response_bias": {
             "rates": {"RR2": {"rate": rr2, "wilson_low": rr2 - 0.03, "wilson_high": rr2 + 0.04, "numerator": 127,
@@ -295,6 +295,14 @@ def test_index_lists_every_wave(tmp_path):
     assert "Économies réalisées sur certains processus" in series, "headline indicators by their label"
     assert series.index(">2012</a>") < series.index(">2013</a>"), "the series in time order"
     assert "25,0" in series and "30,0" in series and "20,0" in series and "—" in series
+    # With a series section, the latest wave's series fills the table: blank outside the span, s for a small cell.
+    later["series"] = {"available": True, "estimates": {"savings": {"2013": {"year": 2013, "estimate": 0.5,
+                                                                             "ci_low": 0.1, "ci_high": 0.9, "n": 3}}}}
+    (tmp_path / "2013" / "results.json").write_text(json.dumps(later), encoding="utf-8")
+    page = report.write_index(tmp_path).read_text(encoding="utf-8")
+    cells = [row.split("</td><td>")[-1] for row in page[page.index("<tbody>"):page.index("</tbody>")].split("</tr>")
+             if "<td>" in row]
+    assert cells == ["—</td>", "s</td>"]
     for link in ("2012/report.html", "2012/report.en.html", "2012/01_clean.ipynb", "2013/01_clean.ipynb",
                  "2013/report.xlsx"):
         assert f'href="{link}"' in page
@@ -427,16 +435,35 @@ def test_paired_change_counts_gains_and_losses():
     assert trend.paired_change(pd.Series(dtype=float), after)["difference"] is None
 
 
+def _wald(estimate, se):
+    return {"estimate": estimate, "se": se, "ci_low": estimate - 1.959964 * se, "ci_high": estimate + 1.959964 * se,
+            "n": 100}
+
+
 def test_overlap_narrows_the_interval_of_a_difference():
-    previous = {"estimate": 0.2, "se": 0.03, "n": 100}
-    current = {"estimate": 0.25, "se": 0.04, "n": 100}
+    previous, current = _wald(0.2, 0.03), _wald(0.25, 0.04)
     independent = trend.wave_difference(previous, current, rho=0.0, m=50)
     assert independent["se"] == pytest.approx(0.05) == independent["se_independent"]
     assert independent["ci_low"] == pytest.approx(0.05 - 1.959964 * 0.05)
     overlapping = trend.wave_difference(previous, current, rho=0.6, m=50)
     assert overlapping["covariance"] == pytest.approx(0.6 * 0.03 * 0.04 * 0.5)
     assert overlapping["se"] == pytest.approx(np.sqrt(0.0025 - 2 * 0.00036))
+    assert overlapping["ci_low"] == pytest.approx(0.05 - 1.959964 * overlapping["se"]), "Wald with Wald intervals"
     assert overlapping["ci_high"] - overlapping["ci_low"] < independent["ci_high"] - independent["ci_low"]
+
+
+def test_a_wave_at_zero_keeps_its_interval_in_the_difference():
+    """MOVER (Zou and Donner 2008): a share of 0 has an SE of 0 but a Korn-Graubard interval [0, u], which the
+    difference keeps; the Wald interval would take the other wave's uncertainty alone."""
+    previous = _wald(0.047, 0.02)
+    current = {"estimate": 0.0, "se": 0.0, "ci_low": 0.0, "ci_high": 0.035, "n": 100}
+    change = trend.wave_difference(previous, current, rho=0.5, m=40)
+    assert change["covariance"] == 0.0 and change["se"] == pytest.approx(0.02)
+    assert change["ci_low"] == pytest.approx(-0.047 - 1.959964 * 0.02)
+    # Above: the current wave's upper distance and the previous wave's lower one, correlated by r = 0.5 * 40 / 100.
+    a, b, r = 0.035, 1.959964 * 0.02, 0.2
+    assert change["ci_high"] == pytest.approx(-0.047 + np.sqrt(a**2 + b**2 - 2 * r * a * b))
+    assert change["ci_high"] > -0.047 + 1.959964 * 0.02, "wider above than the Wald interval"
 
 
 def test_overlap_correlation_of_repeat_respondents():

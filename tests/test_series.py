@@ -62,12 +62,12 @@ def test_estimates_keep_each_wave_of_the_series_and_leave_out_a_wave_without_one
 
 def test_the_change_over_a_two_wave_series_is_the_year_on_year_difference():
     waves = WAVES[:2]
-    changes = series_changes(waves, series_estimates(waves, series_spans(waves)), level=0.9)
+    changes = series_changes(waves, series_estimates(waves, series_spans(waves)))
     shared = list(changes.index)
-    year_on_year = compare_waves(waves[0].estimates, waves[1].estimates, waves[0].values, waves[1].values, shared,
-                                 level=0.9)
+    year_on_year = compare_waves(waves[0].estimates, waves[1].estimates, waves[0].values, waves[1].values, shared)
     assert "remote_work" not in shared and "savings" in shared
-    for column in ("difference", "se", "ci_low", "ci_high", "se_independent", "correlation", "overlap_n"):
+    for column in ("difference", "se", "ci_low", "ci_high", "se_independent", "ci_low_independent", "correlation",
+                   "overlap_n"):
         np.testing.assert_allclose(changes[column].astype(float), year_on_year[column].astype(float), rtol=1e-12)
 
 
@@ -82,13 +82,16 @@ def test_the_change_over_the_series_runs_from_its_first_wave_with_the_overlap_of
 
 def test_the_panel_follows_each_authority_by_its_siren():
     waves = [_wave(2012, CODEBOOK_2012, ["a", "b", "c"]), _wave(2013, CODEBOOK_2013, ["b", "c", "d"]),
-             _wave(2014, CODEBOOK_2013, ["c", "d", "e", "f"])]
+             _wave(2014, CODEBOOK_2013, ["a", "c", "d", "e", "f"])]
     history, answered = panel(waves)
     assert history.to_dict("index") == {
-        2012: {"year": 2012, "respondents": 3, "answered_previous": 0, "first_time": 3, "every_wave": 3},
-        2013: {"year": 2013, "respondents": 3, "answered_previous": 2, "first_time": 1, "every_wave": 2},
-        2014: {"year": 2014, "respondents": 4, "answered_previous": 2, "first_time": 2, "every_wave": 1}}
-    assert answered.to_dict() == {1: 3, 2: 2, 3: 1}
+        2012: {"year": 2012, "respondents": 3, "answered_previous": 0, "first_time": 3, "returned": 0,
+               "every_wave": 3},
+        2013: {"year": 2013, "respondents": 3, "answered_previous": 2, "first_time": 1, "returned": 0,
+               "every_wave": 2},
+        2014: {"year": 2014, "respondents": 5, "answered_previous": 2, "first_time": 2, "returned": 1,
+               "every_wave": 1}}
+    assert answered.to_dict() == {1: 2, 2: 3, 3: 1}
 
 
 def test_earlier_waves_are_those_with_results_and_answers(tmp_path):

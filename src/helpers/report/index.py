@@ -1,8 +1,8 @@
 """The reviewers' ``reports/index.html``: the series of waves, each with its reports, spreadsheet and notebooks.
 
 The page opens with the series: one row per wave found under ``reports/``, with its respondents, its response
-rate and the weighted headline indicators of the latest wave, each as that wave estimated it (every number read
-from that wave's ``results.json``). Every wave follows, latest first, with links to its reports, its workbook of
+rate and the weighted headline indicators of the latest wave, each as that wave estimated it, over the waves that
+asked it as the latest did (the ``series`` section of the latest wave's ``results.json``). Every wave follows, latest first, with links to its reports, its workbook of
 tables and its executed notebooks. Each run of a wave rewrites the page, so it always shows every wave published.
 """
 
@@ -54,34 +54,44 @@ def _labels(results: dict[str, Any], indicators: list[str]) -> list[str]:
 
 
 def _series_table(waves: list[tuple[Path, dict[str, Any]]]) -> str:
-    """The series of waves: respondents, RR2 and the latest wave's headline indicators, one row per wave."""
+    """The series of waves: respondents, RR2 and the latest wave's headline indicators, one row per wave.
+
+    The indicators' estimates are those of the latest wave's series (each wave's own estimate, blank outside the
+    waves that asked the question as the latest did); without that section, each wave's own estimates.
+    """
     published = [(folder, results) for folder, results in waves if "response_bias" in results]
     if not published:
         return ""
     latest = published[0][1]
     headline = latest["response_bias"]["headline"]
+    threshold = latest["cleaning"]["wave"]["report"]["small_cell_threshold"]
+    series = latest.get("series", {})
     head = ("<th>Vague / wave</th><th>Unités du champ / frame units</th><th>Répondants / respondents</th>"
             "<th>RR2</th>" + "".join(f"<th>{html.escape(label)}</th>" for label in _labels(latest, headline)))
     rows = []
     for folder, results in sorted(published, key=lambda item: item[0].name):
-        weighted = results["response_bias"]["estimates"]["weighted"]
+        own = results["response_bias"]["estimates"]["weighted"]
         cells = [f'<a href="{folder.name}/report.html">{folder.name}</a>',
                  count(results["cleaning"]["frame_units"]), count(results["cleaning"]["respondents"]),
                  percent(results["response_bias"]["rates"]["RR2"]["rate"])]
         for indicator in headline:
-            row = weighted.get(indicator)
-            cells.append("—" if not row or row.get("estimate") is None else
-                         f'{percent(row["estimate"])} <span class="ci">[{percent(row["ci_low"])} ; '
-                         f'{percent(row["ci_high"])}]</span>')
+            row = (series["estimates"].get(indicator, {}).get(folder.name) if series.get("available")
+                   else own.get(indicator))
+            if not row or row.get("estimate") is None:
+                cells.append("—")
+            elif row["n"] < threshold:
+                cells.append("s")
+            else:
+                cells.append(f'{percent(row["estimate"])} <span class="ci">[{percent(row["ci_low"])} ; '
+                             f'{percent(row["ci_high"])}]</span>')
         rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
-    note = ("Parts pondérées des indicateurs principaux de la dernière vague, chacune telle que sa vague "
-            "l'a estimée, avec son intervalle ; — : indicateur non mesuré cette année-là. Une question reformulée "
-            "rompt la série : la section « Séries » du rapport de chaque vague ne compare que les vagues qui l'ont "
-            "posée de la même façon. / Weighted shares of the latest wave's headline indicators, each as its wave "
-            "estimated it, with its interval; —: not measured that year. A reworded question breaks the "
-            "series: the \"Series\" section of each wave's report compares only the waves that asked it alike.")
+    note = ("Parts pondérées des indicateurs principaux de la dernière vague, chacune telle que sa vague l'a "
+            "estimée, avec son intervalle ; — : indicateur non mesuré cette année-là avec la formulation de la "
+            f"dernière vague ; s : moins de {threshold} répondants. / Weighted shares of the latest wave's headline "
+            "indicators, each as its wave estimated it, with its interval; —: not measured that year with the "
+            f"latest wave's wording; s: fewer than {threshold} respondents.")
     return (f'<h2 id="series">Série des vagues / series of waves</h2>\n<table class="series">\n'
-            f"<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + f'\n</tbody>\n</table>\n'
+            f"<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + '\n</tbody>\n</table>\n'
             f'<p class="note">{html.escape(note)}</p>')
 
 

@@ -8,9 +8,10 @@ not lists or tables).
 
 In a template, values are written through filters, in the template's language (``lang``):
 ``percent``, ``points``, ``signed``, ``count``, ``ratio``, ``decimal3``, ``level`` and ``year`` (the
-formats of :data:`helpers.report.formatting.FORMATS`), ``number(digits)``, ``points(digits)`` and
-``long_date``; and through functions: ``interval(low, high, kind="percent")`` at the context's confidence
-``level``, and ``bracket(low, high, kind="percent")``. A number read through
+formats of :data:`helpers.report.formatting.FORMATS`), ``number(digits)``, ``points(digits)``, ``long_date``
+and ``in_sentence`` (a label inside a sentence, :func:`in_sentence`); and through functions:
+``interval(low, high, kind="percent")`` at the context's confidence ``level``, and
+``bracket(low, high, kind="percent")``. A number read through
 :func:`helpers.report.tracing.traced` is written as an HTML ``span`` naming its results key (Markdown keeps
 inline HTML), which the rendering links to the notebook cell that wrote it.
 """
@@ -62,6 +63,14 @@ def _bracket(context, low: float | None, high: float | None, kind: str = "percen
     return markup(formatting.bracket(low, high, context["lang"], kind))
 
 
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: its first letter lower-cased unless its first word is an acronym
+    (``Hausse des coûts`` -> ``hausse des coûts``; ``DSI`` and ``(APA, RSA)`` kept)."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     """The templates' Jinja2 environment: strict about undefined values, block tags on their own lines."""
@@ -69,7 +78,7 @@ def environment() -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True, autoescape=False)
     env.filters.update({kind: _in_language(write) for kind, write in formatting.FORMATS.items()})
     env.filters.update({"number": _in_language(formatting.number), "points": _in_language(formatting.points),
-                        "long_date": _in_language(formatting.long_date)})
+                        "long_date": _in_language(formatting.long_date), "in_sentence": in_sentence})
     env.globals.update({"interval": _interval, "bracket": _bracket})
     return env
 

@@ -32,10 +32,12 @@ def series_available(setup: ReportSetup) -> bool:
     return bool(series_results(setup).get("available"))
 
 
-def _headline(setup: ReportSetup) -> list[str]:
-    """The headline indicators whose series has at least two waves."""
+def headline_series(setup: ReportSetup) -> list[str]:
+    """The headline indicators with at least two waves of their series resting on enough respondents to be shown
+    (the small-cell threshold): those the series table and figure show."""
     estimates = series_results(setup)["estimates"]
-    return [i for i in setup.results["response_bias"]["headline"] if len(estimates.get(i, {})) >= 2]
+    return [i for i in setup.results["response_bias"]["headline"]
+            if sum(row["n"] >= setup.threshold for row in estimates.get(i, {}).values()) >= 2]
 
 
 def _years(series: dict) -> list[str]:
@@ -45,19 +47,27 @@ def _years(series: dict) -> list[str]:
 def series_text(setup: ReportSetup, part: str) -> str:
     """One block of the ``series`` template with the values it states."""
     section = series_results(setup)
-    values: dict[str, Any] = {"series": section}
+    values: dict[str, Any] = {}
     if series_available(setup):
-        spans = section["spans"]
+        years = section["years"]
+        values["years"] = years
+        values["gaps"] = any(later - earlier > 1 for earlier, later in zip(years, years[1:]))
         values["broken"] = [{"label": setup.labels[i], "since": span["break_year"], "reason": span["break_reason"]}
-                            for i, span in spans.items() if span["break_reason"] and i in setup.labels]
+                            for i, span in section["spans"].items() if span["break_reason"] and i in setup.labels]
         answered = section["waves_answered"]
         values["authorities"] = derived(sum(answered.values()), answered.values())
         values["every_wave"] = answered[max(answered, key=int)]
-        changes = section["changes"]
-        values["established"] = [{"label": setup.labels[i], "since": row["first_year"],
-                                  "difference": row["difference"]}
-                                 for i, row in changes.items() if row["ci_low"] > 0 or row["ci_high"] < 0]
+        changes, estimates = section["changes"], section["estimates"]
+        values["established"] = [
+            {"label": setup.labels[i], "since": row["first_year"], "difference": row["difference"]}
+            for i, row in changes.items()
+            if (row["ci_low"] > 0 or row["ci_high"] < 0) and _smallest_n(estimates[i], row) >= setup.threshold]
     return setup.text("series", part, **values)
+
+
+def _smallest_n(series: dict, change: dict) -> int:
+    """The fewer respondents of the two waves a change over the series compares."""
+    return min(series[str(change["first_year"])]["n"], series[max(series, key=int)]["n"])
 
 
 def series_table(setup: ReportSetup) -> tuple[pd.DataFrame, str]:
@@ -71,7 +81,7 @@ def series_table(setup: ReportSetup) -> tuple[pd.DataFrame, str]:
                "en": ("Indicator", "Wave", "n", "Weighted share", f"{setup.shown_level} interval")}[lang]
     rows = [(setup.labels[i], formatted_value(row["year"], "year", lang), count(row["n"], lang),
              percent(row["estimate"], lang), bracket(row["ci_low"], row["ci_high"], lang))
-            for i in _headline(setup) for row in (estimates[i][year] for year in _years(estimates[i]))]
+            for i in headline_series(setup) for row in (estimates[i][year] for year in _years(estimates[i]))]
     table, suppressed = suppress_small_cells(pd.DataFrame(rows, columns=list(columns)), "n", list(columns[3:]),
                                              setup.threshold)
     note = small_cell_note(suppressed, setup.threshold, lang) + {
@@ -84,16 +94,16 @@ def series_change_table(setup: ReportSetup) -> tuple[pd.DataFrame, str]:
     """Every indicator's change from the first wave of its series to this one, with both intervals."""
     lang, section = setup.lang, series_results(setup)
     changes, estimates = section["changes"], section["estimates"]
-    columns = {"fr": ("Indicateur", "Depuis", "Première vague", str(setup.year), "Écart",
+    columns = {"fr": ("Indicateur", "Depuis", "Part à la première vague", str(setup.year), "Écart",
                       f"Intervalle à {setup.shown_level} (points)", "Intervalle si vagues indépendantes (points)",
                       "n min."),
-               "en": ("Indicator", "Since", "First wave", str(setup.year), "Difference",
+               "en": ("Indicator", "Since", "Share in the first wave", str(setup.year), "Difference",
                       f"{setup.shown_level} interval (points)", "Interval if independent waves (points)",
                       "min. n")}[lang]
     rows = []
     for indicator in [i for i in setup.codebook.indicators if i in changes]:
         row, series = changes[indicator], estimates[indicator]
-        smallest = min(series[str(row["first_year"])]["n"], series[str(setup.year)]["n"])
+        smallest = _smallest_n(series, row)
         rows.append((setup.labels[indicator], formatted_value(row["first_year"], "year", lang),
                      percent(row["first"], lang), percent(row["current"], lang), points(row["difference"], lang),
                      bracket(row["ci_low"], row["ci_high"], lang, "points"),
@@ -105,15 +115,16 @@ def series_change_table(setup: ReportSetup) -> tuple[pd.DataFrame, str]:
 
 
 def panel_table(setup: ReportSetup) -> pd.DataFrame:
-    """The respondents of each wave by their history: answered the wave before, first answer, every wave."""
+    """The respondents of each wave by their history: answered the previous wave read, first answer, back after a
+    gap (the three add up to the respondents), and those that answered every wave."""
     lang, history = setup.lang, series_results(setup)["panel"]
-    columns = {"fr": ("Vague", "Répondants", "Déjà répondants à la vague précédente", "Premières réponses",
-                      "Répondants à toutes les vagues depuis la première"),
-               "en": ("Wave", "Respondents", "Also respondents of the previous wave", "First answers",
-                      "Respondents of every wave since the first")}[lang]
+    columns = {"fr": ("Vague", "Répondants", "dont répondants à la vague précédente", "dont premières réponses",
+                      "dont retours après une absence", "Répondants à toutes les vagues depuis la première"),
+               "en": ("Wave", "Respondents", "of which respondents of the previous wave", "of which first answers",
+                      "of which back after missing a wave", "Respondents of every wave since the first")}[lang]
     return pd.DataFrame([(formatted_value(history[year]["year"], "year", lang),
                           *(count(history[year][key], lang)
-                            for key in ("respondents", "answered_previous", "first_time", "every_wave")))
+                            for key in ("respondents", "answered_previous", "first_time", "returned", "every_wave")))
                          for year in _years(history)], columns=list(columns))
 
 
@@ -123,7 +134,7 @@ def series_figure(setup: ReportSetup) -> Chart:
     A point resting on fewer respondents than the small-cell threshold is left out, as the table hides it.
     """
     lang, estimates = setup.lang, series_results(setup)["estimates"]
-    shown = _headline(setup)
+    shown = headline_series(setup)
     years = [int(year) for year in series_results(setup)["years"]]
     fig, ax = plt.subplots(figsize=(9, 4.8))
     width = 0.3 / max(len(shown), 1)
@@ -155,10 +166,13 @@ def series_figure(setup: ReportSetup) -> Chart:
                          for i, year in plotted], columns=list(columns))
     description = {
         "fr": f"Pour chacun des {len(shown)} indicateurs principaux, sa part pondérée et son intervalle à chaque "
-              f"vague de {first} à {last} où il a été mesuré de la même façon : une série qui monte d'une "
-              "vague à l'autre avec des intervalles qui se séparent indique une évolution établie.",
+              f"vague de {first} à {last} où il a été mesuré de la même façon ; la courbe montre le sens de "
+              "l'évolution, et le tableau de l'évolution sur l'ensemble de la série dit si elle est établie (des "
+              "intervalles qui se recouvrent n'excluent pas une évolution, les répondants communs rendant les "
+              "vagues corrélées).",
         "en": f"For each of the {len(shown)} headline indicators, its weighted share and interval in every wave "
-              f"from {first} to {last} that measured it alike: a series that rises from wave to wave with "
-              "intervals drawing apart shows an established change.",
+              f"from {first} to {last} that measured it alike; the curve shows the direction of the change, and the "
+              "table of the change over the whole series says whether it is established (overlapping intervals "
+              "do not rule a change out, the repeat respondents making the waves correlated).",
     }[lang]
     return Chart(fig, "series", data, description, lang)

@@ -7,7 +7,7 @@ as in the current wave: going back wave by wave, it stops at the first pair of c
 :func:`helpers.steps.trend.questionnaire_changes` does not compare it (a question added, reworded or redefined).
 
 The change over the whole series (current wave minus the first wave of the series) has the overlap-adjusted
-interval of :func:`helpers.steps.trend.wave_difference`: the authorities that answered both waves make the two
+interval of :func:`helpers.steps.trend.wave_difference`, built from the two waves' own intervals: the authorities that answered both waves make the two
 estimates correlated. The panel describes who answered which waves, by ``unit_id``: an authority absorbed by a
 merger leaves the panel with its last wave, the one that absorbed it keeps its own history.
 """
@@ -134,6 +134,13 @@ def series_spans(waves: Sequence[Wave]) -> dict[str, dict[str, Any]]:
 def series_estimates(waves: Sequence[Wave], spans: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, dict]]:
     """Each indicator's weighted estimate in every wave of its series.
 
+    Parameters
+    ----------
+    waves
+        The waves in increasing order, the current one last.
+    spans
+        :func:`series_spans`.
+
     Returns
     -------
     dict
@@ -152,8 +159,7 @@ def series_estimates(waves: Sequence[Wave], spans: Mapping[str, Mapping[str, Any
     return table
 
 
-def series_changes(waves: Sequence[Wave], estimates: Mapping[str, Mapping[str, dict]],
-                   level: float = 0.95) -> pd.DataFrame:
+def series_changes(waves: Sequence[Wave], estimates: Mapping[str, Mapping[str, dict]]) -> pd.DataFrame:
     """Each indicator's change from the first wave of its series to the current one, overlap-adjusted.
 
     Parameters
@@ -162,8 +168,6 @@ def series_changes(waves: Sequence[Wave], estimates: Mapping[str, Mapping[str, d
         The waves in increasing order, the current one last.
     estimates
         :func:`series_estimates`.
-    level
-        Confidence level.
 
     Returns
     -------
@@ -182,7 +186,7 @@ def series_changes(waves: Sequence[Wave], estimates: Mapping[str, Mapping[str, d
         rho, m = overlap_correlation(first.values[indicator], current.values[indicator])
         before, after = series[str(years[0])], series[str(current.year)]
         rows[indicator] = {"first_year": years[0], "first": before["estimate"], "current": after["estimate"],
-                           "correlation": rho, "overlap_n": m, **wave_difference(before, after, rho, m, level)}
+                           "correlation": rho, "overlap_n": m, **wave_difference(before, after, rho, m)}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
@@ -198,8 +202,9 @@ def panel(waves: Sequence[Wave]) -> tuple[pd.DataFrame, pd.Series]:
     -------
     pandas.DataFrame
         Indexed by year: ``year``, ``respondents``; ``answered_previous`` (of them, those that answered the wave
-        before in the series); ``first_time`` (those that answered no earlier wave); ``every_wave`` (those that
-        answered every wave of the series so far).
+        before in the series); ``first_time`` (those that answered no earlier wave); ``returned`` (those that
+        answered an earlier wave but not the one before: the three add up to ``respondents``); ``every_wave``
+        (those that answered every wave of the series so far).
     pandas.Series
         Indexed by the number of waves answered (1 to the number of waves): how many authorities answered
         that many waves.
@@ -213,7 +218,7 @@ def panel(waves: Sequence[Wave]) -> tuple[pd.DataFrame, pd.Series]:
         every = respondents if every is None else every & respondents
         rows[wave.year] = {"year": wave.year, "respondents": len(respondents),
                            "answered_previous": len(respondents & previous), "first_time": len(respondents - seen),
-                           "every_wave": len(every)}
+                           "returned": len((respondents & seen) - previous), "every_wave": len(every)}
         seen |= respondents
         previous = respondents
     counts = pd.Series([unit for wave in waves for unit in wave.values.index]).value_counts().value_counts()

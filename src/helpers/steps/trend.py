@@ -64,35 +64,49 @@ def overlap_correlation(previous: pd.Series, current: pd.Series) -> tuple[float,
     return float(np.corrcoef(both["previous"], both["current"])[0, 1]), len(both)
 
 
-def wave_difference(previous: Mapping[str, float], current: Mapping[str, float], rho: float, m: int,
-                    level: float = 0.95) -> dict[str, float]:
+def _mover(difference: float, previous: Mapping[str, float], current: Mapping[str, float], r: float) -> tuple:
+    """Bounds of ``current - previous`` from each wave's own interval, for estimates correlated by ``r``."""
+    below = (current["estimate"] - current["ci_low"], previous["ci_high"] - previous["estimate"])
+    above = (current["ci_high"] - current["estimate"], previous["estimate"] - previous["ci_low"])
+    low, high = (math.sqrt(max(a**2 + b**2 - 2 * r * a * b, 0.0)) for a, b in (below, above))
+    return difference - low, difference + high
+
+
+def wave_difference(previous: Mapping[str, float], current: Mapping[str, float], rho: float,
+                    m: int) -> dict[str, float]:
     """Difference of two waves' estimates with intervals, independent and overlap-adjusted.
+
+    The intervals are built from each wave's own interval by the method of variance estimates recovery (MOVER:
+    Newcombe 1998, Zou and Donner 2008), with the correlation of the two estimates ``r = Cov / (SE_1 SE_2) =
+    rho * m / sqrt(n_1 n_2)`` (0 for the independent interval). With symmetric Wald intervals it is the Wald
+    interval ``d ± z * sqrt(SE_1² + SE_2² - 2 Cov)``; with a wave's Korn-Graubard interval of a share of 0 or 1
+    (standard error 0) it keeps that wave's uncertainty, which the Wald interval would drop.
 
     Parameters
     ----------
     previous, current
-        Each wave's estimate: ``estimate``, ``se`` and ``n`` (respondents with a valid answer).
+        Each wave's estimate: ``estimate``, ``se``, ``ci_low``, ``ci_high`` (its interval) and ``n``
+        (respondents with a valid answer).
     rho, m
         Correlation of the answers between waves and number of units valid in both.
-    level
-        Confidence level.
 
     Returns
     -------
     dict
         ``difference``; ``se_independent``, ``ci_low_independent``, ``ci_high_independent``; ``covariance``,
-        ``se``, ``ci_low``, ``ci_high`` (overlap-adjusted; the variance is floored at 0).
+        ``se``, ``ci_low``, ``ci_high`` (overlap-adjusted; the variance is floored at 0). The intervals have the
+        confidence level of the waves' own.
     """
     difference = current["estimate"] - previous["estimate"]
     variance_independent = previous["se"] ** 2 + current["se"] ** 2
-    covariance = rho * previous["se"] * current["se"] * m / math.sqrt(previous["n"] * current["n"])
-    se_independent = math.sqrt(variance_independent)
-    se = math.sqrt(max(variance_independent - 2 * covariance, 0.0))
-    z = _z(level)
-    return {"difference": difference, "se_independent": se_independent,
-            "ci_low_independent": difference - z * se_independent,
-            "ci_high_independent": difference + z * se_independent,
-            "covariance": covariance, "se": se, "ci_low": difference - z * se, "ci_high": difference + z * se}
+    r = rho * m / math.sqrt(previous["n"] * current["n"])
+    covariance = r * previous["se"] * current["se"]
+    independent = _mover(difference, previous, current, 0.0)
+    overlap = _mover(difference, previous, current, r)
+    return {"difference": difference, "se_independent": math.sqrt(variance_independent),
+            "ci_low_independent": independent[0], "ci_high_independent": independent[1],
+            "covariance": covariance, "se": math.sqrt(max(variance_independent - 2 * covariance, 0.0)),
+            "ci_low": overlap[0], "ci_high": overlap[1]}
 
 
 def paired_change(previous: pd.Series, current: pd.Series, level: float = 0.95) -> dict[str, float]:
@@ -128,7 +142,7 @@ def paired_change(previous: pd.Series, current: pd.Series, level: float = 0.95) 
 
 
 def compare_waves(previous: Mapping[str, Any], current: Mapping[str, Any], previous_values: pd.DataFrame,
-                  current_values: pd.DataFrame, indicators: Sequence[str], level: float = 0.95) -> pd.DataFrame:
+                  current_values: pd.DataFrame, indicators: Sequence[str]) -> pd.DataFrame:
     """Each indicator's weighted estimate in both waves and their difference.
 
     Parameters
@@ -140,8 +154,6 @@ def compare_waves(previous: Mapping[str, Any], current: Mapping[str, Any], previ
         The respondents' 0/1 indicator values of each wave, indexed by ``unit_id``.
     indicators
         The indicators compared (present in both waves).
-    level
-        Confidence level.
     """
     rows = {}
     for indicator in indicators:
@@ -151,7 +163,7 @@ def compare_waves(previous: Mapping[str, Any], current: Mapping[str, Any], previ
                "current": current[indicator]["estimate"], "current_ci_low": current[indicator]["ci_low"],
                "current_ci_high": current[indicator]["ci_high"], "current_n": current[indicator]["n"],
                "correlation": rho, "overlap_n": m}
-        rows[indicator] = {**row, **wave_difference(previous[indicator], current[indicator], rho, m, level)}
+        rows[indicator] = {**row, **wave_difference(previous[indicator], current[indicator], rho, m)}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
