@@ -56,6 +56,11 @@ def test_log_names_each_step_with_its_duration(demo_run):
         assert f"step {step}: done in" in demo_run.stderr
 
 
+def test_kernels_use_unix_sockets_so_the_log_has_no_tcp_warning(demo_run):
+    assert "TCP without encryption" not in demo_run.stderr
+    assert "[IPKernelApp]" not in demo_run.stderr, "the kernels print nothing to the run's log"
+
+
 def test_report_step_run_again_is_byte_identical(demo_run):
     """``--only`` on top of the last run: the report notebooks, their HTML pages, the PDF and the index."""
     result = run_cli("--out-dir", str(demo_run.root), "--only", "04_report")

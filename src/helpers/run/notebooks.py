@@ -19,28 +19,51 @@ from __future__ import annotations
 import json
 import os
 import signal
+import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import nbformat
 import papermill
+from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 from papermill.log import logger as papermill_logger
 from papermill.utils import merge_kwargs, remove_args
+from traitlets import default
 
 from helpers import atomic, paths
 from helpers.errors import StepFailed
 
-__all__ = ["ENGINE", "INJECTED_CELL_ID", "KERNEL", "WriteAtEndEngine", "execute_notebook", "failure_message",
-           "normalise_notebook", "shut_down_kernels"]
+__all__ = ["ENGINE", "INJECTED_CELL_ID", "KERNEL", "UnixSocketKernelManager", "WriteAtEndEngine", "execute_notebook",
+           "failure_message", "normalise_notebook", "shut_down_kernels"]
 
 KERNEL = "python3"
 INJECTED_CELL_ID = "injected-parameters"
 ENGINE = "helpers-write-at-end"
+
+
+class UnixSocketKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel talks to the runner over Unix sockets rather than TCP on localhost.
+
+    No port is opened, and ipykernel no longer warns in every step's log that its TCP traffic is unencrypted.
+    The sockets live in the temporary folder under a name of their own (an absolute path: the kernel runs in
+    ``notebooks/``, the runner anywhere), so kernels started side by side never pick the same files.
+    """
+
+    @default("transport")
+    def _transport_default(self) -> str:
+        return "ipc"
+
+    @default("ip")
+    def _ip_default(self) -> str:
+        return os.path.join(tempfile.gettempdir(), f"barometre-kernel-{uuid.uuid4().hex[:12]}")
+
+
 _RUNNING: set[PapermillNotebookClient] = set()
 _RUNNING_LOCK = threading.Lock()
 
@@ -59,7 +82,7 @@ class WriteAtEndEngine(NBClientEngine):
                                  start_timeout=60, execution_timeout=None, **kwargs):
         # papermill's NBClientEngine.execute_managed_notebook, keeping the client it creates.
         kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
-        client = PapermillNotebookClient(nb_man, **merge_kwargs(
+        client = PapermillNotebookClient(nb_man, kernel_manager_class=UnixSocketKernelManager, **merge_kwargs(
             kwargs, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
             log=papermill_logger, log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file))
         output_path, nb_man.output_path = nb_man.output_path, None
