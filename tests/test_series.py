@@ -1,14 +1,17 @@
 """The series of waves (helpers.steps.series): how far back each series runs, its change, and the panel."""
 
+import hashlib
 import json
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.errors import InputError
 from helpers.inputs.codebook import load_codebook
 from helpers.paths import CODEBOOK_PATH, CONFIG_DIR
-from helpers.steps.series import (Wave, earlier_years, panel, series_changes, series_estimates, series_spans)
+from helpers.steps.series import (Wave, earlier_years, panel, read_wave, series_changes, series_estimates,
+                                  series_spans)
 from helpers.steps.trend import compare_waves
 
 CODEBOOK_2012 = load_codebook(CODEBOOK_PATH)
@@ -108,3 +111,18 @@ def test_earlier_waves_are_those_with_results_and_answers(tmp_path):
     (reports / "index.html").write_text("")
     assert earlier_years(reports, processed, 2016) == [2011, 2014]
     assert earlier_years(reports, processed, 2011) == []
+
+
+def test_an_earlier_wave_is_not_read_with_a_codebook_edited_since_it_ran(tmp_path):
+    reports = tmp_path / "reports" / "2013"
+    reports.mkdir(parents=True)
+    results = {"cleaning": {"wave": {"codebook": "config/codebook/2013.yaml"}},
+               "response_bias": {"estimates": {"weighted": {}}}}
+    (reports / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    (reports / "run.json").write_text(json.dumps({"inputs": {"codebook": "0" * 64}}), encoding="utf-8")
+    with pytest.raises(InputError, match=r"changed since wave 2013 ran with it \(SHA-256 000000000000…, now "):
+        read_wave(2013, reports, tmp_path / "processed" / "2013")
+    recorded = hashlib.sha256((CONFIG_DIR / "codebook" / "2013.yaml").read_bytes()).hexdigest()
+    (reports / "run.json").write_text(json.dumps({"inputs": {"codebook": recorded}}), encoding="utf-8")
+    with pytest.raises(InputError, match="answers.csv"):  # past the check, on to the (missing) answers
+        read_wave(2013, reports, tmp_path / "processed" / "2013")

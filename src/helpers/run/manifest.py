@@ -1,7 +1,7 @@
 """What a published run was made of: ``reports/<year>/run.json``, the checksums of its inputs and outputs.
 
 The runner writes it into the staged reports before publishing: SHA-256 of
-each raw input, of the wave's settings, and of every file of the processed and
+each raw input, of the wave's settings and codebook, and of every file of the processed and
 reports folders. ``--only STEP`` reads it to refuse a step whose upstream
 outputs no longer match the raw inputs, and ``python -m helpers status``
 to check that the published folders are whole and of one run. It holds no
@@ -43,12 +43,13 @@ def step_inputs(processed: Path, reports: Path) -> dict[str, str]:
     return found
 
 
-def input_checksums(inputs: dict[str, Path], settings: dict) -> dict[str, str]:
-    """SHA-256 of each raw input (by its wave key) and of the wave's validated settings (so that a comment or
-    the layout of the wave file does not count as a change)."""
+def input_checksums(inputs: dict[str, Path], settings: dict, codebook: Path) -> dict[str, str]:
+    """SHA-256 of each raw input (by its wave key), of the wave's validated settings (so that a comment or
+    the layout of the wave file does not count as a change) and of the codebook the wave names (the later waves'
+    series read an earlier wave with it, :func:`helpers.steps.series.read_wave`)."""
     text = json.dumps(settings, sort_keys=True, default=str).encode()
     return {**{f"raw.{name}": _sha256(path) for name, path in sorted(inputs.items())},
-            "wave settings": hashlib.sha256(text).hexdigest()}
+            "wave settings": hashlib.sha256(text).hexdigest(), "codebook": _sha256(codebook)}
 
 
 def write_manifest(processed: Path, reports: Path, inputs: dict[str, str]) -> Path:

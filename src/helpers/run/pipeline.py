@@ -295,7 +295,7 @@ def run(year: int, raw_dir: str | None = None, out_dir: str | None = None, only:
         recovered = complete_interrupted(out_root, year)
         if recovered:
             LOG.warning("%s", recovered)
-        inputs = input_checksums(wave.input_paths(layout.raw), wave.as_parameters())
+        inputs = input_checksums(wave.input_paths(layout.raw), wave.as_parameters(), wave.codebook_path)
         _check_only(only, groups, layout, inputs)
         total = time.perf_counter()
         try:

@@ -14,6 +14,7 @@ merger leaves the panel with its last wave, the one that absorbed it keeps its o
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ import pandas as pd
 
 from helpers import paths
 from helpers.cleaning.processed import read_answers
+from helpers.errors import InputError
 from helpers.inputs.codebook import Codebook, load_codebook
 from helpers.steps.indicators import indicator_values
 from helpers.steps.trend import overlap_correlation, questionnaire_changes, wave_difference
@@ -68,11 +70,31 @@ def read_wave(year: int, reports: Path, processed: Path) -> Wave:
     Returns
     -------
     Wave
+
+    Raises
+    ------
+    helpers.errors.InputError
+        If the wave's ``run.json`` records a codebook other than the file's content now: its indicators may
+        have been defined otherwise when it ran.
     """
     results = json.loads((Path(reports) / "results.json").read_text(encoding="utf-8"))
-    codebook = load_codebook(paths.resolve(results["cleaning"]["wave"]["codebook"], paths.CODEBOOK_PATH))
+    codebook_path = paths.resolve(results["cleaning"]["wave"]["codebook"], paths.CODEBOOK_PATH)
+    _check_codebook(year, Path(reports), codebook_path)
+    codebook = load_codebook(codebook_path)
     return Wave(year, results["response_bias"]["estimates"]["weighted"], codebook,
                 indicator_values(read_answers(processed), codebook))
+
+
+def _check_codebook(year: int, reports: Path, codebook: Path) -> None:
+    manifest = reports / "run.json"
+    if not manifest.is_file():  # the current wave, still staged
+        return
+    recorded = json.loads(manifest.read_text(encoding="utf-8"))["inputs"].get("codebook")
+    now = hashlib.sha256(codebook.read_bytes()).hexdigest()
+    if recorded is not None and recorded != now:
+        raise InputError(codebook, f"changed since wave {year} ran with it (SHA-256 {recorded[:12]}…, now "
+                                   f"{now[:12]}…): its indicators may have been defined otherwise; run wave {year} "
+                                   "again (make series) or restore the codebook it ran with")
 
 
 def earlier_years(reports_root: Path, processed_root: Path, year: int) -> list[int]:
