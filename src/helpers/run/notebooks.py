@@ -39,7 +39,7 @@ from traitlets import default
 from helpers import atomic, paths
 from helpers.errors import StepFailed
 
-__all__ = ["ENGINE", "INJECTED_CELL_ID", "KERNEL", "UnixSocketKernelManager", "WriteAtEndEngine", "execute_notebook",
+__all__ = ["ENGINE", "INJECTED_CELL_ID", "KERNEL", "RunnerKernelManager", "WriteAtEndEngine", "execute_notebook",
            "failure_message", "normalise_notebook", "shut_down_kernels"]
 
 KERNEL = "python3"
@@ -47,12 +47,17 @@ INJECTED_CELL_ID = "injected-parameters"
 ENGINE = "helpers-write-at-end"
 
 
-class UnixSocketKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernel talks to the runner over Unix sockets rather than TCP on localhost.
+class RunnerKernelManager(AsyncKernelManager):
+    """The runner's kernel manager: kernels on Unix sockets, and no interrupt before an idle kernel's shutdown.
 
-    No port is opened, and ipykernel no longer warns in every step's log that its TCP traffic is unencrypted.
-    The sockets live in the temporary folder under a name of their own (an absolute path: the kernel runs in
-    ``notebooks/``, the runner anywhere), so kernels started side by side never pick the same files.
+    Kernels talk to the runner over Unix sockets rather than TCP on localhost: no port is opened, and ipykernel
+    no longer warns in every step's log that its TCP traffic is unencrypted. The sockets live in the temporary
+    folder under a name of their own (an absolute path: the kernel runs in ``notebooks/``, the runner anywhere),
+    so kernels started side by side never pick the same files.
+
+    jupyter_client interrupts every kernel (SIGINT) before asking it to shut down, in case it is still running
+    code; the runner shuts a kernel down once its notebook has ended (nbclient has already interrupted a cell that
+    timed out), and ipykernel logged that stray SIGINT as ``ERROR | KeyboardInterrupt caught in kernel``.
     """
 
     @default("transport")
@@ -62,6 +67,10 @@ class UnixSocketKernelManager(AsyncKernelManager):
     @default("ip")
     def _ip_default(self) -> str:
         return os.path.join(tempfile.gettempdir(), f"barometre-kernel-{uuid.uuid4().hex[:12]}")
+
+    async def _async_interrupt_kernel(self) -> None:
+        if not self.shutting_down:
+            await super()._async_interrupt_kernel()
 
 
 _RUNNING: set[PapermillNotebookClient] = set()
@@ -82,7 +91,7 @@ class WriteAtEndEngine(NBClientEngine):
                                  start_timeout=60, execution_timeout=None, **kwargs):
         # papermill's NBClientEngine.execute_managed_notebook, keeping the client it creates.
         kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
-        client = PapermillNotebookClient(nb_man, kernel_manager_class=UnixSocketKernelManager, **merge_kwargs(
+        client = PapermillNotebookClient(nb_man, kernel_manager_class=RunnerKernelManager, **merge_kwargs(
             kwargs, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
             log=papermill_logger, log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file))
         output_path, nb_man.output_path = nb_man.output_path, None
