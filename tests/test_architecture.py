@@ -33,7 +33,7 @@ from helpers.paths import ROOT
 
 PACKAGE = "helpers"
 STAGES = ("inputs", "frame", "cleaning", "survey", "models", "steps", "report", "run")
-BASE_LAYER = ("paths", "errors", "atomic", "masking", "vocabulary")
+BASE_LAYER = ("paths", "errors", "atomic", "checksums", "masking", "vocabulary")
 APART = "demo"
 ENTRY_POINT = "__main__"
 PURE_STAGES = ("survey", "models")

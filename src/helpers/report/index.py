@@ -9,7 +9,6 @@ tables and its executed notebooks. Each run of a wave rewrites the page, so it a
 from __future__ import annotations
 
 import html
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -21,13 +20,10 @@ from helpers.report.exports import WORKBOOK
 from helpers.report.formatting import count, percent
 from helpers.report.links import page_name
 from helpers.report.render import html_page
+from helpers.report.results import read_results
+from helpers.report.suppression import SUPPRESSED
 
 REPORTS = ("report.html", "report.en.html", "report.fr.html", "report.pdf")
-
-
-def _results(folder: Path) -> dict[str, Any]:
-    path = folder / "results.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
 def _wave_entry(folder: Path, results: dict[str, Any]) -> str:
@@ -80,7 +76,7 @@ def _series_table(waves: list[tuple[Path, dict[str, Any]]]) -> str:
             if not row or row.get("estimate") is None:
                 cells.append("—")
             elif row["n"] < threshold:
-                cells.append("s")
+                cells.append(SUPPRESSED)
             else:
                 cells.append(f'{percent(row["estimate"])} <span class="ci">[{percent(row["ci_low"])} ; '
                              f'{percent(row["ci_high"])}]</span>')
@@ -103,7 +99,7 @@ def write_index(reports_root: Path) -> Path:
     """
     folders = sorted((folder for folder in Path(reports_root).iterdir()
                       if folder.is_dir() and re.fullmatch(r"\d{4}", folder.name)), reverse=True)
-    waves = [(folder, _results(folder)) for folder in folders]
+    waves = [(folder, read_results(folder)) for folder in folders]
     entries = "\n".join(_wave_entry(folder, results) for folder, results in waves) \
         or "<li>Aucune vague / no wave yet.</li>"
     body = ("<h1>Baromètre des e-services des collectivités territoriales — rapports / reports</h1>\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import platform
 import shutil
@@ -14,19 +13,11 @@ from typing import Any
 
 import pandas as pd
 
+from helpers.checksums import sha256
 from helpers.paths import display
 
 PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "firthmodels", "papermill",
             "nbconvert", "pyyaml")
-
-
-def sha256(path: Path) -> str:
-    """SHA-256 hex digest of a file's bytes."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def file_table(files: dict[str, Path], relative_to: Path | None = None) -> pd.DataFrame:

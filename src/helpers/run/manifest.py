@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 from helpers import atomic
+from helpers.checksums import sha256
 
 __all__ = ["MANIFEST_NAME", "checksums", "input_checksums", "read_manifest", "step_inputs", "write_manifest"]
 
@@ -23,14 +24,10 @@ MANIFEST_NAME = "run.json"
 _NOT_STEP_INPUTS = (".ipynb", ".html", ".pdf")
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def checksums(folder: Path) -> dict[str, str]:
     """SHA-256 of every file under ``folder`` (but the manifest), by path relative to it."""
     folder = Path(folder)
-    return {path.relative_to(folder).as_posix(): _sha256(path) for path in sorted(folder.rglob("*"))
+    return {path.relative_to(folder).as_posix(): sha256(path) for path in sorted(folder.rglob("*"))
             if path.is_file() and path.name != MANIFEST_NAME}
 
 
@@ -48,8 +45,8 @@ def input_checksums(inputs: dict[str, Path], settings: dict, codebook: Path) -> 
     the layout of the wave file does not count as a change) and of the codebook the wave names (the later waves'
     series read an earlier wave with it, :func:`helpers.steps.series.read_wave`)."""
     text = json.dumps(settings, sort_keys=True, default=str).encode()
-    return {**{f"raw.{name}": _sha256(path) for name, path in sorted(inputs.items())},
-            "wave settings": hashlib.sha256(text).hexdigest(), "codebook": _sha256(codebook)}
+    return {**{f"raw.{name}": sha256(path) for name, path in sorted(inputs.items())},
+            "wave settings": hashlib.sha256(text).hexdigest(), "codebook": sha256(codebook)}
 
 
 def write_manifest(processed: Path, reports: Path, inputs: dict[str, str]) -> Path:

@@ -14,7 +14,6 @@ merger leaves the panel with its last wave, the one that absorbed it keeps its o
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from helpers import paths
+from helpers.checksums import sha256
 from helpers.cleaning.processed import read_answers
 from helpers.errors import InputError
 from helpers.inputs.codebook import Codebook, load_codebook
@@ -90,7 +90,7 @@ def _check_codebook(year: int, reports: Path, codebook: Path) -> None:
     if not manifest.is_file():  # the current wave, still staged
         return
     recorded = json.loads(manifest.read_text(encoding="utf-8"))["inputs"].get("codebook")
-    now = hashlib.sha256(codebook.read_bytes()).hexdigest()
+    now = sha256(codebook)
     if recorded is not None and recorded != now:
         raise InputError(codebook, f"changed since wave {year} ran with it (SHA-256 {recorded[:12]}…, now "
                                    f"{now[:12]}…): its indicators may have been defined otherwise; run wave {year} "
