@@ -8,7 +8,10 @@ column read as an Excel serial date), SPSS (``.sav``) and Stata (``.dta``),
 with pyreadstat. In ``.sav`` and ``.dta`` files a column's header is its
 variable label where it has one (SPSS and Stata names cannot hold question
 text), else its name; a numeric variable with value labels is read as its
-labels, a user-missing code without a label as blank; Stata cuts variable
+labels, a user-missing code without a label as blank (one with a label is read
+as its label, and :attr:`Grid.missing_labels` names it: an answer of the
+codebook such as "Ne sait pas" stays, any other is read as blank by
+:func:`helpers.inputs.exports.read_export`); Stata cuts variable
 labels at 80 bytes, so a label that starts exactly one longer header stands
 for it. A record's line is its line in a delimited file, its row in a sheet,
 and its case number plus one in a ``.sav`` or ``.dta`` file.
@@ -22,7 +25,7 @@ import io
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +58,8 @@ class Grid:
     labelled
         Whether the file holds one header row of variable labels (``.sav``,
         ``.dta``), which stands for every header row of a profile.
+    missing_labels
+        Header -> the value labels of its user-missing codes (``.sav``).
     """
 
     path: Path
@@ -65,6 +70,7 @@ class Grid:
     separator: str = ""
     sheet: str = ""
     labelled: bool = False
+    missing_labels: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _text(value: object, datetime_format: str) -> str:
@@ -126,13 +132,15 @@ def _labelled(path: Path, kind: str, datetime_format: str) -> Grid:
     labels = meta.column_names_to_labels
     value_labels = meta.variable_value_labels
     missing = meta.missing_ranges or {}
-    header, columns = [], []
+    header, columns, missing_labels = [], [], {}
     for name in data.columns:
         header.append(labels.get(name) or name)
         values = data[name]
         if name in value_labels:
             mapping = value_labels[name]
             ranges = missing.get(name, [])
+            missing_labels[header[-1]] = frozenset(text for code, text in mapping.items()
+                                                   if any(r["lo"] <= code <= r["hi"] for r in ranges))
 
             def label(value, mapping=mapping, ranges=ranges):
                 if isinstance(value, float | int) and not pd.isna(value):
@@ -146,7 +154,8 @@ def _labelled(path: Path, kind: str, datetime_format: str) -> Grid:
         else:
             columns.append([_text(value, datetime_format) for value in values])
     rows = [header, *map(list, zip(*columns))]
-    return Grid(path, kind, rows, list(range(1, len(rows) + 1)), labelled=True)
+    return Grid(path, kind, rows, list(range(1, len(rows) + 1)), labelled=True,
+                missing_labels={key: labels for key, labels in missing_labels.items() if labels})
 
 
 def read_grid(path: str | Path, *, sheet: str | None = None, encoding: str | None = None,
