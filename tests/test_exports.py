@@ -122,6 +122,25 @@ def test_user_missing_codes_that_are_no_answer_read_as_blank_and_logged(tmp_path
     assert "'Sans réponse' is a user-missing code's label, not an answer" in logged["detail"].iloc[0]
 
 
+def test_stata_extended_missing_values_read_as_blank_and_logged(tmp_path, wave, reference, codebook, settings):
+    """Stata's .a labelled "Sans réponse" in the blank cells of Q1 (whose label Stata cuts at 80 bytes)."""
+    export = _write(tmp_path, wave, "default", "dta")
+    data, meta = pyreadstat.read_dta(str(export), user_missing=True)
+    q1 = next(name for name, label in meta.column_names_to_labels.items() if label.startswith("Q1. "))
+    blank = data.index[data[q1].isna()]
+    data[q1] = data[q1].astype(object)
+    data.loc[blank, q1] = "a"
+    pyreadstat.write_dta(data, str(export), column_labels=meta.column_names_to_labels,
+                         variable_value_labels={**meta.variable_value_labels,
+                                                q1: {**meta.variable_value_labels[q1], "a": "Sans réponse"}},
+                         missing_user_values={q1: ["a"]})
+    cleaned = clean_wave(tmp_path / "frame.csv", export, codebook, settings, FIELDWORK)
+    pd.testing.assert_frame_equal(cleaned.units, reference[1].units)
+    pd.testing.assert_frame_equal(cleaned.answers, reference[1].answers)
+    logged = cleaned.log[cleaned.log["action"] == "user_missing_blanked"]
+    assert logged["line"].tolist() == [int(k) + 2 for k in blank]
+
+
 def test_a_workbook_with_dates_as_serial_numbers_reads_as_the_csv(tmp_path, wave, reference, codebook, settings):
     rows, cells, kinds = lay_out(wave.export, layout("default", codebook))
     book = xlsxwriter.Workbook(str(tmp_path / "export.xlsx"))

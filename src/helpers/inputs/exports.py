@@ -30,7 +30,8 @@ class DroppedRow:
 
 @dataclass(frozen=True)
 class BlankedValue:
-    """A cell read as blank: the label of an SPSS user-missing code that is no answer of its question."""
+    """A cell read as blank: the label of a user-missing code (SPSS) or extended missing value (Stata) that is no
+    answer of its question."""
 
     line: int
     column: str
@@ -56,8 +57,9 @@ class ExportRead:
         The optional columns (:data:`helpers.inputs.exportcheck.OPTIONAL_ROLES`) the export lacks, by their
         keys in the profile; they are blank in ``data``.
     blanked
-        Cells holding the label of a user-missing code (SPSS) that is no
-        answer of their question ("Sans réponse", "Non affiché"), read as blank.
+        Cells holding the label of a user-missing code (SPSS) or extended
+        missing value (Stata) that is no answer of their question ("Sans
+        réponse", "Non affiché"), read as blank.
     """
 
     path: Path
