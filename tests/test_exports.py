@@ -23,7 +23,7 @@ from helpers.demo.wave import generate_wave, write_wave
 from helpers.errors import InputError
 from helpers.inputs.codebook import load_codebook
 from helpers.inputs.exports import read_export
-from helpers.inputs.profiles import Profile, layout, load_profile, profile_names
+from helpers.inputs.profiles import EXPORTS_DIR, Profile, layout, load_profile, profile_names
 from helpers.inputs.exportcheck import MAX_PROBLEMS
 from helpers.inputs.waves import load_wave
 
@@ -172,6 +172,31 @@ def test_preview_rows_the_tool_marks_are_dropped_and_logged(tmp_path, wave, refe
     dropped = cleaned.log[cleaned.log["action"] == "dropped_row"]
     assert dropped["line"].tolist() == [4]
     assert "DistributionChannel is 'preview'" in dropped["detail"].iloc[0]
+
+
+def test_text_typed_in_the_other_box_of_a_google_forms_checkbox_ticks_other(tmp_path, wave, reference, codebook,
+                                                                           settings):
+    """Forms writes the text typed after "Autre :" in place of "Autre": read as Autre ticked, the text logged masked;
+    without the profile's multi.other, the same cell is refused."""
+    export = _write(tmp_path, wave, "google-forms", "csv")
+    data = pd.read_csv(export, dtype=str, keep_default_na=False)
+    column = "Q2. Qui porte l'e-administration ?"
+    row = data.index[data[column].str.contains("Autre")][0]
+    data.loc[row, column] = data.loc[row, column].replace("Autre", "Jean Dupont, adjoint au numérique")
+    data.to_csv(export, index=False)
+    cleaned = clean_wave(tmp_path / "frame.csv", export, codebook, settings, FIELDWORK, {"profile": "google-forms"})
+    pd.testing.assert_frame_equal(cleaned.units, reference[1].units)
+    pd.testing.assert_frame_equal(cleaned.answers, reference[1].answers)
+    line = read_export(export, codebook, profile="google-forms").data.at[row, "_line"]  # records may span lines
+    logged = cleaned.log[cleaned.log["action"] == "other_text_dropped"]
+    assert logged["line"].tolist() == [line, line] and set(logged["column"]) == {column}
+    assert "'Jea…' typed in the 'Autre' box: read as 'Autre' ticked, the text left out" in logged["detail"].tolist()
+    assert "Dupont" not in cleaned.log.to_csv()
+    strict = tmp_path / "strict.yaml"
+    strict.write_text((EXPORTS_DIR / "google-forms.yaml").read_text(encoding="utf-8").replace(", other: Autre", ""),
+                      encoding="utf-8")
+    message = _refused(tmp_path, export, codebook, settings, {"profile": str(strict)})
+    assert re.search(rf"line {line}, column \"{re.escape(column)}\": found '.+'; expected options among", message)
 
 
 # --------------------------------------------------------------------------- broken exports

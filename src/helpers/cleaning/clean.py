@@ -52,7 +52,7 @@ NO_SUBMISSION = {"invited": ("unknown_eligibility", "no_reply"), "bounced": ("no
 LOG_COLUMNS = ["step", "line", "column", "response_id", "unit_id", "action", "detail"]
 # Log actions that change, reinterpret or drop one value (the others concern whole submissions).
 VALUE_ACTIONS = {"recovered": ("label_recovered", "number_recovered", "datetime_recovered", "identifier_cleaned"),
-                 "reinterpreted": ("number_reinterpreted", "population_unknown"),
+                 "reinterpreted": ("number_reinterpreted", "population_unknown", "other_text_dropped"),
                  "dropped": ("value_invalid", "routing_discarded", "type_unrecognised", "user_missing_blanked")}
 
 
@@ -252,6 +252,11 @@ def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings
                 "action": "user_missing_blanked",
                 "detail": f"{cell.label!r} is a user-missing code's label, not an answer: read as blank"}
                for cell in export.blanked)
+    log.extend({"step": "read", "line": other.line, "column": other.column, "response_id": None, "unit_id": None,
+                "action": "other_text_dropped",
+                "detail": f"{mask(other.text)} typed in the {other.option!r} box: read as {other.option!r} ticked, "
+                          "the text left out"}
+               for other in export.others)
     log.extend({"step": "read", "line": None, "column": key, "response_id": None, "unit_id": None,
                 "action": "column_absent",
                 "detail": "the export has no submission times: the fieldwork analysis is left out and duplicate "

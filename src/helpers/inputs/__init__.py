@@ -13,7 +13,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
     'schema': ['SCHEMAS', 'schema_text'],
     'textnorm': ['fold'],
     'exportcheck': ['MAX_PROBLEMS', 'OPTIONAL_ROLES', 'TypedCheck', 'export_schema', 'validate_export'],
-    'exports': ['BlankedValue', 'DroppedRow', 'ExportRead', 'read_export'],
+    'exports': ['BlankedValue', 'DroppedRow', 'ExportRead', 'OtherText', 'read_export'],
     'profiles': ['EXPORTS_DIR', 'KEY_JOIN', 'ColumnLayout', 'DropRule', 'Header', 'Layout', 'Multi', 'Profile',
         'QuestionColumns', 'Templates', 'layout', 'load_profile', 'profile_names', 'profile_path'],
     'readers': ['FORMATS', 'STATA_LABEL_LENGTH', 'Grid', 'keyed_table', 'read_export_table', 'read_grid'],

@@ -84,6 +84,8 @@ def _check(column: ColumnLayout, layout: Layout, typed: Mapping[str, TypedCheck]
     if column.kind in ("single", "option"):
         return pa.Check(_one_of(column.tokens, folded=folded or column.kind == "option"), element_wise=True,
                         error=_expected(list(column.tokens)))
+    if column.kind == "multi_cell" and layout.other_option(column):
+        return None  # any part that is no option is the text typed in the "other" box
     if column.kind == "multi_cell":
         separator = layout.profile.multi.separator
         ticks = _one_of(column.tokens, folded=False)

@@ -17,7 +17,7 @@ from helpers.inputs.readers import Grid, read_export_table
 from helpers.inputs.textnorm import fold
 from helpers.inputs.exportcheck import TypedCheck, validate_export
 
-__all__ = ["BlankedValue", "DroppedRow", "ExportRead", "read_export"]
+__all__ = ["BlankedValue", "DroppedRow", "ExportRead", "OtherText", "read_export"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,16 @@ class BlankedValue:
     line: int
     column: str
     label: str
+
+
+@dataclass(frozen=True)
+class OtherText:
+    """Text typed in the "other" box of a one-cell multiple-choice question, read as that option ticked."""
+
+    line: int
+    column: str
+    text: str
+    option: str
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,9 @@ class ExportRead:
         Cells holding the label of a user-missing code (SPSS) or extended
         missing value (Stata) that is no answer of their question ("Sans
         réponse", "Non affiché"), read as blank.
+    others
+        Text typed in the "other" box of a one-cell question (the profile's
+        ``multi.other``), read as that option ticked and left out.
     """
 
     path: Path
@@ -70,6 +83,7 @@ class ExportRead:
     dropped: tuple[DroppedRow, ...]
     absent: tuple[str, ...] = ()
     blanked: tuple[BlankedValue, ...] = ()
+    others: tuple[OtherText, ...] = ()
 
 
 def _user_missing(table: RawTable, grid: Grid, resolved: Layout) -> tuple[RawTable, list[BlankedValue]]:
@@ -137,7 +151,12 @@ def read_export(path: str | os.PathLike[str], codebook: Codebook, *, profile: st
                     for line, value in zip(data.loc[marked & keep, LINE_COLUMN], data.loc[marked & keep, key])]
         keep &= ~marked
     kept = data[keep].reset_index(drop=True)
+    others = [OtherText(int(line), column.key, text, resolved.other_option(column))
+              for column in resolved.columns if resolved.other_option(column) and column.key in kept
+              for line, cell in zip(kept[LINE_COLUMN], kept[column.key].fillna("").astype(str))
+              for text in sorted(resolved.typed_other(column, cell))]
     canonical = resolved.canonical(kept.drop(columns=LINE_COLUMN)).assign(**{LINE_COLUMN: kept[LINE_COLUMN]})
     absent = tuple(column.key for column in resolved.columns if column.key not in data)
     return ExportRead(Path(path), grid.format, resolved, table, canonical,
-                      tuple(sorted(dropped, key=lambda row: row.line)), absent, tuple(blanked))
+                      tuple(sorted(dropped, key=lambda row: row.line)), absent, tuple(blanked),
+                      tuple(sorted(others, key=lambda other: other.line)))
