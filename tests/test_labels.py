@@ -10,8 +10,11 @@ import pytest
 
 from helpers import vocabulary
 from helpers.cleaning.clean import DISPOSITIONS as CLEANING_DISPOSITIONS
-from helpers.cleaning.clean import NO_SUBMISSION
+from helpers.cleaning.clean import NO_SUBMISSION, clean_wave, data_dictionary
 from helpers.demo import synthetic_frame
+from helpers.inputs.codebook import load_codebook
+from helpers.inputs.waves import load_wave
+from helpers.paths import raw_dir
 from helpers.report import sections, texts
 from helpers.steps import plots
 from helpers.steps.adjustment import METHODS
@@ -146,3 +149,19 @@ def test_weights_figure_names_methods_in_words():
     shown = _texts(plots.weights_figure({"cell": np.array([1.0, 2.0]), "poststratification": np.array([1.5, 2.5])},
                                         year=2012, source="test"))
     assert shown == ["Weighting-class adjustment", "Post-stratification"]
+
+
+def test_every_missing_reason_of_the_cleaning_has_a_label():
+    """The reasons in the cleaned demo answers and those the data dictionary documents."""
+    source = raw_dir(2012)
+    wave = load_wave(2012)
+    codebook = load_codebook()
+    cleaned = clean_wave(source / "frame.csv", source / "export.csv", codebook, wave.section("cleaning"),
+                         wave.section("fieldwork"))
+    reasons = set(pd.unique(cleaned.answers.filter(like="__missing").to_numpy().ravel())) - {None, ""}
+    reasons = {reason for reason in reasons if isinstance(reason, str)}
+    assert reasons and reasons <= set(vocabulary.MISSING_REASON_LABELS)
+    documented = set(data_dictionary(codebook).query("type == 'missing reason'")["codes"])
+    assert documented == {"empty = answered; not_asked; not_answered; dont_know; not_applicable; invalid"}
+    assert labelled(pd.DataFrame([[1, 2]], columns=["dont_know", "not_asked"]), columns="missing_reason").columns \
+        .tolist() == ["Don't know", "Not asked (routed past)"]

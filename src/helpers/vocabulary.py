@@ -193,10 +193,15 @@ METHOD_LABELS = {"unweighted": "Unweighted", "cell": "Weighting-class adjustment
                  "trimmed": "Primary method, trimmed"}
 """English label of each weighting method (:data:`helpers.steps.adjustment.METHODS`)."""
 
+MISSING_REASON_LABELS = {"not_asked": "Not asked (routed past)", "not_answered": "Not answered",
+                         "dont_know": "Don't know", "not_applicable": "Not applicable", "invalid": "Invalid answer"}
+"""The reasons the cleaning gives for a missing answer (``<question>__missing``; empty: answered), in words."""
+
 DISPLAY_LABELS: dict[str, dict[str, str]] = {
     "type": UNIT_TYPE_LABELS, "type_group": TYPE_GROUP_LABELS, "tier": TIER_LABELS,
     "disposition": DISPOSITION_LABELS, "size_band": SIZE_BAND_LABELS, "political_group": POLITICAL_GROUP_LABELS,
     "political_bloc": POLITICAL_BLOC_LABELS, "region_group": REGION_GROUP_LABELS, "method": METHOD_LABELS,
+    "missing_reason": MISSING_REASON_LABELS,
 }
 """Variable -> code -> English label: the one vocabulary of the step notebooks' figures and tables."""
 
