@@ -151,8 +151,9 @@ def test_weights_figure_names_methods_in_words():
     assert shown == ["Weighting-class adjustment", "Post-stratification"]
 
 
-def test_every_missing_reason_of_the_cleaning_has_a_label():
-    """The reasons in the cleaned demo answers and those the data dictionary documents."""
+def test_every_code_of_the_cleaning_has_a_label():
+    """The missing reasons in the cleaned demo answers and in the data dictionary, the counts by step and the ways
+    of linking of the cleaning's summary."""
     source = raw_dir(2012)
     wave = load_wave(2012)
     codebook = load_codebook()
@@ -165,3 +166,9 @@ def test_every_missing_reason_of_the_cleaning_has_a_label():
     assert documented == {"empty = answered; not_asked; not_answered; dont_know; not_applicable; invalid"}
     assert labelled(pd.DataFrame([[1, 2]], columns=["dont_know", "not_asked"]), columns="missing_reason").columns \
         .tolist() == ["Don't know", "Not asked (routed past)"]
+    assert list(cleaned.summary["steps"]) == list(vocabulary.CLEANING_STEP_LABELS)
+    assert list(cleaned.summary["linkage"]) == list(vocabulary.LINKAGE_LABELS)
+    steps = pd.Series(cleaned.summary["steps"], name="submissions").rename_axis("step").to_frame()
+    shown = labelled(steps, index="cleaning_step")
+    assert shown.index.name == "step" and shown.index[0] == "Submissions read"
+    assert shown["submissions"].tolist() == steps["submissions"].tolist()

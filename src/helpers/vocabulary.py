@@ -197,11 +197,20 @@ MISSING_REASON_LABELS = {"not_asked": "Not asked (routed past)", "not_answered":
                          "dont_know": "Don't know", "not_applicable": "Not applicable", "invalid": "Invalid answer"}
 """The reasons the cleaning gives for a missing answer (``<question>__missing``; empty: answered), in words."""
 
+CLEANING_STEP_LABELS = {"submissions_read": "Submissions read", "test_submissions_dropped": "Test submissions dropped",
+                        "unmatched_dropped": "Not linked to a frame unit (dropped)",
+                        "duplicates_dropped": "Duplicates dropped", "submissions_retained": "Submissions retained"}
+"""The cleaning's counts of submissions step by step (its summary's ``steps``), in words."""
+
+LINKAGE_LABELS = {"identifier": "By identifier (SIREN)", "name": "By name and type",
+                  "name_fuzzy": "By approximate name and type"}
+"""How the cleaning linked a submission to its frame unit (its summary's ``linkage``), in words."""
+
 DISPLAY_LABELS: dict[str, dict[str, str]] = {
     "type": UNIT_TYPE_LABELS, "type_group": TYPE_GROUP_LABELS, "tier": TIER_LABELS,
     "disposition": DISPOSITION_LABELS, "size_band": SIZE_BAND_LABELS, "political_group": POLITICAL_GROUP_LABELS,
     "political_bloc": POLITICAL_BLOC_LABELS, "region_group": REGION_GROUP_LABELS, "method": METHOD_LABELS,
-    "missing_reason": MISSING_REASON_LABELS,
+    "missing_reason": MISSING_REASON_LABELS, "cleaning_step": CLEANING_STEP_LABELS, "linkage": LINKAGE_LABELS,
 }
 """Variable -> code -> English label: the one vocabulary of the step notebooks' figures and tables."""
 

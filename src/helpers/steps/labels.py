@@ -75,7 +75,7 @@ def labelled(table: pd.DataFrame, index: str | None = None, columns: str | None 
     table
         The table to show.
     index, columns
-        A variable whose codes the index (or the columns) hold when the axis is unnamed.
+        A variable whose codes the index (or the columns) hold, for an axis not named after it (its name stays).
 
     Returns
     -------
@@ -92,8 +92,9 @@ def labelled(table: pd.DataFrame, index: str | None = None, columns: str | None 
             out[column] = [display_label(column, code) for code in out[column]]
     out.index = _index(out.index)
     out.columns = _index(out.columns)
-    if index is not None and out.index.name == VARIABLE_LABELS.get(index, index) and table.index.name is None:
-        out = out.rename_axis(index=None)
-    if columns is not None and out.columns.name == VARIABLE_LABELS.get(columns, columns) and table.columns.name is None:
-        out = out.rename_axis(columns=None)
+    # A variable named by the caller labels the axis's codes only: the axis keeps its own name.
+    if index is not None:
+        out = out.rename_axis(index=table.index.name)
+    if columns is not None:
+        out = out.rename_axis(columns=table.columns.name)
     return out
