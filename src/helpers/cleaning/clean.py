@@ -42,6 +42,7 @@ from helpers.inputs.ingest import LINE_COLUMN
 from helpers.inputs.textnorm import fold
 from helpers.masking import mask
 from helpers.survey.aapor import DISPOSITIONS as AAPOR_CLASSES
+from helpers.vocabulary import MISSING_REASON_LABELS
 
 # The dispositions this step gives, in AAPOR's classes (I complete, P partial, R refusal and
 # break-off, NC non-contact, UO unknown eligibility, IE ineligible).
@@ -361,7 +362,7 @@ def data_dictionary(codebook: Codebook) -> pd.DataFrame:
                          "fr": question.fr, "en": question.en, "codes": codes})
         rows.append({"column": question.id + MISSING_SUFFIX, "question": question.id, "type": "missing reason",
                      "fr": f"Motif de non-réponse : {question.fr}", "en": f"Missing reason: {question.en}",
-                     "codes": "empty = answered; not_asked; not_answered; dont_know; not_applicable; invalid"})
+                     "codes": "; ".join(["empty = answered", *MISSING_REASON_LABELS])})
     return pd.DataFrame(rows)
 
 
