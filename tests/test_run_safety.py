@@ -20,6 +20,7 @@ import select
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -394,3 +395,40 @@ def test_only_clean_after_fixing_the_export_reruns_the_steps_it_feeds(demo_run, 
     assert status.wave_status(YEAR, out)[0]
     manifest = json.loads((out / "reports" / str(YEAR) / "run.json").read_text())
     assert manifest["inputs"]["raw.export"] == hashlib.sha256(export.read_bytes()).hexdigest()
+
+
+def test_kernel_files_of_a_runner_killed_with_sigkill_are_removed_by_the_next_notebook_run(published, tmp_path):
+    """The runner's kernels name their sockets and connection file by the runner's pid; SIGKILL leaves them, and
+    the next run of a notebook removes those of dead runners (not those of live ones)."""
+    out = _copy(published, tmp_path)
+    _sleeping_notebook(tmp_path)
+
+    def notebooks_here():
+        paths.NOTEBOOKS_DIR = tmp_path
+
+    child = _fork("run", "--year", str(YEAR), "--out-dir", str(out), setup=notebooks_here)
+    deadline = time.monotonic() + 120
+    while not (tmp_path / "started").exists():
+        assert time.monotonic() < deadline, "the kernel did not start"
+        time.sleep(0.2)
+    kernels = psutil.Process(child.pid).children(recursive=True)
+    child.kill()
+    psutil.wait_procs(kernels, timeout=30)
+    temporary = Path(tempfile.gettempdir())
+    left = sorted(temporary.glob(f"{notebooks.KERNEL_FILES}{child.pid}-*"))
+    assert {path.suffix for path in left} == {".json", ""} and len(left) == 6, left  # 5 sockets, 1 connection file
+    live = temporary / f"{notebooks.KERNEL_FILES}{os.getpid()}-{'0' * 12}-1"
+    live.touch()
+    try:
+        trivial = tmp_path / "trivial.ipynb"
+        cells = [new_code_cell("year = 0", metadata={"tags": ["parameters"]})]
+        notebook = new_notebook(cells=cells, metadata={"kernelspec": {"name": notebooks.KERNEL, "language": "python",
+                                                                      "display_name": "Python 3"}})
+        nbformat.write(notebook, trivial)
+        notebooks.execute_notebook(trivial, tmp_path / "trivial.out.ipynb", {"year": 1}, cwd=tmp_path)
+        assert not [path for path in left if path.exists()]
+        assert live.exists(), "the files of a live runner are left alone"
+        assert not list(temporary.glob(f"{notebooks.KERNEL_FILES}{os.getpid()}-*-[2-5]")), \
+            "a kernel that ends normally removes its own files"
+    finally:
+        live.unlink()
