@@ -12,6 +12,7 @@ notebooks (lock, recovery, staging, manifest, publish, pruning, messages) is the
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -293,6 +294,31 @@ def test_disk_full_while_publishing_keeps_the_previous_outputs(published, tmp_pa
     assert f"cannot write to {out / '.runs'}: No space left on device (ENOSPC); previous outputs intact" in child.text
     assert "run kept for debugging in" in child.text
     assert _published(out) == "v0"
+
+
+def test_a_cross_device_move_while_publishing_is_named_and_rolls_back_both_folders(published, tmp_path):
+    """EXDEV on the second folder's move (a mount the staging did not see): one line naming both paths, the
+    processed folder already moved in goes back, the previous outputs stay whole, the journal goes."""
+    out = _copy(published, tmp_path)
+
+    def reports_elsewhere():
+        rename = Path.rename
+
+        def cross_device(self, target):
+            if self.name == "reports" and Path(target) == out / "reports" / str(YEAR):  # the staged folder
+                raise OSError(errno.EXDEV, os.strerror(errno.EXDEV), str(self), None, str(target))
+            return rename(self, target)
+        Path.rename = cross_device
+
+    child = _run(out, "v1", setup=reports_elsewhere)
+    assert child.wait() == 1, child.text
+    assert len(child.text.splitlines()) == 1 and "Traceback" not in child.text, child.text
+    assert f"to {out / 'reports' / str(YEAR)}: they are on different file systems, Invalid cross-device link " \
+           "(EXDEV); previous outputs intact; run kept for debugging in" in child.text
+    assert _published(out) == "v0"
+    assert not (out / ".runs" / f"{YEAR}.publish.json").exists()
+    checked = _fork("status", "--year", str(YEAR), "--out-dir", str(out))
+    assert checked.wait() == 0 and "whole and of one run" in checked.text
 
 
 def _wave_file(tmp_path: Path, **run_section) -> Path:
