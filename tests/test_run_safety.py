@@ -212,13 +212,15 @@ def test_second_run_with_wait_runs_once_the_first_ends(published, tmp_path):
     assert _published(out) == "v2"
 
 
-def test_stale_lock_of_a_dead_process_is_taken_over_with_a_message(published, tmp_path):
+def test_stale_lock_of_a_dead_process_is_taken_over_with_a_message(published, tmp_path, caplog):
     out = _copy(published, tmp_path)
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     lock.lock_path(out, YEAR).write_text(json.dumps({"pid": int(dead.stdout), "started": "2026-12-01 06:00:00 UTC",
                                                      "command": "python -m helpers run --year 2012"}))
     _, lines = status.wave_status(YEAR, out)
     assert f"lock: left by a run that ended without releasing it (pid {int(dead.stdout)}" in lines[1]
+    assert lines[1].endswith("; released") and not lock.lock_path(out, YEAR).exists()
+    assert not caplog.records, "status says it in its own line, once"
     lock.lock_path(out, YEAR).write_text(json.dumps({"pid": int(dead.stdout), "started": "2026-12-01 06:00:00 UTC",
                                                      "command": "python -m helpers run --year 2012"}))
     child = _run(out, "v1")

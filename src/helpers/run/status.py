@@ -49,14 +49,13 @@ def wave_status(year: int, out_root: Path) -> tuple[bool, list[str]]:
     else:
         left = holder(lock)
         if left:
-            lines.append(f"lock: left by a run that ended without releasing it ({describe(left)}); the next run "
-                         "takes it over")
+            lines.append(f"lock: left by a run that ended without releasing it ({describe(left)}); released")
         else:
             lines.append("lock: free")
         recovered = None
         if lock.parent.is_dir():  # status creates nothing where no run ever ran
             try:
-                with WaveLock(out_root, year):
+                with WaveLock(out_root, year, quiet=True):
                     recovered = complete_interrupted(out_root, year)
             except WaveBusy as busy:  # a run started meanwhile
                 lines[-1] = f"lock: {busy}"
