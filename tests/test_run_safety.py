@@ -41,6 +41,7 @@ from helpers.report import index as _index  # noqa: F401  imported before forkin
 from helpers.run import lock, notebooks, pipeline, publish, status
 
 from conftest import run_cli
+from test_reliability_inputs import _read_export, _write_export
 
 YEAR = 2012
 
@@ -460,3 +461,46 @@ def test_kernel_files_of_a_runner_killed_with_sigkill_are_removed_by_the_next_no
             "a kernel that ends normally removes its own files"
     finally:
         live.unlink()
+
+
+def _error_output(text: str) -> list[str]:
+    """The lines from the first error on (a run logs its steps before)."""
+    lines = text.splitlines()
+    first = next(number for number, line in enumerate(lines) if " ERROR " in line or line.startswith("error: "))
+    return lines[first:]
+
+
+def test_the_longest_error_outputs_stay_under_ten_lines(published, tmp_path):
+    """Issue 13's acceptance, on the two errors that list problems: a wave file with 14 bad keys (refused at load)
+    and an export whose every closed answer is an e-mail (thousands of problems, refused in step 01's notebook).
+    Each names how many problems there are and lists the first; the notebook kept holds the export's whole list."""
+    spec = yaml.safe_load(wave_path(YEAR).read_text(encoding="utf-8"))
+    for section, key, value in [("estimation", "confidence_level", 95), ("models", "bootstrap_replicates", 0),
+                                ("weighting", "trim_ratio", 0.9), ("models", "imputations", 1),
+                                ("run", "cell_timeout_seconds", 0), ("models", "seed", -1),
+                                ("report", "small_cell_threshold", 0), ("run", "keep_failed_runs", 0),
+                                ("cleaning", "complete_threshold", 2), ("cleaning", "partial_threshold", -1),
+                                ("cleaning", "fuzzy_name_cutoff", 5), ("estimation", "bootstrap_replicates", 1),
+                                ("report", "lang", "de"), ("models", "typo_key", 3)]:
+        spec[section][key] = value
+    config = tmp_path / "wave.yaml"
+    config.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    refused = _run(tmp_path / "out", "v1", "--config", str(config))
+    assert refused.wait() == 2
+    assert len(_error_output(refused.text)) == 9 and "Traceback" not in refused.text, refused.text
+    assert "14 problems:" in refused.text and "... and 7 more problem(s)" in refused.text
+
+    out = _copy(published, tmp_path)
+    raw = tmp_path / "raw"
+    subprocess.run(["cp", "-a", str(paths.raw_dir(YEAR)), str(raw)], check=True)
+    export = _read_export(raw)
+    export[[column for column in export.columns if column.startswith("Q")]] = "jean.planted@mairie.example"
+    _write_export(raw, export)
+    failed = _fork("run", "--year", str(YEAR), "--out-dir", str(out), "--raw-dir", str(raw))
+    assert failed.wait() == 1, failed.text
+    shown = _error_output(failed.text)
+    assert len(shown) == 9 and "Traceback" not in failed.text, failed.text
+    assert "step 01_clean failed in cell" in shown[0] and "problem(s) with the export" in shown[0]
+    assert "more line(s) in the partial executed notebook" in shown[5]
+    assert shown[-1].strip() == "previous outputs left in place" and "planted@" not in failed.text
+    assert _published(out) == "v0"

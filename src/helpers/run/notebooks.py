@@ -47,6 +47,9 @@ __all__ = ["ENGINE", "INJECTED_CELL_ID", "KERNEL", "KERNEL_FILES", "RunnerKernel
 KERNEL = "python3"
 INJECTED_CELL_ID = "injected-parameters"
 ENGINE = "helpers-write-at-end"
+# Lines of a bad input's message a failed step shows (then: how many more, the notebook, the run kept, the
+# previous outputs): nine lines in all.
+INPUT_ERROR_LINES = 5
 KERNEL_FILES = "barometre-kernel-"
 # <runner pid>-<random>, then -<port> for a socket or .json for the connection file.
 _KERNEL_FILE = re.compile(rf"{KERNEL_FILES}([1-9]\d*)-[0-9a-f]{{12}}(?:-\d+|\.json)")
@@ -179,11 +182,14 @@ def failure_message(name: str, output: Path, error: Exception) -> str:
     """What :class:`StepFailed` says when notebook ``name``, executed into ``output``, failed with ``error``."""
     where = f"kept for debugging at {paths.display(output)}"
     if isinstance(error, PapermillExecutionError):
-        evalue = error.evalue.strip()
-        # Bad input is reported whole: its message lists every problem of the file, one a line.
-        shown = evalue if error.ename == "InputError" else (evalue.splitlines() or [""])[0]
+        lines = error.evalue.strip().splitlines() or [""]
+        # Bad input lists the problems of the file, one a line: the first ones, and the whole list in the notebook,
+        # so that the error output stays under ten lines.
+        shown = lines[:INPUT_ERROR_LINES] if error.ename == "InputError" else lines[:1]
+        if error.ename == "InputError" and len(lines) > len(shown):
+            shown.append(f"  ... {len(lines) - len(shown)} more line(s) in the partial executed notebook")
         return (f"step {name} failed in cell {error.cell_index} (execution count {error.exec_count}): "
-                f"{error.ename}: {shown}\n  partial executed notebook {where}")
+                f"{error.ename}: " + "\n".join(shown) + f"\n  partial executed notebook {where}")
     if isinstance(error, CellTimeoutError):
         return f"step {name} timed out: {str(error).splitlines()[0]}\n  partial executed notebook {where}"
     return f"step {name}: the kernel died ({error})\n  partial executed notebook {where}"
