@@ -252,3 +252,12 @@ def _numbers_without_both_bounds(node, defs, where=""):
 def test_every_number_of_the_wave_file_has_a_range():
     schema = WaveSettings.model_json_schema()
     assert _numbers_without_both_bounds(schema, schema["$defs"]) == []
+
+
+def test_an_unknown_encoding_is_refused_at_load(tmp_path, spec):
+    spec["raw"]["encoding"] = "utf-9"
+    with pytest.raises(InputError, match=r"column 'raw.encoding': key 'raw.encoding' is 'utf-9'; unknown encoding "
+                                         r"'utf-9'; expected one Python knows"):
+        load_wave(2012, _write(tmp_path, spec), check_inputs=False)
+    spec["raw"]["encoding"] = "latin-1"
+    assert load_wave(2012, _write(tmp_path, spec), check_inputs=False).config.raw.encoding == "latin-1"

@@ -12,6 +12,7 @@ anything runs.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,17 @@ class Raw(Section):
     short_records: Literal["error", "drop"] = Field("error", description="a record with fewer fields than the "
                                                     "header (a file cut short) stops the run (error) or is dropped "
                                                     "and logged (drop)")
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, encoding: str | None) -> str | None:
+        if encoding is not None:
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                raise ValueError(f"unknown encoding {encoding!r}; expected one Python knows, such as 'utf-8', "
+                                 "'utf-8-sig' or 'cp1252'") from None
+        return encoding
 
     @field_validator("profile")
     @classmethod
