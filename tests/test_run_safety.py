@@ -260,6 +260,31 @@ def test_reports_on_another_file_system_are_staged_there(published, tmp_path):
         assert not list((out / "reports" / ".runs").iterdir())
 
 
+def test_reports_bind_mounted_from_the_same_disk_are_staged_there(published, tmp_path):
+    """A bind mount keeps the disk's device number but refuses a rename across it (EXDEV): the staging finds it
+    by trying one."""
+    out = _copy(published, tmp_path)
+    elsewhere = tmp_path / "reports-elsewhere"
+    subprocess.run(["mv", str(out / "reports"), str(elsewhere)], check=True)
+    (out / "reports").mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "--bind", str(elsewhere), str(out / "reports")],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("a bind mount needs root")
+    try:
+        assert (out / "reports").stat().st_dev == (out / ".runs").stat().st_dev
+        child = _run(out, "v1", env={publish.PAUSE_ENV: "in 2"})
+        child.read_until("paused at 'in 2'")
+        assert [path.name for path in (out / "reports" / ".runs").iterdir()][0].startswith(f"{YEAR}-")
+        child.kill()
+        following = _run(out, "v2")
+        assert following.wait() == 0, following.text
+        assert _published(out) == "v2"
+        assert not list((out / "reports" / ".runs").iterdir())
+        assert not [path for path in out.rglob(".rename-check-*")], "the rename tried leaves nothing"
+    finally:
+        subprocess.run(["umount", "-l", str(out / "reports")], check=False)
+
+
 def test_read_only_output_folder_is_named_before_the_first_step(published, tmp_path):
     out = tmp_path / "readonly"
     with _mounted(out, "size=1m,ro"):
