@@ -2,7 +2,8 @@
 
 Unless a run is going, it first completes the publish of a run killed while
 publishing (:func:`helpers.run.publish.complete_interrupted`), as the next
-run would. It then says whether a run holds the wave's lock, whether the
+run would; it writes nothing otherwise, so that a read-only copy of the
+outputs can be checked. It then says whether a run holds the wave's lock, whether the
 published folders are exactly what their run's ``run.json`` lists (whole,
 and of one run), and which failed runs are kept under ``.runs/``.
 """
@@ -10,13 +11,14 @@ and of one run), and which failed runs are kept under ``.runs/``.
 from __future__ import annotations
 
 import argparse
+import errno
 from pathlib import Path
 
 from helpers import paths
 from helpers.errors import WaveBusy
 from helpers.run.lock import WaveLock, describe, holder, is_held, lock_path
 from helpers.run.manifest import checksums, read_manifest
-from helpers.run.publish import complete_interrupted
+from helpers.run.publish import complete_interrupted, journal_path
 from helpers.run.staging import failed_runs
 
 __all__ = ["configure_parser", "main", "wave_status"]
@@ -40,6 +42,25 @@ def _outputs(processed: Path, reports: Path) -> tuple[bool, str]:
     return True, f"outputs: {where}, {files} files, whole and of one run"
 
 
+def _complete_publish(out_root: Path, year: int, lines: list[str]) -> str:
+    """Complete an interrupted publish under the wave's lock; return the ``publish:`` line.
+
+    Status writes nothing otherwise (a read-only copy of the outputs can be checked); when a run took the lock
+    meanwhile, the last of ``lines`` (the lock's) says so instead.
+    """
+    if not journal_path(out_root, year).is_file():
+        return "publish: no interrupted publish"
+    try:
+        with WaveLock(out_root, year, quiet=True):
+            return f"publish: {complete_interrupted(out_root, year)}"
+    except WaveBusy as busy:  # a run started meanwhile
+        lines[-1] = f"lock: {busy}"
+        return "publish: left to the run in progress"
+    except OSError as error:
+        return (f"publish: interrupted, and cannot be completed here: {error.strerror or error} "
+                f"({errno.errorcode.get(error.errno, 'error')}); the next run completes it")
+
+
 def wave_status(year: int, out_root: Path) -> tuple[bool, list[str]]:
     """Check the wave's outputs under ``out_root``; return whether they are sound, and the lines to print."""
     lines = [f"wave {year} under {paths.display(out_root)}"]
@@ -49,17 +70,11 @@ def wave_status(year: int, out_root: Path) -> tuple[bool, list[str]]:
     else:
         left = holder(lock)
         if left:
-            lines.append(f"lock: left by a run that ended without releasing it ({describe(left)}); released")
+            lines.append(f"lock: left by a run that ended without releasing it ({describe(left)}); the next run "
+                         "takes it over")
         else:
             lines.append("lock: free")
-        recovered = None
-        if lock.parent.is_dir():  # status creates nothing where no run ever ran
-            try:
-                with WaveLock(out_root, year, quiet=True):
-                    recovered = complete_interrupted(out_root, year)
-            except WaveBusy as busy:  # a run started meanwhile
-                lines[-1] = f"lock: {busy}"
-        lines.append(f"publish: {recovered}" if recovered else "publish: no interrupted publish")
+        lines.append(_complete_publish(out_root, year, lines))
     sound, line = _outputs(out_root / "data" / "processed" / str(year), out_root / "reports" / str(year))
     lines.append(line)
     kept = failed_runs(out_root, year)
