@@ -548,3 +548,16 @@ def test_the_longest_error_outputs_stay_under_ten_lines(published, tmp_path):
     assert "more line(s) in the partial executed notebook" in shown[5]
     assert shown[-1].strip() == "previous outputs left in place" and "planted@" not in failed.text
     assert _published(out) == "v0"
+
+
+def test_ctrl_c_while_the_command_loads_prints_one_line_and_exits_130(tmp_path):
+    """Importing the runner takes seconds on a loaded machine: a Ctrl-C then is one line, not a traceback."""
+    def slow_import():
+        def interrupted(name, package=None):
+            raise KeyboardInterrupt
+        cli.importlib.import_module = interrupted
+
+    child = _fork("run", "--year", str(YEAR), "--out-dir", str(tmp_path / "out"), setup=slow_import)
+    assert child.wait() == 130, child.text
+    assert child.text.splitlines() == [child.text.splitlines()[0]] and "Traceback" not in child.text, child.text
+    assert "interrupted before anything was written; previous outputs intact" in child.text
