@@ -3,8 +3,8 @@
 Unless a run is going, it first completes the publish of a run killed while
 publishing (:func:`helpers.run.publish.complete_interrupted`), as the next
 run would; it writes nothing otherwise, so that a read-only copy of the
-outputs can be checked. It then says whether a run holds the wave's lock, whether the
-published folders are exactly what their run's ``run.json`` lists (whole,
+outputs can be checked. It then says whether a run holds the wave's lock,
+whether the published folders are exactly what their run's ``run.json`` lists (whole,
 and of one run), and which failed runs are kept under ``.runs/``.
 """
 
@@ -48,17 +48,21 @@ def _complete_publish(out_root: Path, year: int, lines: list[str]) -> str:
     Status writes nothing otherwise (a read-only copy of the outputs can be checked); when a run took the lock
     meanwhile, the last of ``lines`` (the lock's) says so instead.
     """
-    if not journal_path(out_root, year).is_file():
+    journal = journal_path(out_root, year)
+    if not journal.is_file():
         return "publish: no interrupted publish"
     try:
         with WaveLock(out_root, year, quiet=True):
-            return f"publish: {complete_interrupted(out_root, year)}"
+            recovered = complete_interrupted(out_root, year)
     except WaveBusy as busy:  # a run started meanwhile
         lines[-1] = f"lock: {busy}"
         return "publish: left to the run in progress"
     except OSError as error:
-        return (f"publish: interrupted, and cannot be completed here: {error.strerror or error} "
-                f"({errno.errorcode.get(error.errno, 'error')}); the next run completes it")
+        problem = f"{error.strerror or error} ({errno.errorcode.get(error.errno, 'error')})"
+        # A move that fails rolls the publish back and removes the journal; a lock that cannot be taken leaves it.
+        then = "the next run completes it" if journal.is_file() else "the previous outputs are back"
+        return f"publish: interrupted, and cannot be completed here: {problem}; {then}"
+    return f"publish: {recovered}" if recovered else "publish: no interrupted publish"
 
 
 def wave_status(year: int, out_root: Path) -> tuple[bool, list[str]]:
