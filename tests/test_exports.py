@@ -400,3 +400,19 @@ def test_the_runner_shows_every_problem_of_a_refused_export(tmp_path):
     other = failure_message("01_clean", tmp_path / "01_clean.ipynb",
                             PapermillExecutionError(4, 4, "", "KeyError", "'x'\nmore", []))
     assert "KeyError: 'x'\n  partial executed notebook" in other
+
+
+def test_the_runner_shows_the_first_problems_of_a_long_list_and_where_the_rest_is(tmp_path):
+    from papermill.exceptions import PapermillExecutionError
+
+    from helpers.run.notebooks import INPUT_ERROR_LINES, failure_message
+
+    evalue = "export.csv: 30 problem(s) with the export (profile 'default'):\n" + "\n".join(
+        f"  line {line}, column 'Q1': found 'x'; expected 'Oui'" for line in range(2, 32))
+    error = PapermillExecutionError(4, 4, "", "InputError", evalue, [])
+    lines = failure_message("01_clean", tmp_path / "01_clean.ipynb", error).splitlines()
+    assert lines[:INPUT_ERROR_LINES] == [f"step 01_clean failed in cell 4 (execution count 4): InputError: "
+                                         f"{evalue.splitlines()[0]}", *evalue.splitlines()[1:INPUT_ERROR_LINES]]
+    assert lines[INPUT_ERROR_LINES:] == [f"  ... {31 - INPUT_ERROR_LINES} more line(s) in the partial executed "
+                                         "notebook", f"  partial executed notebook kept for debugging at "
+                                                     f"{tmp_path / '01_clean.ipynb'}"]

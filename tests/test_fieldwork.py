@@ -343,3 +343,17 @@ def test_a_trend_without_p_value_is_shown_as_a_dash(demo_run_2012, tmp_path):
     row = table.iloc[0]
     assert row.iloc[0] == setup.labels[indicator]
     assert row.iloc[-1] == "–" and row.iloc[3] == report.points(0.0)
+
+
+def test_a_wave_whose_respondents_all_answered_before_the_first_reminder_shows_only_the_curve(cleaned, wave):
+    """A wave of 12 respondents, all early, stopped step 02 with 'late: levels [False]; a t test needs exactly
+    two': the effort comparison is left out, saying why."""
+    units = cleaned[0].copy()
+    respondents = units.index[units["respondent"]]
+    early = pd.to_datetime(units.loc[respondents, "submitted_at"]) < pd.Timestamp("2012-10-01")
+    units.loc[respondents[~early.to_numpy()][1:], "respondent"] = False  # one late respondent left
+    timing = fieldwork.fieldwork_timing(units, wave.as_parameters()["fieldwork"])
+    assert timing.available and not timing.effort_available
+    assert timing.message == (f"{int(early.sum())} respondent(s) answered before the first reminder and 1 after: the "
+                              "level-of-effort comparison needs at least 2 of each, so only the response curve is "
+                              "shown.")

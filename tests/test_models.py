@@ -277,3 +277,12 @@ def test_events_per_parameter():
     assert models.events_per_parameter([1, 1, 1, 0], 1) == 1.0  # non-events are the limiting class
     with pytest.raises(ValueError, match="n_parameters"):
         models.events_per_parameter(y, 0)
+
+
+def test_a_separated_full_sample_fit_is_said_of_the_data_not_of_a_function():
+    """A wave of 12 respondents stopped step 03 with 'elected: the full-sample fit is separated; use firth_logit'."""
+    data = pd.DataFrame({"y": [0, 0, 0, 1, 1, 1], "elected": [0, 0, 0, 1, 1, 1], "group": ["a", "b"] * 3})
+    x = models.model_matrix(data, ["elected"])
+    with pytest.raises(ValueError, match=r"^elected: the weighted logistic fit on the 6 complete case\(s\) is "
+                                         r"separated .*a wave this small needs more respondents for the model$"):
+        bootstrap.bootstrap_odds_ratio(data["y"], x, "elected", np.ones(6), strata=data["group"], n_replicates=50)

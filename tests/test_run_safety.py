@@ -12,6 +12,7 @@ notebooks (lock, recovery, staging, manifest, publish, pruning, messages) is the
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -20,6 +21,7 @@ import select
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,6 +41,7 @@ from helpers.report import index as _index  # noqa: F401  imported before forkin
 from helpers.run import lock, notebooks, pipeline, publish, status
 
 from conftest import run_cli
+from test_reliability_inputs import _read_export, _write_export
 
 YEAR = 2012
 
@@ -210,13 +213,14 @@ def test_second_run_with_wait_runs_once_the_first_ends(published, tmp_path):
     assert _published(out) == "v2"
 
 
-def test_stale_lock_of_a_dead_process_is_taken_over_with_a_message(published, tmp_path):
+def test_stale_lock_of_a_dead_process_is_taken_over_with_a_message(published, tmp_path, caplog):
     out = _copy(published, tmp_path)
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     lock.lock_path(out, YEAR).write_text(json.dumps({"pid": int(dead.stdout), "started": "2026-12-01 06:00:00 UTC",
                                                      "command": "python -m helpers run --year 2012"}))
     _, lines = status.wave_status(YEAR, out)
     assert f"lock: left by a run that ended without releasing it (pid {int(dead.stdout)}" in lines[1]
+    assert lock.lock_path(out, YEAR).exists() and not caplog.records, "status only looks"
     lock.lock_path(out, YEAR).write_text(json.dumps({"pid": int(dead.stdout), "started": "2026-12-01 06:00:00 UTC",
                                                      "command": "python -m helpers run --year 2012"}))
     child = _run(out, "v1")
@@ -255,6 +259,31 @@ def test_reports_on_another_file_system_are_staged_there(published, tmp_path):
         assert not list((out / "reports" / ".runs").iterdir())
 
 
+def test_reports_bind_mounted_from_the_same_disk_are_staged_there(published, tmp_path):
+    """A bind mount keeps the disk's device number but refuses a rename across it (EXDEV): the staging finds it
+    by trying one."""
+    out = _copy(published, tmp_path)
+    elsewhere = tmp_path / "reports-elsewhere"
+    subprocess.run(["mv", str(out / "reports"), str(elsewhere)], check=True)
+    (out / "reports").mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "--bind", str(elsewhere), str(out / "reports")],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("a bind mount needs root")
+    try:
+        assert (out / "reports").stat().st_dev == (out / ".runs").stat().st_dev
+        child = _run(out, "v1", env={publish.PAUSE_ENV: "in 2"})
+        child.read_until("paused at 'in 2'")
+        assert [path.name for path in (out / "reports" / ".runs").iterdir()][0].startswith(f"{YEAR}-")
+        child.kill()
+        following = _run(out, "v2")
+        assert following.wait() == 0, following.text
+        assert _published(out) == "v2"
+        assert not list((out / "reports" / ".runs").iterdir())
+        assert not [path for path in out.rglob(".rename-check-*")], "the rename tried leaves nothing"
+    finally:
+        subprocess.run(["umount", "-l", str(out / "reports")], check=False)
+
+
 def test_read_only_output_folder_is_named_before_the_first_step(published, tmp_path):
     out = tmp_path / "readonly"
     with _mounted(out, "size=1m,ro"):
@@ -262,6 +291,26 @@ def test_read_only_output_folder_is_named_before_the_first_step(published, tmp_p
         assert child.wait() == 1
     assert len(child.text.splitlines()) == 1 and "Traceback" not in child.text
     assert f"cannot write to {out / '.runs'}: Read-only file system (EROFS)" in child.text
+
+
+def test_status_checks_a_read_only_copy_of_the_outputs(published, tmp_path):
+    """A reviewer's read-only copy: checked, nothing written; an interrupted publish there is named, not fatal."""
+    out = tmp_path / "copy"
+    with _mounted(out, "size=20m"):
+        subprocess.run(["cp", "-a", f"{published}/.", str(out)], check=True)
+        lock.lock_path(out, YEAR).write_text(json.dumps({"pid": 1, "started": "2026-12-01 06:00:00 UTC",
+                                                         "command": "python -m helpers run --year 2012"}))
+        subprocess.run(["mount", "-o", "remount,ro", str(out)], check=True)
+        checked = _fork("status", "--year", str(YEAR), "--out-dir", str(out))
+        assert checked.wait() == 0, checked.text
+        assert "whole and of one run" in checked.text and "Traceback" not in checked.text
+        subprocess.run(["mount", "-o", "remount,rw", str(out)], check=True)
+        publish.journal_path(out, YEAR).write_text(json.dumps({"moves": []}))
+        subprocess.run(["mount", "-o", "remount,ro", str(out)], check=True)
+        checked = _fork("status", "--year", str(YEAR), "--out-dir", str(out))
+        assert checked.wait() == 0, checked.text
+        assert ("publish: interrupted, and cannot be completed here: Read-only file system (EROFS); the next run "
+                "completes it") in checked.text and len(checked.text.splitlines()) < 10, checked.text
 
 
 def test_full_disk_is_named_before_the_first_step(tmp_path):
@@ -292,6 +341,31 @@ def test_disk_full_while_publishing_keeps_the_previous_outputs(published, tmp_pa
     assert f"cannot write to {out / '.runs'}: No space left on device (ENOSPC); previous outputs intact" in child.text
     assert "run kept for debugging in" in child.text
     assert _published(out) == "v0"
+
+
+def test_a_cross_device_move_while_publishing_is_named_and_rolls_back_both_folders(published, tmp_path):
+    """EXDEV on the second folder's move (a mount the staging did not see): one line naming both paths, the
+    processed folder already moved in goes back, the previous outputs stay whole, the journal goes."""
+    out = _copy(published, tmp_path)
+
+    def reports_elsewhere():
+        rename = Path.rename
+
+        def cross_device(self, target):
+            if self.name == "reports" and Path(target) == out / "reports" / str(YEAR):  # the staged folder
+                raise OSError(errno.EXDEV, os.strerror(errno.EXDEV), str(self), None, str(target))
+            return rename(self, target)
+        Path.rename = cross_device
+
+    child = _run(out, "v1", setup=reports_elsewhere)
+    assert child.wait() == 1, child.text
+    assert len(child.text.splitlines()) == 1 and "Traceback" not in child.text, child.text
+    assert f"to {out / 'reports' / str(YEAR)}: they are on different file systems, Invalid cross-device link " \
+           "(EXDEV); previous outputs intact; run kept for debugging in" in child.text
+    assert _published(out) == "v0"
+    assert not (out / ".runs" / f"{YEAR}.publish.json").exists()
+    checked = _fork("status", "--year", str(YEAR), "--out-dir", str(out))
+    assert checked.wait() == 0 and "whole and of one run" in checked.text
 
 
 def _wave_file(tmp_path: Path, **run_section) -> Path:
@@ -394,3 +468,96 @@ def test_only_clean_after_fixing_the_export_reruns_the_steps_it_feeds(demo_run, 
     assert status.wave_status(YEAR, out)[0]
     manifest = json.loads((out / "reports" / str(YEAR) / "run.json").read_text())
     assert manifest["inputs"]["raw.export"] == hashlib.sha256(export.read_bytes()).hexdigest()
+
+
+def test_kernel_files_of_a_runner_killed_with_sigkill_are_removed_by_the_next_notebook_run(published, tmp_path):
+    """The runner's kernels name their sockets and connection file by the runner's pid; SIGKILL leaves them, and
+    the next run of a notebook removes those of dead runners (not those of live ones)."""
+    out = _copy(published, tmp_path)
+    _sleeping_notebook(tmp_path)
+
+    def notebooks_here():
+        paths.NOTEBOOKS_DIR = tmp_path
+
+    child = _fork("run", "--year", str(YEAR), "--out-dir", str(out), setup=notebooks_here)
+    deadline = time.monotonic() + 120
+    while not (tmp_path / "started").exists():
+        assert time.monotonic() < deadline, "the kernel did not start"
+        time.sleep(0.2)
+    kernels = psutil.Process(child.pid).children(recursive=True)
+    child.kill()
+    psutil.wait_procs(kernels, timeout=30)
+    temporary = Path(tempfile.gettempdir())
+    left = sorted(temporary.glob(f"{notebooks.KERNEL_FILES}{child.pid}-*"))
+    assert {path.suffix for path in left} == {".json", ""} and len(left) == 6, left  # 5 sockets, 1 connection file
+    live = temporary / f"{notebooks.KERNEL_FILES}{os.getpid()}-{'0' * 12}-1"
+    live.touch()
+    try:
+        trivial = tmp_path / "trivial.ipynb"
+        cells = [new_code_cell("year = 0", metadata={"tags": ["parameters"]})]
+        notebook = new_notebook(cells=cells, metadata={"kernelspec": {"name": notebooks.KERNEL, "language": "python",
+                                                                      "display_name": "Python 3"}})
+        nbformat.write(notebook, trivial)
+        notebooks.execute_notebook(trivial, tmp_path / "trivial.out.ipynb", {"year": 1}, cwd=tmp_path)
+        assert not [path for path in left if path.exists()]
+        assert live.exists(), "the files of a live runner are left alone"
+        assert not list(temporary.glob(f"{notebooks.KERNEL_FILES}{os.getpid()}-*-[2-5]")), \
+            "a kernel that ends normally removes its own files"
+    finally:
+        live.unlink()
+
+
+def _error_output(text: str) -> list[str]:
+    """The lines from the first error on (a run logs its steps before)."""
+    lines = text.splitlines()
+    first = next(number for number, line in enumerate(lines) if " ERROR " in line or line.startswith("error: "))
+    return lines[first:]
+
+
+def test_the_longest_error_outputs_stay_under_ten_lines(published, tmp_path):
+    """Issue 13's acceptance, on the two errors that list problems: a wave file with 14 bad keys (refused at load)
+    and an export whose every closed answer is an e-mail (thousands of problems, refused in step 01's notebook).
+    Each names how many problems there are and lists the first; the notebook kept holds the export's whole list."""
+    spec = yaml.safe_load(wave_path(YEAR).read_text(encoding="utf-8"))
+    for section, key, value in [("estimation", "confidence_level", 95), ("models", "bootstrap_replicates", 0),
+                                ("weighting", "trim_ratio", 0.9), ("models", "imputations", 1),
+                                ("run", "cell_timeout_seconds", 0), ("models", "seed", -1),
+                                ("report", "small_cell_threshold", 0), ("run", "keep_failed_runs", 0),
+                                ("cleaning", "complete_threshold", 2), ("cleaning", "partial_threshold", -1),
+                                ("cleaning", "fuzzy_name_cutoff", 5), ("estimation", "bootstrap_replicates", 1),
+                                ("report", "lang", "de"), ("models", "typo_key", 3)]:
+        spec[section][key] = value
+    config = tmp_path / "wave.yaml"
+    config.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    refused = _run(tmp_path / "out", "v1", "--config", str(config))
+    assert refused.wait() == 2
+    assert len(_error_output(refused.text)) == 9 and "Traceback" not in refused.text, refused.text
+    assert "14 problems:" in refused.text and "... and 7 more problem(s)" in refused.text
+
+    out = _copy(published, tmp_path)
+    raw = tmp_path / "raw"
+    subprocess.run(["cp", "-a", str(paths.raw_dir(YEAR)), str(raw)], check=True)
+    export = _read_export(raw)
+    export[[column for column in export.columns if column.startswith("Q")]] = "jean.planted@mairie.example"
+    _write_export(raw, export)
+    failed = _fork("run", "--year", str(YEAR), "--out-dir", str(out), "--raw-dir", str(raw))
+    assert failed.wait() == 1, failed.text
+    shown = _error_output(failed.text)
+    assert len(shown) == 9 and "Traceback" not in failed.text, failed.text
+    assert "step 01_clean failed in cell" in shown[0] and "problem(s) with the export" in shown[0]
+    assert "more line(s) in the partial executed notebook" in shown[5]
+    assert shown[-1].strip() == "previous outputs left in place" and "planted@" not in failed.text
+    assert _published(out) == "v0"
+
+
+def test_ctrl_c_while_the_command_loads_prints_one_line_and_exits_130(tmp_path):
+    """Importing the runner takes seconds on a loaded machine: a Ctrl-C then is one line, not a traceback."""
+    def slow_import():
+        def interrupted(name, package=None):
+            raise KeyboardInterrupt
+        cli.importlib.import_module = interrupted
+
+    child = _fork("run", "--year", str(YEAR), "--out-dir", str(tmp_path / "out"), setup=slow_import)
+    assert child.wait() == 130, child.text
+    assert child.text.splitlines() == [child.text.splitlines()[0]] and "Traceback" not in child.text, child.text
+    assert "interrupted before anything was written; previous outputs intact" in child.text

@@ -147,3 +147,35 @@ def test_response_rate_groupings_are_a_wave_setting(tmp_path):
 def test_bad_groupings_are_refused_naming_the_key(tmp_path, groupings, message):
     with pytest.raises(InputError, match=message):
         load_wave(YEAR, _wave_with(tmp_path, groupings))
+
+
+@pytest.fixture(scope="module")
+def setup():
+    from helpers.demo import simulation
+    return simulation.make_setup()
+
+
+def test_a_primary_weighting_this_response_cannot_give_is_named_with_the_methods_it_can(setup, monkeypatch):
+    """Waves of 5 and 12 respondents pass the respondent check, and raking did not converge on them in step 02
+    (``rake: no convergence after 1000 cycles``, a function's words): the step now says it of the wave's setting
+    and names the methods this response allows. Raking is made to fail here as it did on those waves."""
+    from helpers.steps.adjustment import build_weighting
+    from helpers.survey.estimation import Design
+
+    def no_convergence(self, margins):
+        raise ValueError("rake: no convergence after 1000 cycles (largest change 91.9)")
+
+    monkeypatch.setattr(Design, "rake", no_convergence)
+    population = setup.population.assign(
+        respondent=(setup.wave.units["outcome"].to_numpy() == "complete")[
+            (setup.wave.frame["invitation"] != "ineligible").to_numpy()])
+    data = population[population["respondent"]].join(setup.values)
+    with pytest.raises(ValueError) as caught:
+        build_weighting(population, data, {**setup.settings, "primary": "raking"})
+    message = str(caught.value)
+    assert message.startswith(f"weighting.primary 'raking' cannot be built on the wave's {len(data)} respondent(s) "
+                              f"of {len(population)} units (rake: no convergence after 1000 cycles")
+    usable = re.search(r"set weighting.primary to one of (\[.*\]), the methods this response allows", message)
+    assert usable and "'raking'" not in usable[1] and "'cell'" in usable[1]
+    for method in eval(usable[1]):  # noqa: S307  a list of names the message printed
+        assert method in build_weighting(population, data, {**setup.settings, "primary": method}).designs

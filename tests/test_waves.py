@@ -115,6 +115,13 @@ def test_primary_method_must_be_one_the_bootstrap_can_redo(tmp_path, spec):
     ("models", "power_odds_ratios", [], "a non-empty list"),
     (None, "year", 12, "an integer >= 2000 and <= 2100"),
     (None, "title", "", "a string not empty"),
+    # Every number has an upper bound too.
+    ("models", "imputations", 100_000, "an integer >= 2 and <= 200"),
+    ("models", "bootstrap_replicates", 10**9, "an integer >= 100 and <= 10000"),
+    ("run", "cell_timeout_seconds", 10**9, "an integer > 0 and <= 86400"),
+    ("report", "small_cell_threshold", 500, "an integer >= 1 and <= 100"),
+    ("weighting", "trim_ratio", 1e6, "a number > 1 and <= 100"),
+    ("models", "seed", 2**40, "an integer >= 0 and <= 4294967295"),
 ])
 def test_value_outside_its_range_is_refused_naming_key_value_and_range(tmp_path, spec, section, key, value,
                                                                         expected):
@@ -224,3 +231,33 @@ def test_collapsing_rule_defaults_and_can_be_turned_off(tmp_path, spec):
     assert rule == {"min_respondents": 2, "max_adjustment": None, "order": {}}
     spec["weighting"]["collapse"] = None
     assert load_wave(2012, _write(tmp_path, spec), check_inputs=False).section("weighting")["collapse"] is None
+
+
+def _numbers_without_both_bounds(node, defs, where=""):
+    """Every number or integer of the schema ``node`` lacking a lower or an upper bound, by key."""
+    while "$ref" in node:
+        node = defs[node["$ref"].rsplit("/", 1)[1]]
+    found = [key for option in node.get("anyOf", []) for key in _numbers_without_both_bounds(option, defs, where)]
+    if node.get("type") in ("integer", "number") and not (
+            {"minimum", "exclusiveMinimum"} & node.keys() and {"maximum", "exclusiveMaximum"} & node.keys()):
+        found.append(where)
+    for key, child in node.get("properties", {}).items():
+        found += _numbers_without_both_bounds(child, defs, f"{where}.{key}".lstrip("."))
+    for child in (node.get("items"), node.get("additionalProperties")):
+        if isinstance(child, dict):
+            found += _numbers_without_both_bounds(child, defs, f"{where}[]")
+    return found
+
+
+def test_every_number_of_the_wave_file_has_a_range():
+    schema = WaveSettings.model_json_schema()
+    assert _numbers_without_both_bounds(schema, schema["$defs"]) == []
+
+
+def test_an_unknown_encoding_is_refused_at_load(tmp_path, spec):
+    spec["raw"]["encoding"] = "utf-9"
+    with pytest.raises(InputError, match=r"column 'raw.encoding': key 'raw.encoding' is 'utf-9'; unknown encoding "
+                                         r"'utf-9'; expected one Python knows"):
+        load_wave(2012, _write(tmp_path, spec), check_inputs=False)
+    spec["raw"]["encoding"] = "latin-1"
+    assert load_wave(2012, _write(tmp_path, spec), check_inputs=False).config.raw.encoding == "latin-1"

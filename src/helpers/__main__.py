@@ -59,8 +59,9 @@ def main(argv: list[str] | None = None) -> int:
                         datefmt="%H:%M:%S")
     # The runner logs each step with its duration; papermill's lines on each notebook's paths and kernel repeat it.
     logging.getLogger("papermill").setLevel(logging.WARNING)
-    args = build_parser().parse_args()
     try:
+        # Inside the try: the command's module takes seconds to import, long enough for a Ctrl-C.
+        args = build_parser().parse_args()
         return importlib.import_module(args.module).main(args)
     except StepFailed as failure:
         LOG.error("%s\n  previous outputs left in place", failure)

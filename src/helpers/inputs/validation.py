@@ -1,4 +1,5 @@
-"""Configuration files checked by their pydantic models, every problem reported at once.
+"""Configuration files checked by their pydantic models, every problem counted at once (the first
+:data:`MAX_LISTED` listed).
 
 The wave file and the codebook are described by pydantic models
 (:mod:`helpers.inputs.waves`, :mod:`helpers.inputs.codebook`). Their JSON
@@ -27,6 +28,8 @@ Problem = tuple[str | None, str]
 """A key (``None`` for the whole file) and what is wrong with it."""
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# Problems one message lists: with its first line, nine lines, the longest error output a user should meet.
+MAX_LISTED = 8
 
 
 def json_schema(model: type[BaseModel]) -> dict[str, Any]:
@@ -75,12 +78,18 @@ def check(model: type[M], spec: Any, path: Path, *, context: dict[str, Any] | No
 
 
 def problems_error(path: Path, problems: Sequence[Problem]) -> InputError:
-    """One :class:`InputError` listing ``problems``; a single problem keeps its key as the error's column."""
+    """One :class:`InputError` listing ``problems``; a single problem keeps its key as the error's column.
+
+    At most :data:`MAX_LISTED` problems are listed, then how many more, so that the message stays under ten lines.
+    """
     if len(problems) == 1:
         key, text = problems[0]
         return InputError(path, text, column=key)
-    listed = "\n".join(f"  - {text}" for _, text in problems)
-    return InputError(path, f"{len(problems)} problems:\n{listed}")
+    shown = problems if len(problems) <= MAX_LISTED else problems[:MAX_LISTED - 1]
+    listed = "\n".join(f"  - {text}" for _, text in shown)
+    rest = len(problems) - len(shown)
+    more = f"\n  - ... and {rest} more problem(s) of the same file, listed once these are fixed" if rest else ""
+    return InputError(path, f"{len(problems)} problems:\n{listed}{more}")
 
 
 def _node(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ anything runs.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +50,8 @@ def _distinct(values: list) -> list:
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 Share = Annotated[float, Field(gt=0, le=1)]
-Positive = Annotated[float, Field(gt=0)]
+# An odds ratio or a ratio of weights: 100 times either way is beyond anything a wave of a few hundred units shows.
+Ratio = Annotated[float, Field(ge=0.01, le=100)]
 WeightingVariables = Annotated[list[Literal[WEIGHTING_VARIABLES]], Field(min_length=1, json_schema_extra={
     "uniqueItems": True}), AfterValidator(_distinct)]
 
@@ -74,6 +76,17 @@ class Raw(Section):
     short_records: Literal["error", "drop"] = Field("error", description="a record with fewer fields than the "
                                                     "header (a file cut short) stops the run (error) or is dropped "
                                                     "and logged (drop)")
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, encoding: str | None) -> str | None:
+        if encoding is not None:
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                raise ValueError(f"unknown encoding {encoding!r}; expected one Python knows, such as 'utf-8', "
+                                 "'utf-8-sig' or 'cp1252'") from None
+        return encoding
 
     @field_validator("profile")
     @classmethod
@@ -198,14 +211,15 @@ class Weighting(Section):
     poststrata: WeightingVariables = Field(["size_band"], description="frame variables crossed into post-strata")
     margins: WeightingVariables = Field(["type_group", "size_band", "political_bloc"],
                                         description="frame variables whose counts raking and calibration reproduce")
-    logit_bounds: Annotated[list[Positive], Field(min_length=2, max_length=2), AfterValidator(_logit_bounds)] = Field(
+    logit_bounds: Annotated[list[Ratio], Field(min_length=2, max_length=2), AfterValidator(_logit_bounds)] = Field(
         [0.3, 3.0], description="lower and upper bound of the logit calibration's weight ratios, "
-                                "0 < lower < 1 < upper")
+                                "0.01 <= lower < 1 < upper <= 100")
     propensity_covariates: Annotated[list[Literal[AUXILIARY]], Field(min_length=1, json_schema_extra={
         "uniqueItems": True}), AfterValidator(_distinct)] = Field(
         list(AUXILIARY), description="frame variables of the response-propensity model")
-    trim_ratio: float = Field(3.5, gt=1, description="cap of trimmed weights, as a multiple of the mean weight "
-                                                     "(above 1: a cap at or below the mean cannot keep the total)")
+    trim_ratio: float = Field(3.5, gt=1, le=100, description="cap of trimmed weights, as a multiple of the mean "
+                              "weight (above 1: a cap at or below the mean cannot keep the total; at most 100, far "
+                              "above any weight a wave of a few hundred units gives)")
 
 
 def _delta_grid(grid: list[float]) -> list[float]:
@@ -220,9 +234,9 @@ class Estimation(Section):
 
     confidence_level: float = Field(0.95, gt=0, lt=1, description="level of every confidence interval, a share "
                                                                   "(0.95, not 95)")
-    delta_grid: Annotated[list[Positive], AfterValidator(_delta_grid)] = Field(
+    delta_grid: Annotated[list[Ratio], AfterValidator(_delta_grid)] = Field(
         [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 4.0], description="odds ratios of 'yes' between non-respondents and "
-        "respondents for the non-ignorable sensitivity curve; must include 0.5, 1.0 and 2.0")
+        "respondents for the non-ignorable sensitivity curve, each from 0.01 to 100; must include 0.5, 1.0 and 2.0")
     variance: Literal["linearisation", "jackknife", "bootstrap"] = Field(
         "linearisation", description="variance of the weighted estimates: linearisation (the weights taken as fixed "
         "given the calibration's residuals), or replicates redoing the whole weighting on each (jackknife: one "
@@ -234,20 +248,23 @@ class Estimation(Section):
 class Models(Section):
     """The leadership models: bootstrap, multiple imputation, power."""
 
-    bootstrap_replicates: int = Field(500, ge=100, description="replicates of the stratified bootstrap of the odds "
-                                      "ratio (at least 100: fewer cannot place the tails of a 95% interval)")
-    imputations: int = Field(20, ge=2, description="imputed data sets of the multiple imputation (Rubin's rules "
-                                                   "need at least 2)")
-    seed: int = Field(2012, ge=0, description="seed of the bootstraps (odds ratio, variance) and the imputation")
-    power_odds_ratios: Annotated[list[Positive], Field(min_length=1)] = Field(
-        [1.5, 2.0, 3.0], description="odds ratios at which the power of the analysis is shown")
+    bootstrap_replicates: int = Field(500, ge=100, le=10000, description="replicates of the stratified bootstrap "
+                                      "of the odds ratio (100 to 10000: fewer cannot place the tails of a 95% "
+                                      "interval, more only cost time)")
+    imputations: int = Field(20, ge=2, le=200, description="imputed data sets of the multiple imputation (2 to "
+                             "200: Rubin's rules need at least 2, more than 200 only cost time)")
+    seed: int = Field(2012, ge=0, le=2**32 - 1, description="seed of the bootstraps (odds ratio, variance) and the "
+                      "imputation, an unsigned 32-bit integer")
+    power_odds_ratios: Annotated[list[Ratio], Field(min_length=1)] = Field(
+        [1.5, 2.0, 3.0], description="odds ratios at which the power of the analysis is shown, each from 0.01 to "
+        "100")
 
 
 class Report(Section):
     """The rendered report."""
 
-    small_cell_threshold: int = Field(5, ge=1, description="smallest number of respondents a table cell of the "
-                                                           "report may rest on; smaller cells are not shown")
+    small_cell_threshold: int = Field(5, ge=1, le=100, description="smallest number of respondents a table cell "
+                                      "of the report may rest on, 1 to 100; smaller cells are not shown")
     lang: Literal["fr", "en"] = Field("fr", description="language of report.html and report.pdf; the other "
                                                         "language goes to report.<lang>.html")
 
@@ -255,7 +272,8 @@ class Report(Section):
 class Run(Section):
     """The notebook runner."""
 
-    cell_timeout_seconds: int = Field(600, gt=0, description="longest a notebook cell may run, in seconds")
+    cell_timeout_seconds: int = Field(600, gt=0, le=86400, description="longest a notebook cell may run, in "
+                                      "seconds (at most a day)")
     keep_failed_runs: int = Field(3, ge=1, le=100, description="failed runs of the wave kept under .runs/ for "
                                   "debugging, the last first (at least 1: a failure's message points to its folder)")
 

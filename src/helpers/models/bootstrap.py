@@ -198,7 +198,10 @@ def bootstrap_odds_ratio(y: object, x: pd.DataFrame, exposure: str, weights: obj
     keep = complete & (final > 0)
     full, ok = batched_logit(outcome[keep], matrix[keep], final[keep][None, :])
     if not ok[0]:
-        raise ValueError(f"{exposure}: the full-sample fit is separated; use firth_logit")
+        # Said of the data (a small wave), not of the functions: the analyst cannot act on "use firth_logit".
+        raise ValueError(f"{exposure}: the weighted logistic fit on the {int(keep.sum())} complete case(s) is "
+                         "separated (a combination of the covariates predicts the outcome perfectly), so its odds "
+                         "ratio has no bootstrap interval; a wave this small needs more respondents for the model")
     beta, ok = batched_logit(outcome[keep], matrix[keep], replicate[reweighted][:, keep])
     log_or = np.where(ok, beta[:, j], np.sign(beta[:, j]) * np.inf)
     alpha = (1 - level) / 2

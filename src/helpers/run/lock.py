@@ -73,12 +73,15 @@ class WaveLock:
         The wave.
     wait
         Wait for the holder to finish instead of raising :class:`helpers.errors.WaveBusy`.
+    quiet
+        Take a lock left by a dead run over without logging it (``status``, which reports it itself).
     """
 
-    def __init__(self, out_root: Path, year: int, wait: bool = False) -> None:
+    def __init__(self, out_root: Path, year: int, wait: bool = False, quiet: bool = False) -> None:
         self.path = lock_path(out_root, year)
         self.year = year
         self.wait = wait
+        self.quiet = quiet
         self._handle: int | None = None
 
     def __enter__(self) -> WaveLock:
@@ -97,7 +100,7 @@ class WaveLock:
             os.close(handle)
         self._handle = handle
         previous = holder(self.path)
-        if previous and previous.get("pid") != os.getpid():
+        if previous and previous.get("pid") != os.getpid() and not self.quiet:
             LOG.warning("wave %s: took over the lock left by a run that ended without releasing it (%s)",
                         self.year, describe(previous))
         os.ftruncate(handle, 0)

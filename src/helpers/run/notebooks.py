@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import tempfile
 import threading
@@ -39,21 +40,30 @@ from traitlets import default
 from helpers import atomic, paths
 from helpers.errors import StepFailed
 
-__all__ = ["ENGINE", "INJECTED_CELL_ID", "KERNEL", "RunnerKernelManager", "WriteAtEndEngine", "execute_notebook",
-           "failure_message", "normalise_notebook", "shut_down_kernels"]
+__all__ = ["ENGINE", "INJECTED_CELL_ID", "KERNEL", "KERNEL_FILES", "RunnerKernelManager", "WriteAtEndEngine",
+           "execute_notebook", "failure_message", "normalise_notebook", "remove_stale_kernel_files",
+           "shut_down_kernels"]
 
 KERNEL = "python3"
 INJECTED_CELL_ID = "injected-parameters"
 ENGINE = "helpers-write-at-end"
+# Lines of a bad input's message a failed step shows (then: how many more, the notebook, the run kept, the
+# previous outputs): nine lines in all.
+INPUT_ERROR_LINES = 5
+KERNEL_FILES = "barometre-kernel-"
+# <runner pid>-<random>, then -<port> for a socket or .json for the connection file.
+_KERNEL_FILE = re.compile(rf"{KERNEL_FILES}([1-9]\d*)-[0-9a-f]{{12}}(?:-\d+|\.json)")
 
 
 class RunnerKernelManager(AsyncKernelManager):
     """The runner's kernel manager: kernels on Unix sockets, and no interrupt before an idle kernel's shutdown.
 
     Kernels talk to the runner over Unix sockets rather than TCP on localhost: no port is opened, and ipykernel
-    no longer warns in every step's log that its TCP traffic is unencrypted. The sockets live in the temporary
-    folder under a name of their own (an absolute path: the kernel runs in ``notebooks/``, the runner anywhere),
-    so kernels started side by side never pick the same files.
+    no longer warns in every step's log that its TCP traffic is unencrypted. The sockets and the connection file
+    live in the temporary folder under a name of their own, ``barometre-kernel-<runner pid>-<random>`` (an
+    absolute path: the kernel runs in ``notebooks/``, the runner anywhere), so kernels started side by side never
+    pick the same files, and the files a killed runner could not remove are known by its process id
+    (:func:`remove_stale_kernel_files`).
 
     jupyter_client interrupts every kernel (SIGINT) before asking it to shut down, in case it is still running
     code; the runner shuts a kernel down once its notebook has ended (nbclient has already interrupted a cell that
@@ -66,11 +76,50 @@ class RunnerKernelManager(AsyncKernelManager):
 
     @default("ip")
     def _ip_default(self) -> str:
-        return os.path.join(tempfile.gettempdir(), f"barometre-kernel-{uuid.uuid4().hex[:12]}")
+        return os.path.join(tempfile.gettempdir(), f"{KERNEL_FILES}{os.getpid()}-{uuid.uuid4().hex[:12]}")
+
+    @default("connection_file")
+    def _connection_file_default(self) -> str:
+        return f"{self.ip}.json"
 
     async def _async_interrupt_kernel(self) -> None:
         if not self.shutting_down:
             await super()._async_interrupt_kernel()
+
+
+def remove_stale_kernel_files(folder: Path | None = None) -> list[Path]:
+    """Remove the kernel sockets and connection files left in ``folder`` by runners that are dead; return them.
+
+    A runner killed with SIGKILL cannot clean up after its kernels (which then exit on their own); the files
+    left are named by the runner's process id (:class:`RunnerKernelManager`), so those of a process that no
+    longer exists can go. Files of live runners, and files this process may not remove, are left alone.
+
+    Parameters
+    ----------
+    folder
+        Where the kernels' files are (default: the temporary folder).
+    """
+    removed = []
+    for path in Path(folder or tempfile.gettempdir()).glob(f"{KERNEL_FILES}*"):
+        match = _KERNEL_FILE.fullmatch(path.name)
+        if match is None or _alive(int(match[1])):
+            continue
+        try:
+            path.unlink()
+        except OSError:  # removed meanwhile by another runner, or another user's
+            continue
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 _RUNNING: set[PapermillNotebookClient] = set()
@@ -133,11 +182,14 @@ def failure_message(name: str, output: Path, error: Exception) -> str:
     """What :class:`StepFailed` says when notebook ``name``, executed into ``output``, failed with ``error``."""
     where = f"kept for debugging at {paths.display(output)}"
     if isinstance(error, PapermillExecutionError):
-        evalue = error.evalue.strip()
-        # Bad input is reported whole: its message lists every problem of the file, one a line.
-        shown = evalue if error.ename == "InputError" else (evalue.splitlines() or [""])[0]
+        lines = error.evalue.strip().splitlines() or [""]
+        # Bad input lists the problems of the file, one a line: the first ones, and the whole list in the notebook,
+        # so that the error output stays under ten lines.
+        shown = lines[:INPUT_ERROR_LINES] if error.ename == "InputError" else lines[:1]
+        if error.ename == "InputError" and len(lines) > len(shown):
+            shown.append(f"  ... {len(lines) - len(shown)} more line(s) in the partial executed notebook")
         return (f"step {name} failed in cell {error.cell_index} (execution count {error.exec_count}): "
-                f"{error.ename}: {shown}\n  partial executed notebook {where}")
+                f"{error.ename}: " + "\n".join(shown) + f"\n  partial executed notebook {where}")
     if isinstance(error, CellTimeoutError):
         return f"step {name} timed out: {str(error).splitlines()[0]}\n  partial executed notebook {where}"
     return f"step {name}: the kernel died ({error})\n  partial executed notebook {where}"
@@ -169,6 +221,7 @@ def execute_notebook(source: Path, output: Path, parameters: dict[str, object], 
         executed notebook is left at ``output``.
     """
     started = time.perf_counter()
+    remove_stale_kernel_files()
     try:
         # The kernel's folder goes to nbclient (which starts the kernel there) rather than to papermill's cwd
         # (which changes this whole process's folder, a race when notebooks run side by side in threads).

@@ -244,10 +244,14 @@ def _kept(out_root: Path, year: int, layout: RunLayout, keep: int) -> str:
 
 
 def _cannot_write(error: OSError) -> OutputError:
+    problem = f"{error.strerror or error} ({errno.errorcode.get(error.errno, 'error')})"
+    if error.errno == errno.EXDEV and error.filename and error.filename2:
+        # A folder mounted where the staging could not see it (a mount below reports/ or data/processed/).
+        return OutputError(f"cannot move {paths.display(error.filename)} to {paths.display(error.filename2)}: "
+                           f"they are on different file systems, {problem}")
     folder = Path(error.filename).parent if error.filename else None
     where = f" to {paths.display(folder)}" if folder else ""
-    return OutputError(f"cannot write{where}: {error.strerror or error} "
-                       f"({errno.errorcode.get(error.errno, 'error')})")
+    return OutputError(f"cannot write{where}: {problem}")
 
 
 def run(year: int, raw_dir: str | None = None, out_dir: str | None = None, only: str | None = None,

@@ -3,7 +3,8 @@
 Two folders under two parents cannot be replaced by one rename, so the
 publish is journaled: ``<out>/.runs/<year>.publish.json`` lists the moves
 before the first one (:func:`helpers.atomic.swap_in`), and is removed only
-once both folders and ``reports/index.html`` are the new ones. A run killed
+once both folders and ``reports/index.html`` are the new ones and the run's
+staging folders are gone. A run killed
 in between leaves the journal; the next run of the wave and
 ``python -m helpers status`` complete the moves before anything else
 (:func:`complete_interrupted`), so that the outputs are the new run's, whole.
@@ -32,8 +33,9 @@ from helpers.run.staging import RunLayout
 __all__ = ["PAUSE_ENV", "POINTS", "complete_interrupted", "journal_path", "publish_run"]
 
 PAUSE_ENV = "HELPERS_PUBLISH_PAUSE"
-# After the journal, each move of the two folders (previous set aside, new moved in), and the index.
-POINTS = ("journal", "aside 1", "in 1", "aside 2", "in 2", "index")
+# After the journal, each move of the two folders (previous set aside, new moved in), the index, and the removal
+# of the run's folders (the previous outputs among them).
+POINTS = ("journal", "aside 1", "in 1", "aside 2", "in 2", "index", "cleaned")
 
 
 def journal_path(out_root: Path, year: int) -> Path:
@@ -64,9 +66,12 @@ def _not_interruptible():
 def _finish(journal: Path, reports_root: Path, run_folders) -> None:
     report.write_index(reports_root)
     _checkpoint("index")
-    journal.unlink()
+    # The journal goes last: a run killed while its folders are removed is completed by the next one, rather than
+    # leaving a half-removed folder that ``status`` would list as a failed run.
     for folder in run_folders:
         shutil.rmtree(folder, ignore_errors=True)
+    _checkpoint("cleaned")
+    journal.unlink()
 
 
 def publish_run(layout: RunLayout, out_root: Path, year: int) -> None:

@@ -3,7 +3,8 @@
 A run is staged in ``<out>/.runs/<year>-<time>-<pid>/`` (``processed/`` and
 ``reports/``), on the file system of its output folders so that publishing
 is a rename: an output folder mounted elsewhere (``reports/`` on its own
-disk) gets its staged folder in a ``.runs/`` of its own parent. A failed run
+disk, or bind-mounted from another folder) gets its staged folder in a
+``.runs/`` of its own parent. A failed run
 stays there for debugging; only the last ``run.keep_failed_runs`` of a wave
 are kept.
 """
@@ -14,6 +15,7 @@ import errno
 import os
 import secrets
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,19 +74,43 @@ def runs_dirs(out_root: Path, year: int) -> tuple[Path, ...]:
     return tuple(folder for folder in candidates if folder == candidates[0] or folder.is_dir())
 
 
-def _device(path: Path) -> int:
+def _existing(path: Path) -> Path:
     while not path.exists():
         path = path.parent
-    return path.stat().st_dev
+    return path
+
+
+def _renames_into(source: Path, target: Path) -> bool:
+    """Whether a folder made under ``source`` can be renamed into ``target`` (the nearest existing folders).
+
+    Not only the same file system: a bind mount of the same disk has the same device number and still refuses the
+    rename (EXDEV), so an empty folder is tried. A folder that cannot be written is taken as renamable:
+    :func:`check_writable` names it.
+    """
+    source, target = _existing(source), _existing(target)
+    if source.stat().st_dev != target.stat().st_dev:
+        return False
+    try:
+        probe = Path(tempfile.mkdtemp(prefix=".rename-check-", dir=source))
+    except OSError:
+        return True
+    try:
+        probe.rename(target / probe.name)
+    except OSError as error:
+        probe.rmdir()
+        return error.errno != errno.EXDEV
+    (target / probe.name).rmdir()
+    return True
 
 
 def new_layout(year: int, raw: Path, out_root: Path) -> RunLayout:
-    """The layout of a new run of ``year`` writing under ``out_root`` (nothing is created yet)."""
+    """The layout of a new run of ``year`` writing under ``out_root`` (only an empty folder is made, and removed,
+    to try a rename into each output folder's parent)."""
     processed = out_root / "data" / "processed" / str(year)
     reports = out_root / "reports" / str(year)
     name = f"{year}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
     stage = out_root / ".runs" / name
-    own = [stage if _device(final.parent) == _device(stage) else final.parent / ".runs" / name
+    own = [stage if _renames_into(stage.parent, final.parent) else final.parent / ".runs" / name
            for final in (processed, reports)]
     return RunLayout(raw=raw, processed=processed, reports=reports, stage=stage,
                      stages=None if own == [stage, stage] else (own[0], own[1]))

@@ -2,21 +2,23 @@
 
 Unless a run is going, it first completes the publish of a run killed while
 publishing (:func:`helpers.run.publish.complete_interrupted`), as the next
-run would. It then says whether a run holds the wave's lock, whether the
-published folders are exactly what their run's ``run.json`` lists (whole,
+run would; it writes nothing otherwise, so that a read-only copy of the
+outputs can be checked. It then says whether a run holds the wave's lock,
+whether the published folders are exactly what their run's ``run.json`` lists (whole,
 and of one run), and which failed runs are kept under ``.runs/``.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 from pathlib import Path
 
 from helpers import paths
 from helpers.errors import WaveBusy
 from helpers.run.lock import WaveLock, describe, holder, is_held, lock_path
 from helpers.run.manifest import checksums, read_manifest
-from helpers.run.publish import complete_interrupted
+from helpers.run.publish import complete_interrupted, journal_path
 from helpers.run.staging import failed_runs
 
 __all__ = ["configure_parser", "main", "wave_status"]
@@ -40,6 +42,29 @@ def _outputs(processed: Path, reports: Path) -> tuple[bool, str]:
     return True, f"outputs: {where}, {files} files, whole and of one run"
 
 
+def _complete_publish(out_root: Path, year: int, lines: list[str]) -> str:
+    """Complete an interrupted publish under the wave's lock; return the ``publish:`` line.
+
+    Status writes nothing otherwise (a read-only copy of the outputs can be checked); when a run took the lock
+    meanwhile, the last of ``lines`` (the lock's) says so instead.
+    """
+    journal = journal_path(out_root, year)
+    if not journal.is_file():
+        return "publish: no interrupted publish"
+    try:
+        with WaveLock(out_root, year, quiet=True):
+            recovered = complete_interrupted(out_root, year)
+    except WaveBusy as busy:  # a run started meanwhile
+        lines[-1] = f"lock: {busy}"
+        return "publish: left to the run in progress"
+    except OSError as error:
+        problem = f"{error.strerror or error} ({errno.errorcode.get(error.errno, 'error')})"
+        # A move that fails rolls the publish back and removes the journal; a lock that cannot be taken leaves it.
+        then = "the next run completes it" if journal.is_file() else "the previous outputs are back"
+        return f"publish: interrupted, and cannot be completed here: {problem}; {then}"
+    return f"publish: {recovered}" if recovered else "publish: no interrupted publish"
+
+
 def wave_status(year: int, out_root: Path) -> tuple[bool, list[str]]:
     """Check the wave's outputs under ``out_root``; return whether they are sound, and the lines to print."""
     lines = [f"wave {year} under {paths.display(out_root)}"]
@@ -53,14 +78,7 @@ def wave_status(year: int, out_root: Path) -> tuple[bool, list[str]]:
                          "takes it over")
         else:
             lines.append("lock: free")
-        recovered = None
-        if lock.parent.is_dir():  # status creates nothing where no run ever ran
-            try:
-                with WaveLock(out_root, year):
-                    recovered = complete_interrupted(out_root, year)
-            except WaveBusy as busy:  # a run started meanwhile
-                lines[-1] = f"lock: {busy}"
-        lines.append(f"publish: {recovered}" if recovered else "publish: no interrupted publish")
+        lines.append(_complete_publish(out_root, year, lines))
     sound, line = _outputs(out_root / "data" / "processed" / str(year), out_root / "reports" / str(year))
     lines.append(line)
     kept = failed_runs(out_root, year)

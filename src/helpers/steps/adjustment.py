@@ -270,17 +270,22 @@ def build_weighting(population: pd.DataFrame, respondents: pd.DataFrame, setting
         "propensity": propensity,
     }
     primary = settings["primary"]
-    designs = {primary: builders[primary]()}
+    designs: dict[str, Design] = {}
     unavailable: dict[str, str] = {}
-    for method, build in builders.items():
-        if method == primary:
-            continue
+    for method in (primary, *(method for method in builders if method != primary)):
         try:
-            designs[method] = build()
+            designs[method] = builders[method]()
             weighting.weight_summary(designs[method].weights)
         except ValueError as error:
             designs.pop(method, None)
             unavailable[method] = str(error)
+    if primary in unavailable:
+        # Said in the wave's terms: the setting at fault, the respondents, and the methods this response allows.
+        usable = [method for method in (*CALIBRATED, "cell") if method in designs]
+        raise ValueError(f"weighting.primary {primary!r} cannot be built on the wave's {len(data)} respondent(s) "
+                         f"of {len(population)} units ({unavailable[primary]}); "
+                         + (f"set weighting.primary to one of {usable}, the methods this response allows"
+                            if usable else "no weighting method can be built on this response"))
     try:
         trim_model, trim_totals = (model, totals) if primary not in _TRIM_MARGIN else \
             weighting.calibration_matrix(data, population_counts(population, [_TRIM_MARGIN[primary]]))

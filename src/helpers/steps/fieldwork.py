@@ -46,6 +46,8 @@ TREND_FIELDS = [f.name for f in fields(Trend)]
 # The standardised differences of the early-late comparison: (first group, second group).
 PAIRS = {"late_vs_early": (LATE, EARLY), "early_vs_nonrespondents": (EARLY, "nonrespondents"),
          "late_vs_nonrespondents": (LATE, "nonrespondents")}
+# Respondents each effort group needs for the early-late comparison (a t test needs a variance in each).
+MIN_PER_EFFORT_GROUP = 2
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,8 @@ class Timing:
     available
         Whether every respondent has a submission day within fieldwork (the curve can be drawn).
     effort_available
-        Whether, in addition, the wave had at least one reminder (effort levels exist).
+        Whether, in addition, the wave had at least one reminder and at least :data:`MIN_PER_EFFORT_GROUP`
+        respondents answered before it and after it (effort levels can be compared).
     message
         Why the analysis, or its effort part, is not available ("" when it is).
     missing, outside
@@ -143,9 +146,17 @@ def fieldwork_timing(units: pd.DataFrame, fieldwork: dict) -> Timing:
     day = (when - pd.Timestamp(start)).dt.days.astype(int)
     level = pd.Series(np.searchsorted(pd.to_datetime([d.isoformat() for d in reminders]).to_numpy(),
                                       when.to_numpy(), side="right"), index=when.index, name="effort_level")
-    message = "" if reminders else ("The wave file lists no reminder (fieldwork.reminders): the response curve is "
-                                    "shown, but there are no effort levels to compare.")
-    return Timing(True, bool(reminders), message, 0, 0, contacts, horizon, day.rename("day"), level)
+    early, late = int((level == 0).sum()), int((level > 0).sum())
+    if not reminders:
+        message = ("The wave file lists no reminder (fieldwork.reminders): the response curve is shown, but there "
+                   "are no effort levels to compare.")
+    elif min(early, late) < MIN_PER_EFFORT_GROUP:
+        # A small wave: the early-late comparison tests each frame variable and indicator between the two groups.
+        message = (f"{early} respondent(s) answered before the first reminder and {late} after: the level-of-effort "
+                   f"comparison needs at least {MIN_PER_EFFORT_GROUP} of each, so only the response curve is shown.")
+    else:
+        message = ""
+    return Timing(True, not message, message, 0, 0, contacts, horizon, day.rename("day"), level)
 
 
 def _date(value) -> dt.date:
