@@ -1,5 +1,4 @@
-"""Configuration files checked by their pydantic models, every problem counted at once (the first
-:data:`MAX_LISTED` listed).
+"""Configuration files checked by their pydantic models, every problem listed at once.
 
 The wave file and the codebook are described by pydantic models
 (:mod:`helpers.inputs.waves`, :mod:`helpers.inputs.codebook`). Their JSON
@@ -11,13 +10,13 @@ expected (type, range or choices, and the key's description).
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from rapidfuzz import fuzz, process
 
 from helpers.errors import InputError
 
@@ -28,8 +27,7 @@ Problem = tuple[str | None, str]
 """A key (``None`` for the whole file) and what is wrong with it."""
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-# Problems one message lists: with its first line, nine lines, the longest error output a user should meet.
-MAX_LISTED = 8
+NEAR_KEY_SCORE = 60  # rapidfuzz ratio (0-100) from which a valid key is offered for an unknown one
 
 
 def json_schema(model: type[BaseModel]) -> dict[str, Any]:
@@ -78,18 +76,13 @@ def check(model: type[M], spec: Any, path: Path, *, context: dict[str, Any] | No
 
 
 def problems_error(path: Path, problems: Sequence[Problem]) -> InputError:
-    """One :class:`InputError` listing ``problems``; a single problem keeps its key as the error's column.
-
-    At most :data:`MAX_LISTED` problems are listed, then how many more, so that the message stays under ten lines.
-    """
+    """One :class:`InputError` listing every one of ``problems``, one a line; a single problem keeps its key as the
+    error's column."""
     if len(problems) == 1:
         key, text = problems[0]
         return InputError(path, text, column=key)
-    shown = problems if len(problems) <= MAX_LISTED else problems[:MAX_LISTED - 1]
-    listed = "\n".join(f"  - {text}" for _, text in shown)
-    rest = len(problems) - len(shown)
-    more = f"\n  - ... and {rest} more problem(s) of the same file, listed once these are fixed" if rest else ""
-    return InputError(path, f"{len(problems)} problems:\n{listed}{more}")
+    listed = "\n".join(f"  - {text}" for _, text in problems)
+    return InputError(path, f"{len(problems)} problems:\n{listed}")
 
 
 def _node(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
@@ -180,7 +173,7 @@ def _describe(schema: dict[str, Any], error: dict[str, Any], names: dict[tuple, 
     if kind == "extra_forbidden":
         key = _key(loc, names)
         known = sorted((parent or {}).get("properties", {}))
-        near = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        near = process.extractOne(str(loc[-1]), known, scorer=fuzz.ratio, score_cutoff=NEAR_KEY_SCORE)
         hint = f" (did you mean {near[0]!r}?)" if near else ""
         return key, f"unknown key {key!r}{hint}; expected one of {known}"
     if loc and isinstance(loc[-1], int) and node is not None and kind not in ("missing", "value_error"):
