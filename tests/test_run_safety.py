@@ -394,3 +394,49 @@ def test_only_clean_after_fixing_the_export_reruns_the_steps_it_feeds(demo_run, 
     assert status.wave_status(YEAR, out)[0]
     manifest = json.loads((out / "reports" / str(YEAR) / "run.json").read_text())
     assert manifest["inputs"]["raw.export"] == hashlib.sha256(export.read_bytes()).hexdigest()
+
+
+def _recording_steps(monkeypatch, ran: list[str]) -> None:
+    """Steps that write in milliseconds what the real ones pass on: the cleaning the same file for the same raw
+    inputs, step 02 a file naming the wave settings it read; each appends its name to ``ran``."""
+    def run_side_by_side(runs, layout, timeout):
+        for step, parameters, _ in runs:
+            if step == "01_clean":
+                (layout.staged_processed / "answers.csv").write_text("unit_id\n1\n")
+            elif step == "02_response_bias":
+                settings = Path(str(parameters["wave_config"])).read_bytes()
+                (layout.staged_processed / "weights.csv").write_text(hashlib.sha256(settings).hexdigest())
+            ran.append(step)
+        return {step: 0.0 for step, _, _ in runs}
+    monkeypatch.setattr(pipeline, "run_side_by_side", run_side_by_side)
+    monkeypatch.setattr(pipeline, "render_report", lambda layout, lang: None)
+    monkeypatch.setattr(pipeline, "render_notebook_pages", lambda layout: None)
+
+
+def test_only_clean_after_the_settings_changed_reruns_every_later_step(published, tmp_path, monkeypatch):
+    """Issue 16.4: the cleaning writes the same files under new weighting settings, yet the weights are redone
+    from them, not kept from the run made under the old ones."""
+    out = _copy(published, tmp_path)
+    ran: list[str] = []
+    _recording_steps(monkeypatch, ran)
+    pipeline.run(YEAR, out_dir=str(out))
+    ran.clear()
+    pipeline.run(YEAR, out_dir=str(out), only="clean")
+    assert ran == ["01_clean"], "unchanged inputs: the later steps are kept"
+    spec = yaml.safe_load(wave_path(YEAR).read_text(encoding="utf-8"))
+    spec["weighting"]["trim_ratio"] = 3.0
+    config = tmp_path / "wave.yaml"
+    config.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    ran.clear()
+    pipeline.run(YEAR, out_dir=str(out), only="clean", config_path=str(config))
+    assert ran == list(pipeline.STEPS) + ["04_report"]  # the report once per language
+    weights = (out / "data" / "processed" / str(YEAR) / "weights.csv").read_text()
+    assert weights == hashlib.sha256(config.read_bytes()).hexdigest()
+
+
+def test_only_a_later_step_is_refused_when_the_published_run_has_no_manifest(published, tmp_path):
+    out = _copy(published, tmp_path)
+    (out / "reports" / str(YEAR) / "run.json").unlink()
+    with pytest.raises(UsageError, match=r"--only 02_response_bias: the published outputs have no run.json, so "
+                                         r"whether their earlier steps read the same inputs cannot be checked"):
+        pipeline.run(YEAR, out_dir=str(out), only="02_response_bias")
