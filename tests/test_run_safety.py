@@ -440,3 +440,19 @@ def test_only_a_later_step_is_refused_when_the_published_run_has_no_manifest(pub
     with pytest.raises(UsageError, match=r"--only 02_response_bias: the published outputs have no run.json, so "
                                          r"whether their earlier steps read the same inputs cannot be checked"):
         pipeline.run(YEAR, out_dir=str(out), only="02_response_bias")
+
+
+def test_the_failed_run_the_message_names_is_kept_when_older_folders_sort_after_it(published, tmp_path):
+    """Run folders are named by local time: after the clock went back (daylight-saving time ends), the run that
+    just failed is still the one kept, with the newest others."""
+    out = _copy(published, tmp_path)
+    later = [out / ".runs" / f"{YEAR}-29991231T00000{n}-1" for n in range(3)]
+    for folder in later:
+        folder.mkdir(parents=True)
+    config = _wave_file(tmp_path, keep_failed_runs=2)
+    child = _fork("run", "--year", str(YEAR), "--out-dir", str(out), "--config", str(config),
+                  steps=_fake_steps("bad", fail=True))
+    assert child.wait() == 1
+    kept = Path(child.text.split("run kept for debugging in ")[1].split(";")[0].split()[0])
+    assert "2 older removed (run.keep_failed_runs: 2)" in child.text
+    assert sorted(path.name for path in (out / ".runs").iterdir()) == sorted([kept.name, later[2].name])

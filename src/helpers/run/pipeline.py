@@ -257,7 +257,7 @@ def _run_groups(groups, layout: RunLayout, wave, year: int, out_root: Path, incr
 
 def _kept(out_root: Path, year: int, layout: RunLayout, keep: int) -> str:
     """Prune the wave's failed runs to the last ``keep``; say which folder keeps this one."""
-    removed = prune_failed_runs(out_root, year, keep)
+    removed = prune_failed_runs(out_root, year, keep, layout.stage.name)
     older = f"; {len(removed)} older removed (run.keep_failed_runs: {keep})" if removed else ""
     return f"run kept for debugging in {', '.join(map(paths.display, layout.run_folders))}{older}"
 
