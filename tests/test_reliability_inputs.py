@@ -290,6 +290,23 @@ def test_blank_frame_values_used_by_weighting_are_all_named_with_unit_and_column
     assert "cleaning.population_unknown" in message
 
 
+def test_every_frame_column_the_weighting_reads_is_checked_for_every_unit(raw, wave):
+    """Type (type groups, tiers), political group (blocs), invitation outcome (eligibility) and région (groups)
+    as well as population: a blank, or a région code of no group, names each unit and column at once."""
+    lines = _blank_frame_values(raw, {"230314650": {"type": ""}, "231458993": {"political_group": ""},
+                                      "231507724": {"invitation": "", "region_code": "99"},
+                                      "231676982": {"political_group": ""}})
+    with pytest.raises(InputError) as refused:
+        _clean(raw, wave)
+    message = str(refused.value)
+    assert f"column 'type' is blank for 1 unit(s): 230314650 Midi-Pyrénées (line {lines['230314650']})" in message
+    assert (f"column 'political_group' is blank for 2 unit(s): 231458993 Île-de-France (line {lines['231458993']}), "
+            f"231676982 Lorraine (line {lines['231676982']})") in message
+    assert f"column 'invitation' is blank for 1 unit(s): 231507724 Centre (line {lines['231507724']})" in message
+    assert (f"column 'region_code' holds a code of no région group for 1 unit(s): 231507724 Centre "
+            f"(line {lines['231507724']}, '99'); expected one of ['01', ") in message
+
+
 def test_a_unit_listed_as_of_unknown_population_passes_and_is_logged(raw, wave):
     cleaned = _clean(raw, wave)
     entry = cleaned.log[cleaned.log["action"] == "population_unknown"]
