@@ -311,6 +311,9 @@ def test_a_unit_listed_as_of_unknown_population_passes_and_is_logged(raw, wave):
     cleaned = _clean(raw, wave)
     entry = cleaned.log[cleaned.log["action"] == "population_unknown"]
     assert entry[["unit_id", "column"]].values.tolist() == [["219766763", "population"]]
+    rows = (raw / "frame.csv").read_text(encoding="utf-8").splitlines()
+    line = next(number for number, row in enumerate(rows, start=1) if row.startswith("219766763,"))
+    assert entry["detail"].iloc[0].startswith(f"no population on line {line} of frame.csv; listed in the wave's ")
     with pytest.raises(InputError, match=r"column 'population' is blank for 1 unit\(s\): 219766763 Mamoudzou"):
         _clean(raw, wave, population_unknown=[])
     with pytest.raises(InputError, match=r"listed in cleaning.population_unknown have a population in the frame: "
