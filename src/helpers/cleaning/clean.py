@@ -312,6 +312,7 @@ def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings
         "export": {"file": path.name, "format": export.format, "profile": export.layout.name,
                    "encoding": table.encoding, "separator": table.separator,
                    "submissions": read, "rows_dropped_on_reading": len(export.dropped),
+                   "short_records_dropped": len(table.rejected),
                    "columns_dropped": extra,
                    "free_text_columns_dropped": [q.column for q in codebook.questions.values() if q.type == "text"]},
         "steps": {
