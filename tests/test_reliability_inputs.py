@@ -253,6 +253,19 @@ def test_the_codebook_range_settles_an_ambiguous_value_when_the_column_does_not(
                                        "outside the codebook's range [0, 1000])")
 
 
+def test_a_column_the_codebook_range_reads_with_both_conventions_is_refused():
+    """'600,000' is 600 inside [10, 500000] and '9,500' is 9500: a comma decimal and a comma grouping in one
+    column, so neither reading is trusted."""
+    values = pd.Series(["600,000", "9,500", "40"])
+    with pytest.raises(InputError, match=r"column 'budget': the codebook's range \[10, 500000\] reads the column's "
+                                         r"ambiguous values with both conventions \(line 2 '600,000' read as 600; "
+                                         r"line 3 '9,500' read as 9500\)"):
+        parse_answers(values, pd.Series([2, 3, 4]), Path("e.csv"), "budget", "k€", (10.0, 500000.0))
+    numbers, _ = parse_answers(values[[0, 2]], pd.Series([2, 4], index=[0, 2]), Path("e.csv"), "budget", "k€",
+                               (10.0, 500000.0))
+    assert numbers.tolist() == [600.0, 40.0]
+
+
 def test_a_column_mixing_both_conventions_leaves_its_ambiguous_values_refused():
     values = pd.Series(["12,5", "1,234.5", "93,865"])
     with pytest.raises(InputError, match=r"column 'budget': 1 value\(s\) such as line 4 '93,865'"):
