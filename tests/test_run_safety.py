@@ -456,3 +456,25 @@ def test_the_failed_run_the_message_names_is_kept_when_older_folders_sort_after_
     kept = Path(child.text.split("run kept for debugging in ")[1].split(";")[0].split()[0])
     assert "2 older removed (run.keep_failed_runs: 2)" in child.text
     assert sorted(path.name for path in (out / ".runs").iterdir()) == sorted([kept.name, later[2].name])
+
+
+def test_only_after_an_earlier_wave_ran_again_reruns_or_refuses(published, tmp_path, monkeypatch):
+    """The year on year reads the earlier waves' results and answers: after one of them changed, ``--only
+    report`` would publish a series of the old one beside a wave that reads the new one."""
+    out = _copy(published, tmp_path)
+    ran: list[str] = []
+    _recording_steps(monkeypatch, ran)
+    monkeypatch.setattr(publish.report, "write_index", lambda root: None)  # the fake 2011 results have no index
+    earlier_reports, earlier_processed = out / "reports" / "2011", out / "data" / "processed" / "2011"
+    earlier_reports.mkdir(parents=True)
+    earlier_processed.mkdir(parents=True)
+    (earlier_reports / "results.json").write_text(json.dumps({"response_bias": {"run": 1}}))
+    (earlier_processed / "answers.csv").write_text("unit_id\n1\n")
+    pipeline.run(YEAR, out_dir=str(out))
+    (earlier_reports / "results.json").write_text(json.dumps({"response_bias": {"run": 2}}))
+    with pytest.raises(UsageError, match=r"--only 04_report: wave 2011 results.json changed since the published "
+                                         r"run"):
+        pipeline.run(YEAR, out_dir=str(out), only="report")
+    ran.clear()
+    pipeline.run(YEAR, out_dir=str(out), only="clean")
+    assert "03_year_on_year" in ran

@@ -12,9 +12,9 @@ good outputs untouched and keeps its staging folder for debugging (the last
 ``--only STEP`` runs that step on a copy of the published outputs, then each
 later group of steps as long as the group before it changed what the steps
 read from each other (:func:`helpers.run.manifest.step_inputs`), so that the
-outputs always come from one run. When the raw inputs, the wave's settings or
-the codebook changed since the published run, every later step runs (they
-read them too), and a step other than the first is refused, as it is when the
+outputs always come from one run. When the raw inputs, the wave's settings,
+the codebook or the earlier waves' outputs the year on year reads changed
+since the published run, every later step runs (they read them too), and a step other than the first is refused, as it is when the
 published outputs have no manifest to check.
 
 Steps run in the groups of :data:`STEP_GROUPS`; the notebooks of one group
@@ -172,6 +172,16 @@ def render_notebook_pages(layout: RunLayout) -> None:
     LOG.info("notebook pages: %d rendered in %.1f s", len(written), time.perf_counter() - started)
 
 
+def _earlier_waves(out_root: Path, year: int) -> dict[str, Path]:
+    """The earlier waves' files the year-on-year step reads (:func:`helpers.steps.earlier_years`), by name."""
+    from helpers.steps import earlier_years  # here: importing the runner loads no statistics library
+
+    reports, processed = out_root / "reports", out_root / "data" / "processed"
+    return {f"wave {earlier} {name}": folder / str(earlier) / name
+            for earlier in earlier_years(reports, processed, year)
+            for folder, name in ((reports, "results.json"), (processed, "answers.csv"))}
+
+
 def _check_only(only: str | None, groups, layout: RunLayout, inputs: dict[str, str]) -> bool:
     """Whether ``--only`` may keep a later group whose inputs its own steps left unchanged.
 
@@ -314,7 +324,8 @@ def run(year: int, raw_dir: str | None = None, out_dir: str | None = None, only:
         recovered = complete_interrupted(out_root, year)
         if recovered:
             LOG.warning("%s", recovered)
-        inputs = input_checksums(wave.input_paths(layout.raw), wave.as_parameters(), wave.codebook_path)
+        inputs = input_checksums(wave.input_paths(layout.raw), wave.as_parameters(), wave.codebook_path,
+                                 _earlier_waves(out_root, year))
         incremental = _check_only(only, groups, layout, inputs)
         total = time.perf_counter()
         try:
