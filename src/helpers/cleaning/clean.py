@@ -203,7 +203,7 @@ def _frame(frame_path: Path, settings: dict, fieldwork: dict, log: list[dict]) -
         log.append({"step": "frame", "line": None, "column": "population", "response_id": None, "unit_id": unit_id,
                     "action": "population_unknown", "detail": f"no population on line {lines[unit_id]} of "
                     f"{Path(frame_path).name}; listed in the wave's cleaning.population_unknown, so counted in the "
-                    "smallest size band"})
+                    "smallest size band, with the frame's smallest population for the models' log population"})
     return frame
 
 
