@@ -52,6 +52,26 @@ def test_cross_tables_and_quantiles_on_a_weighted_design(population):
     assert table.loc[("staff", 0.5), ("weighted", "ci_high")] == median.ci_high
 
 
+def test_cross_tables_and_quantiles_on_a_replicate_design(population):
+    """Under ``estimation.variance: jackknife`` step 02 passes the replicate design: its replicate covariance and
+    degrees of freedom, not the linearised ones."""
+    respondents = population[population["respondent"]].copy()
+    rng = np.random.default_rng(5)
+    respondents["staff"] = rng.gamma(2.0, 10.0, len(respondents))
+    replicated = replicate_weighting(population, respondents, SETTINGS, "jackknife", methods=["raking"])
+    design = replicated.designs["raking"]
+    crossed = cross_tables(design, ["y"], "a")
+    expected = rao_scott(design, "y", "a")
+    assert crossed.at["y", "p_value"] == expected.p_value and crossed.at["y", "ddf"] == expected.ddf
+    assert expected.ddf == pytest.approx(expected.ndf * design.degrees_of_freedom)
+    linearised = Design(design.data, design.weights)
+    assert expected.statistic != pytest.approx(rao_scott(linearised, "y", "a").statistic, rel=1e-6)
+    table = numeric_quantiles({"weighted": design}, respondents[["staff"]], (0.5,))
+    median = quantile(design, respondents["staff"].to_numpy(), 0.5)
+    assert table.loc[("staff", 0.5), ("weighted", "ci_low")] == median.ci_low
+    assert median.ci_low < median.estimate < median.ci_high
+
+
 def test_weight_adjustment_uses_the_same_replicates(population):
     respondents = population[population["respondent"]]
     replicated = replicate_weighting(population, respondents, SETTINGS, "jackknife", methods=["raking"])

@@ -86,6 +86,23 @@ def test_a_section_is_rendered_with_the_formats_of_its_language():
         report.render_section("trend", context, "de")
 
 
+def test_representativity_states_the_frame_tests_with_their_p_values():
+    results = minimal_results()
+    tests = {"type_group": {"F": 4.7855, "p_value": 0.00076}, "size_band": {"F": 1.2, "p_value": 0.31}}
+    context = {"bias": results["response_bias"], "level": 0.95,
+               "design_tests": report.traced({"frame_rao_scott": tests})}
+    french = report.render_section("response", context, "fr", "representativity")
+    assert "la réponse varie selon le type de collectivité (F = " in french
+    assert 'data-key="frame_rao_scott/type_group/p_value" data-value="[0.00076]">p\u00a0&lt;\u00a00,001</span>' \
+        in french
+    assert "ne varie pas au-delà du hasard selon la tranche de population" in french
+    english = report.render_section("response", context, "en", "representativity")
+    assert "does not vary beyond chance by population band (F = " in english and ">p\u00a0=\u00a00.310</span>)." \
+        in english
+    assert "Rao and Scott" not in report.render_section("response", {**context, "design_tests": {}}, "en",
+                                                        "representativity")
+
+
 def test_runner_modules_import_no_plotting_library():
     code = ("import sys; import helpers.report.render, helpers.report.pdf, helpers.report.index; "
             "from helpers import report; report.render_wave, report.write_index, report.LANGUAGES; "

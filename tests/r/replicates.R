@@ -14,6 +14,10 @@
 # - "chain_": the weighting redone on the jackknife replicates: respondents of chain_population.csv as a stratified
 #   sample of their cells (fpc: the cell counts), as.svrepdesign(type = "JKn"), then postStratify(~b),
 #   calibrate(~cell + a + b) linear and raking, rake(~cell, ~a, ~b) converged; svymean(~y) and svyby(~y, ~a).
+# - "tests_": on each case's svrepdesign (mse = FALSE and TRUE), svychisq(statistic = "F" and "Chisq") of ~p + d
+#   and ~pm + d (pm: p missing where y is), whole and subset(w > 3); svyquantile(~y, c(0.1, 0.5, 0.9),
+#   na.rm = TRUE) with qrule "math" and "hf7", whole and subset(d == "a"); svyratio(~y, ~x) (x = 1 + p +
+#   (d == "a")), whole and subset(d == "a"), with confint.
 suppressPackageStartupMessages(library(survey))
 set.seed(20261201)  # nothing here is random; kept for the tests/r convention
 options(survey.lonely.psu = "remove")
@@ -51,6 +55,35 @@ estimates <- function(case, prefix, des, linear_only = FALSE) {
   put(case, paste0(prefix, "domain_mean_y"), coef(by_m)); put(case, paste0(prefix, "domain_mean_y_se"), SE(by_m), names(coef(by_m)))
 }
 
+design_tests <- function(case, prefix, des) {
+  des <- update(des, pm = ifelse(is.na(y), NA, p), x = 1 + p + (d == "a"))
+  for (statistic in c("F", "Chisq")) {
+    for (domain in c("all", "heavy")) {
+      dd <- if (domain == "all") des else subset(des, w > 3)
+      for (rows in c("p", "pm")) {
+        test <- svychisq(as.formula(paste0("~", rows, " + d")), dd, statistic = statistic)
+        put(case, paste0(prefix, statistic, "_", rows, "_d_", domain), c(test$statistic, test$parameter, test$p.value),
+            c("statistic", names(test$parameter), "p_value"))
+      }
+    }
+  }
+  P <- c(0.1, 0.5, 0.9)
+  for (qrule in c("math", "hf7")) {
+    for (domain in c("all", "a")) {
+      dd <- if (domain == "all") des else subset(des, d == "a")
+      q <- suppressWarnings(svyquantile(~y, dd, P, na.rm = TRUE, qrule = qrule))$y
+      put(case, paste0(prefix, "quantile_", qrule, "_", domain), as.vector(q),
+          as.vector(outer(P, c("quantile", "ci_low", "ci_high", "se"), paste, sep = "_")))
+    }
+  }
+  for (domain in c("all", "a")) {
+    dd <- if (domain == "all") des else subset(des, d == "a")
+    r <- svyratio(~y, ~x, dd, na.rm = TRUE)
+    put(case, paste0(prefix, "ratio_", domain), c(coef(r), SE(r), confint(r)),
+        c("estimate", "se", "ci_low", "ci_high"))
+  }
+}
+
 cases <- read.csv(file.path(IN_DIR, "cases.csv"), stringsAsFactors = FALSE)
 for (i in seq_len(nrow(cases))) {
   case <- cases$case[i]
@@ -69,6 +102,7 @@ for (i in seq_len(nrow(cases))) {
                   rscales = rscales, combined.weights = TRUE, mse = mse)
     }
     estimates(case, if (mse) "mse_" else "", des)
+    design_tests(case, if (mse) "tests_mse_" else "tests_", des)
     if (!mse) put(case, "degf", degf(des))
   }
   if (cases$reference[i] != "none") {

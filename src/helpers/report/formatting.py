@@ -131,6 +131,14 @@ def long_date(iso: str, lang: str = "fr") -> str:
     return f"{shown_day} {MONTHS[lang][int(match[2]) - 1]} {match[1]}"
 
 
+@_tracing
+def p_value(p: float, lang: str = "fr") -> str:
+    """A p-value as a clause: ``p = 0,012`` / ``p = 0.012``, and ``p < 0,001`` below 0.001 (which three decimals
+    would write as 0)."""
+    check_language(lang)
+    return f"p{NBSP}<{NBSP}{number(0.001, lang, 3)}" if p < 0.001 else f"p{NBSP}={NBSP}{number(p, lang, 3)}"
+
+
 FORMATS = {
     "percent": percent,
     "points": points,
@@ -140,6 +148,7 @@ FORMATS = {
     "decimal3": lambda value, lang: number(value, lang, 3),
     "level": lambda value, lang: percent(value, lang, 0),
     "year": _tracing(lambda value, lang: str(int(value))),
+    "p_value": p_value,
 }
 
 

@@ -7,7 +7,7 @@ the text is the same whatever the template's line breaks (templates therefore ho
 not lists or tables).
 
 In a template, values are written through filters, in the template's language (``lang``):
-``percent``, ``points``, ``signed``, ``count``, ``ratio``, ``decimal3``, ``level`` and ``year`` (the
+``percent``, ``points``, ``signed``, ``count``, ``ratio``, ``decimal3``, ``level``, ``year`` and ``p_value`` (the
 formats of :data:`helpers.report.formatting.FORMATS`), ``number(digits)``, ``points(digits)``, ``long_date``
 and ``in_sentence`` (a label inside a sentence, :func:`in_sentence`); and through functions:
 ``interval(low, high, kind="percent")`` at the context's confidence ``level``, and

@@ -3,7 +3,8 @@ test of the weight adjustment.
 
 * :func:`frame_tests`: respondents against non-respondents on each frame variable, Rao and Scott's corrected
   chi-square (R ``svychisq``) on the eligible frame taken as a design of equal weights;
-* :func:`cross_tables`: each indicator by a frame variable among the respondents, on the weighted design;
+* :func:`cross_tables`: each indicator by a frame variable among the respondents, on the weighted design
+  (linearised or with replicate weights, as the wave's ``estimation.variance``);
 * :func:`numeric_quantiles`: quantiles of numeric answers on several designs side by side (R ``svyquantile``);
 * :func:`weight_adjustment_tests`: each indicator's weighted minus unweighted share with its replicate SE
   (``nrba::t_test_of_weight_adjustment``).
@@ -25,7 +26,7 @@ from helpers.survey.tables import rao_scott
 TEST_COLUMNS = ["F", "ndf", "ddf", "p_value", "pearson", "mean_deff", "p_first_order", "n", "note"]
 
 
-def _test_row(design: Design, rows: str, cols: str | pd.Series) -> dict:
+def _test_row(design: Design | ReplicateDesign, rows: str, cols: str | pd.Series) -> dict:
     try:
         second = rao_scott(design, rows, cols, statistic="F")
         first = rao_scott(design, rows, cols, statistic="Chisq")
@@ -64,13 +65,14 @@ def frame_tests(population: pd.DataFrame, variables: Sequence[str], respondent: 
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("variable")[TEST_COLUMNS]
 
 
-def cross_tables(design: Design, indicators: Sequence[str], by: str) -> pd.DataFrame:
+def cross_tables(design: Design | ReplicateDesign, indicators: Sequence[str], by: str) -> pd.DataFrame:
     """Rao-Scott tests of independence of each indicator and a frame variable among the respondents.
 
     Parameters
     ----------
     design
-        The weighted (linearised) design of the respondents, its data holding the indicators and ``by``.
+        The weighted design of the respondents (linearised, or with replicate weights on which the weighting
+        was redone), its data holding the indicators and ``by``.
     indicators
         0/1 indicator columns (missing values left out).
     by
@@ -91,14 +93,15 @@ def cross_tables(design: Design, indicators: Sequence[str], by: str) -> pd.DataF
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("indicator")[TEST_COLUMNS]
 
 
-def numeric_quantiles(designs: Mapping[str, Design], values: pd.DataFrame, probabilities: Sequence[float],
+def numeric_quantiles(designs: Mapping[str, Design | ReplicateDesign], values: pd.DataFrame, probabilities: Sequence[float],
                       level: float = 0.95, qrule: QuantileRule = "math") -> pd.DataFrame:
     """Quantiles of numeric answers with Woodruff intervals, one block of columns per design.
 
     Parameters
     ----------
     designs
-        Label -> design of the same respondents (e.g. ``unweighted`` and ``weighted``).
+        Label -> design of the same respondents (e.g. ``unweighted`` and ``weighted``), linearised or with
+        replicate weights.
     values
         Numeric answers, one column per question, indexed like the designs' data (missing values left out).
     probabilities

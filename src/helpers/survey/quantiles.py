@@ -16,6 +16,9 @@ Rules (R's ``qrule``):
   ordered values at cumulative weight shares ``c(0, cumw[-n]) / cumw[n - 1]``.
 
 A bound whose probability falls outside [0, 1] is NaN, as in R.
+
+On a replicate design (R ``svyquantile.svyrep.design``, default ``interval.type = "mean"``) the share's SE is
+its replicate SE and the degrees of freedom those of the replicate weights of the units with a known value.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import pandas as pd
 from scipy import stats
 
 from helpers.survey.estimation import Column, Design
+from helpers.survey.replicates import ReplicateDesign
 
 QuantileRule = Literal["math", "hf7"]
 IntervalType = Literal["mean"]
@@ -110,7 +114,7 @@ def weighted_quantile(values: np.ndarray, weights: np.ndarray, p: float, qrule: 
     return float(x[low] if p - cumulative[low] / total == 0 else x[min(low + 1, x.size - 1)])
 
 
-def _numeric(design: Design, y: Column) -> np.ndarray:
+def _numeric(design: Design | ReplicateDesign, y: Column) -> np.ndarray:
     name = y if isinstance(y, str) else str(getattr(y, "name", None) or "y")
     if isinstance(y, str) and y not in design.data.columns:
         raise ValueError(f"{y}: no column {y!r} in the data; expected one of {list(design.data.columns)}")
@@ -122,14 +126,14 @@ def _numeric(design: Design, y: Column) -> np.ndarray:
     return values.to_numpy(dtype=float)
 
 
-def quantile(design: Design, y: Column, p: float, *, domain: Column | None = None, level: float = 0.95,
+def quantile(design: Design | ReplicateDesign, y: Column, p: float, *, domain: Column | None = None, level: float = 0.95,
              qrule: QuantileRule = "math", interval_type: IntervalType = "mean") -> Quantile:
     """Quantile of ``y`` with Woodruff's interval (R ``svyquantile(~y, design, p, na.rm = TRUE)``).
 
     Parameters
     ----------
     design
-        The survey design.
+        The survey design, linearised or with replicate weights.
     y
         Column name or array of a numeric variable; missing values are left out (R's ``na.rm = TRUE``).
     p

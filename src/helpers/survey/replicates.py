@@ -515,15 +515,24 @@ class ReplicateDesign:
         srs = srswor_variance(values[known], self._weights[known])
         return float(self.mean(y, domain=domain).se ** 2 / srs) if srs > 0 else float("nan")
 
-    def _mask(self, y: np.ndarray, domain: Column | None) -> np.ndarray:
-        mask = ~np.isnan(y)
+    def domain_mask(self, domain: Column | None) -> np.ndarray:
+        """The boolean mask of a domain given as a column name or an array (every unit when ``None``).
+
+        Raises
+        ------
+        ValueError
+            If the values are not a complete boolean mask, one per unit.
+        """
         if domain is None:
-            return mask
+            return np.ones(len(self.data), dtype=bool)
         values = domain if not isinstance(domain, str) else self.data[domain]
         selected = pd.Series(np.asarray(values))
         if len(selected) != len(self.data) or selected.isna().any() or not pd.api.types.is_bool_dtype(selected):
             raise ValueError(f"domain: expected a complete boolean mask of {len(self.data)} units")
-        return mask & selected.to_numpy(dtype=bool)
+        return selected.to_numpy(dtype=bool)
+
+    def _mask(self, y: np.ndarray, domain: Column | None) -> np.ndarray:
+        return ~np.isnan(y) & self.domain_mask(domain)
 
     def _values(self, y: Column) -> np.ndarray:
         values = pd.Series(self.data[y] if isinstance(y, str) else np.asarray(y))
@@ -541,13 +550,60 @@ class ReplicateDesign:
         Replicates whose estimate is missing are dropped (with their
         ``rscales``), as R's ``na.action``.
         """
+        thetas = np.asarray(replicate_estimates, dtype=float)[:, None]
+        return float(self.covariance(np.atleast_1d(estimate), thetas)[0, 0])
+
+    def covariance(self, estimates: np.ndarray, replicate_estimates: np.ndarray) -> np.ndarray:
+        """Replicate covariance matrix of several estimates (R ``svrVar`` of a matrix of replicates).
+
+        Parameters
+        ----------
+        estimates
+            The ``k`` full-sample estimates.
+        replicate_estimates
+            ``R x k``: each replicate's estimates. A replicate with any
+            estimate missing is dropped (with its ``rscales``), as R's
+            ``na.omit``.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``k x k``; all NaN when no replicate is left.
+        """
         thetas = np.asarray(replicate_estimates, dtype=float)
-        keep = ~np.isnan(thetas)
+        centre_full = np.asarray(estimates, dtype=float)
+        keep = ~np.isnan(thetas).any(axis=1)
         if not keep.any():
-            return float("nan")
+            return np.full((centre_full.size, centre_full.size), np.nan)
         thetas, rscales = thetas[keep], self._rscales[keep]
-        centre = estimate if self.mse else thetas[rscales > 0].mean()
-        return float(self.scale * np.sum(rscales * (thetas - centre) ** 2))
+        centre = centre_full if self.mse else thetas[rscales > 0].mean(axis=0)
+        deviations = thetas - centre
+        return self.scale * (deviations * rscales[:, None]).T @ deviations
+
+    def mean_covariance(self, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Replicate covariance matrix of the weighted means of several variables in a domain (R
+        ``attr(svymean(~a + b, design[mask, ]), "var")``).
+
+        Parameters
+        ----------
+        values
+            ``n x k`` values, rows aligned with ``data`` (only the rows of
+            ``mask`` are read).
+        mask
+            Boolean mask of the units the means are taken over.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``k x k``.
+        """
+        mask = np.asarray(mask, dtype=bool)
+        filled = np.where(mask[:, None], np.asarray(values, dtype=float), 0.0)
+        weights = np.vstack([self._weights, self._replicates]) * mask
+        sizes = weights.sum(axis=1)
+        means = np.divide(weights @ filled, sizes[:, None], out=np.full((len(sizes), filled.shape[1]), np.nan),
+                          where=sizes[:, None] > 0)
+        return self.covariance(means[0], means[1:])
 
     def _estimate(self, y: Column, domain: Column | None, level: float, dist: Distribution,
                   ratio: bool) -> Estimate:
@@ -561,11 +617,38 @@ class ReplicateDesign:
             thetas = np.divide(totals, sizes, out=np.full(totals.shape, np.nan), where=sizes > 0)
         else:
             thetas = totals
-        se = np.sqrt(self.variance(thetas[0], thetas[1:]))
+        n = int((mask & (self._weights > 0)).sum())
+        return self._interval(float(thetas[0]), np.sqrt(self.variance(thetas[0], thetas[1:])), level, dist, n)
+
+    def ratio(self, y: Column, x: Column, *, domain: Column | None = None, level: float = 0.95,
+              dist: Distribution = "normal") -> Estimate:
+        """Ratio of two totals, ``sum w y / sum w x``, with its replicate SE (R ``svyratio``, ``na.rm = TRUE``).
+
+        Units missing either variable are left out (R drops their rows); each
+        replicate's ratio is that of its own weighted totals.
+
+        Parameters and returns as :meth:`mean`.
+
+        Raises
+        ------
+        ValueError
+            If the denominator's full-sample total is 0.
+        """
+        num, den = self._values(y), self._values(x)
+        mask = self._mask(num, domain) & ~np.isnan(den)
+        weights = np.vstack([self._weights, self._replicates]) * mask
+        numerators, denominators = weights @ np.where(mask, num, 0.0), weights @ np.where(mask, den, 0.0)
+        if denominators[0] == 0:
+            raise ValueError(f"{x if isinstance(x, str) else 'x'}: weighted total 0; a ratio needs a non-zero "
+                             f"denominator")
+        thetas = np.divide(numerators, denominators, out=np.full(numerators.shape, np.nan), where=denominators != 0)
+        n = int((mask & (self._weights > 0)).sum())
+        return self._interval(float(thetas[0]), np.sqrt(self.variance(thetas[0], thetas[1:])), level, dist, n)
+
+    def _interval(self, estimate: float, se: float, level: float, dist: Distribution, n: int) -> Estimate:
         q = (stats.norm.ppf(0.5 + level / 2) if dist == "normal"
              else stats.t.ppf(0.5 + level / 2, max(self.degrees_of_freedom, 1)))
-        n = int((mask & (self._weights > 0)).sum())
-        return Estimate(float(thetas[0]), float(se), float(thetas[0] - q * se), float(thetas[0] + q * se), n)
+        return Estimate(estimate, float(se), float(estimate - q * se), float(estimate + q * se), n)
 
     def mean(self, y: Column, *, domain: Column | None = None, level: float = 0.95,
              dist: Distribution = "normal") -> Estimate:

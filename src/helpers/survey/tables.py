@@ -12,6 +12,10 @@ interaction contrasts (the cell shares' design covariance against their multinom
 
 Units missing either variable are left out of the table (R's ``na.rm = TRUE``), but they still count in the
 number of rows the table is scaled to and in ``nu``, as R counts them.
+
+On a replicate design (R ``svychisq.svyrep.design``) the covariance of the cell shares is their replicate
+covariance and ``nu`` the replicate design's degrees of freedom (the rank of its replicate weights minus one);
+a domain drops the other rows, as R's subset of an ``svyrep.design`` does.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import pandas as pd
 from scipy import stats
 
 from helpers.survey.estimation import Column, Design
+from helpers.survey.replicates import ReplicateDesign
 
 Statistic = Literal["F", "Chisq"]
 
@@ -66,7 +71,7 @@ class RaoScott:
         return asdict(self)
 
 
-def _labels(design: Design, values: Column, what: str) -> pd.Series:
+def _labels(design: Design | ReplicateDesign, values: Column, what: str) -> pd.Series:
     if isinstance(values, str):
         if values not in design.data.columns:
             raise ValueError(f"{what}: no column {values!r} in the data; expected one of {list(design.data.columns)}")
@@ -78,14 +83,14 @@ def _labels(design: Design, values: Column, what: str) -> pd.Series:
 
 
 
-def rao_scott(design: Design, rows: Column, cols: Column, *, statistic: Statistic = "F",
+def rao_scott(design: Design | ReplicateDesign, rows: Column, cols: Column, *, statistic: Statistic = "F",
               domain: Column | None = None) -> RaoScott:
     """Rao-Scott corrected chi-square test of independence of two categorical variables (R ``svychisq``).
 
     Parameters
     ----------
     design
-        The survey design.
+        The survey design, linearised or with replicate weights.
     rows, cols
         Column names or arrays of the two categorical variables (missing values left out).
     statistic
@@ -94,7 +99,8 @@ def rao_scott(design: Design, rows: Column, cols: Column, *, statistic: Statisti
     domain
         Column name or boolean mask of a subpopulation: the test on R's ``subset(design, domain)``. An
         uncalibrated design's subset keeps only the domain's rows (they give the table's scale and ``nu``);
-        a calibrated one keeps every row with zero weight outside the domain, as R does.
+        a calibrated one keeps every row with zero weight outside the domain, as R does; a replicate design's
+        subset keeps only the domain's rows.
 
     Returns
     -------
@@ -115,7 +121,7 @@ def rao_scott(design: Design, rows: Column, cols: Column, *, statistic: Statisti
     n_rows = len(design.data)
     inset = design.domain_mask(domain)
     # R's subset of an uncalibrated design drops the other rows; a calibrated one keeps them at weight 0.
-    kept = np.ones(n_rows, dtype=bool) if design.calibrated else inset
+    kept = np.ones(n_rows, dtype=bool) if isinstance(design, Design) and design.calibrated else inset
     size = int(kept.sum())
     nu = design.degrees_of_freedom if kept.all() else design.subset_degrees_of_freedom(kept)
     levels = []
@@ -126,8 +132,8 @@ def rao_scott(design: Design, rows: Column, cols: Column, *, statistic: Statisti
         levels.append(found)
     complete = inset & row_labels.notna().to_numpy() & col_labels.notna().to_numpy()
     nr, nc = len(levels[0]), len(levels[1])
-    row_codes = pd.Categorical(row_labels, categories=levels[0]).codes
-    col_codes = pd.Categorical(col_labels, categories=levels[1]).codes
+    row_codes = pd.Categorical(row_labels.where(kept), categories=levels[0]).codes
+    col_codes = pd.Categorical(col_labels.where(kept), categories=levels[1]).codes
     cells = np.zeros((n_rows, nr * nc))
     cells[np.flatnonzero(complete), (row_codes + nr * col_codes)[complete]] = 1.0  # rows vary fastest, as R
     w = np.where(complete, design.weights, 0.0)
@@ -141,8 +147,10 @@ def rao_scott(design: Design, rows: Column, cols: Column, *, statistic: Statisti
         if empty.size:
             raise ValueError(f"{name}: level {labels[empty[0]]!r} has no unit with both {names[0]} and {names[1]} "
                              f"known; its margin of the table is empty")
-    influence = w[:, None] * (cells - shares) / total
-    covariance = design.covariance(influence)
+    if isinstance(design, ReplicateDesign):
+        covariance = design.mean_covariance(cells, complete)
+    else:
+        covariance = design.covariance(w[:, None] * (cells - shares) / total)
     grid_rows, grid_cols = np.tile(np.arange(nr), nc), np.repeat(np.arange(nc), nr)
     main = np.column_stack([np.ones(nr * nc)] + [(grid_rows == i).astype(float) for i in range(1, nr)]
                            + [(grid_cols == j).astype(float) for j in range(1, nc)])
