@@ -127,8 +127,9 @@ def test_unknown_status_or_date_names_the_line(wave):
     codebook, frame_path, export_path = wave
     text = export_path.read_bytes().decode("cp1252").replace("15/10/2012 10:00:00", "2012-10-15", 1)
     export_path.write_bytes(text.encode("cp1252"))
-    with pytest.raises(InputError, match=r"column 'Date de soumission': 1 date-time\(s\) follow none of .* line 4 "
-                                         r"'2012-10-15'"):
+    with pytest.raises(InputError, match=r"line 4, column 'Date de soumission': found '2012-10-15'; expected a date "
+                                         r"and time as '%d/%m/%Y %H:%M:%S' \(seconds optional\) or ISO 8601 with a "
+                                         r"time"):
         clean_wave(frame_path, export_path, codebook, SETTINGS, FIELDWORK)
 
 

@@ -23,7 +23,7 @@ from helpers.demo.wave import generate_wave, write_wave
 from helpers.errors import InputError
 from helpers.inputs.codebook import load_codebook
 from helpers.inputs.exports import read_export
-from helpers.inputs.profiles import Profile, layout, load_profile, profile_names
+from helpers.inputs.profiles import EXPORTS_DIR, Profile, layout, load_profile, profile_names
 from helpers.inputs.exportcheck import MAX_PROBLEMS
 from helpers.inputs.waves import load_wave
 
@@ -97,10 +97,55 @@ def test_sav_with_string_variables_reads_as_the_csv(tmp_path, wave, reference, c
     _same_processed(cleaned, reference[1])
 
 
+def test_user_missing_codes_that_are_no_answer_read_as_blank_and_logged(tmp_path, wave, reference, codebook,
+                                                                        settings):
+    """SPSS user-missing codes: "Ne sait pas" (98) is an answer and stays; "Sans réponse" (99), declared missing
+    in the blank cells of Q1, and an unlabelled missing code read blank, as the CSV's blanks."""
+    export = _write(tmp_path, wave, "default", "sav")
+    data, meta = pyreadstat.read_sav(str(export), user_missing=True)
+    q1 = next(name for name, label in meta.column_names_to_labels.items() if label.startswith("Q1. "))
+    blank = data.index[data[q1].isna()]
+    assert len(blank) >= 2
+    data.loc[blank[:-1], q1] = 99.0
+    data.loc[blank[-1:], q1] = -1.0
+    value_labels = {**meta.variable_value_labels, q1: {**meta.variable_value_labels[q1], 99.0: "Sans réponse"}}
+    missing = {**meta.missing_ranges, q1: [*meta.missing_ranges[q1], {"lo": 99.0, "hi": 99.0},
+                                           {"lo": -1.0, "hi": -1.0}]}
+    pyreadstat.write_sav(data, str(export), column_labels=meta.column_names_to_labels,
+                         variable_value_labels=value_labels, missing_ranges=missing)
+    cleaned = clean_wave(tmp_path / "frame.csv", export, codebook, settings, FIELDWORK)
+    pd.testing.assert_frame_equal(cleaned.units, reference[1].units)
+    pd.testing.assert_frame_equal(cleaned.answers, reference[1].answers)
+    logged = cleaned.log[cleaned.log["action"] == "user_missing_blanked"]
+    assert logged["line"].tolist() == [int(k) + 2 for k in blank[:-1]]
+    assert logged["column"].str.startswith("Q1. ").all()
+    assert "'Sans réponse' is a user-missing code's label, not an answer" in logged["detail"].iloc[0]
+
+
+def test_stata_extended_missing_values_read_as_blank_and_logged(tmp_path, wave, reference, codebook, settings):
+    """Stata's .a labelled "Sans réponse" in the blank cells of Q1 (whose label Stata cuts at 80 bytes)."""
+    export = _write(tmp_path, wave, "default", "dta")
+    data, meta = pyreadstat.read_dta(str(export), user_missing=True)
+    q1 = next(name for name, label in meta.column_names_to_labels.items() if label.startswith("Q1. "))
+    blank = data.index[data[q1].isna()]
+    data[q1] = data[q1].astype(object)
+    data.loc[blank, q1] = "a"
+    pyreadstat.write_dta(data, str(export), column_labels=meta.column_names_to_labels,
+                         variable_value_labels={**meta.variable_value_labels,
+                                                q1: {**meta.variable_value_labels[q1], "a": "Sans réponse"}},
+                         missing_user_values={q1: ["a"]})
+    cleaned = clean_wave(tmp_path / "frame.csv", export, codebook, settings, FIELDWORK)
+    pd.testing.assert_frame_equal(cleaned.units, reference[1].units)
+    pd.testing.assert_frame_equal(cleaned.answers, reference[1].answers)
+    logged = cleaned.log[cleaned.log["action"] == "user_missing_blanked"]
+    assert logged["line"].tolist() == [int(k) + 2 for k in blank]
+
+
 def test_a_workbook_with_dates_as_serial_numbers_reads_as_the_csv(tmp_path, wave, reference, codebook, settings):
     rows, cells, kinds = lay_out(wave.export, layout("default", codebook))
     book = xlsxwriter.Workbook(str(tmp_path / "export.xlsx"))
-    sheet = book.add_worksheet("Réponses")
+    book.add_worksheet("Notice").write(0, 0, "Export du questionnaire, réponses dans la feuille suivante")
+    sheet = book.add_worksheet("Réponses")  # not the first sheet: raw.sheet chooses it
     sheet.write_row(0, 0, rows[0])
     epoch = pd.Timestamp("1899-12-30")
     for c, key in enumerate(cells):
@@ -129,6 +174,31 @@ def test_preview_rows_the_tool_marks_are_dropped_and_logged(tmp_path, wave, refe
     assert "DistributionChannel is 'preview'" in dropped["detail"].iloc[0]
 
 
+def test_text_typed_in_the_other_box_of_a_google_forms_checkbox_ticks_other(tmp_path, wave, reference, codebook,
+                                                                           settings):
+    """Forms writes the text typed after "Autre :" in place of "Autre": read as Autre ticked, the text logged masked;
+    without the profile's multi.other, the same cell is refused."""
+    export = _write(tmp_path, wave, "google-forms", "csv")
+    data = pd.read_csv(export, dtype=str, keep_default_na=False)
+    column = "Q2. Qui porte l'e-administration ?"
+    row = data.index[data[column].str.contains("Autre")][0]
+    data.loc[row, column] = data.loc[row, column].replace("Autre", "Jean Dupont, adjoint au numérique")
+    data.to_csv(export, index=False)
+    cleaned = clean_wave(tmp_path / "frame.csv", export, codebook, settings, FIELDWORK, {"profile": "google-forms"})
+    pd.testing.assert_frame_equal(cleaned.units, reference[1].units)
+    pd.testing.assert_frame_equal(cleaned.answers, reference[1].answers)
+    line = read_export(export, codebook, profile="google-forms").data.at[row, "_line"]  # records may span lines
+    logged = cleaned.log[cleaned.log["action"] == "other_text_dropped"]
+    assert logged["line"].tolist() == [line, line] and set(logged["column"]) == {column}
+    assert "'Jea…' typed in the 'Autre' box: read as 'Autre' ticked, the text left out" in logged["detail"].tolist()
+    assert "Dupont" not in cleaned.log.to_csv()
+    strict = tmp_path / "strict.yaml"
+    strict.write_text((EXPORTS_DIR / "google-forms.yaml").read_text(encoding="utf-8").replace(", other: Autre", ""),
+                      encoding="utf-8")
+    message = _refused(tmp_path, export, codebook, settings, {"profile": str(strict)})
+    assert re.search(rf"line {line}, column \"{re.escape(column)}\": found '.+'; expected options among", message)
+
+
 # --------------------------------------------------------------------------- broken exports
 
 
@@ -141,24 +211,40 @@ def _refused(tmp_path, export, codebook, settings, raw_settings) -> str:
 
 
 def test_every_problem_of_an_export_is_listed_at_once(tmp_path, wave, codebook, settings):
-    """Columns and labels are checked in one pass; numbers and date-times by the cleaning step, as typed."""
+    """Columns, labels, numbers, date-times and response ids in one pass, each read by the cleaning step's grammar."""
     export = _write(tmp_path, wave, "limesurvey", "csv")
-    original = pd.read_csv(export, dtype=str, keep_default_na=False)
-    data = original.drop(columns=["Q5"])
+    data = pd.read_csv(export, dtype=str, keep_default_na=False).drop(columns=["Q5"])
     data.loc[0, "Q1"] = "Peut-être"
     data.loc[2, "Q1"] = "Jamais"
+    row = data.index[data["Q29"].str.strip() != ""][0]
+    data.loc[row, "Q29"] = "treize"
+    data.loc[5, "submitdate"] = "2012-10-03"
+    data.loc[6, "id"] = "jean.dupont@ville.example"
     data.to_csv(export, index=False)
     message = _refused(tmp_path, export, codebook, settings, {"profile": "limesurvey"})
-    assert "export.csv: 3 problem(s) with the export (profile 'limesurvey')" in message
+    assert "export.csv: 6 problem(s) with the export (profile 'limesurvey')" in message
     assert "column 'Q5': missing (expected by profile 'limesurvey')" in message
     assert "line 2, column 'Q1': found 'Peu…'; expected one of 'Y', 'N', 'DK' or blank" in message
     assert "line 4, column 'Q1': found 'Jam…'" in message
-    data = original.copy()
-    row = data.index[data["Q29"].str.strip() != ""][0]
-    data.loc[row, "Q29"] = "treize"
+    assert (f"line {row + 2}, column 'Q29': found 'tre…'; expected a number such as 12,5, 1 200 or 1.234,5, "
+            "optionally followed by 'ETP', or blank") in message
+    assert ("line 7, column 'submitdate': found '2012-10-03'; expected a date and time as '%Y-%m-%d %H:%M:%S' "
+            "(seconds optional) or ISO 8601 with a time, or blank") in message
+    assert "line 8, column 'id': found 'jea…@…'; expected a survey tool's id" in message
+
+
+def test_full_answers_read_with_a_codes_profile_are_named_as_such(tmp_path, wave, codebook, settings):
+    """LimeSurvey exported "with full answers": every record fails, and the message says why, not "a header row"."""
+    export = _write(tmp_path, wave, "limesurvey", "csv")
+    data = pd.read_csv(export, dtype=str, keep_default_na=False)
+    for column in layout("limesurvey", codebook).columns:
+        if column.kind == "single":
+            data[column.key] = data[column.key].map(lambda value, tokens=column.tokens: tokens.get(value, value))
     data.to_csv(export, index=False)
     message = _refused(tmp_path, export, codebook, settings, {"profile": "limesurvey"})
-    assert f"are not numbers: line {row + 2} 'tre…'" in message
+    assert ("values refused are the codebook's answer labels (such as 'Oui' in column 'Q1') where profile "
+            "'limesurvey' expects answer codes: was the export written with full answers?") in message
+    assert "another header row" not in message
 
 
 def test_the_listing_is_capped_with_the_count_of_the_rest(tmp_path, wave, codebook, settings):

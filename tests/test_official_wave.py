@@ -28,3 +28,11 @@ def test_the_2012_official_wave_loads_with_its_inputs():
     wave = load_wave(2012, WAVES_DIR / "2012-official.yaml", DATA_DIR / "raw" / "2012-official")
     assert wave.year == 2012 and wave.config.demo
     assert "SYNTHETIC" in (DATA_DIR / "raw" / "2012-official" / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_official_files_ship_gzip_compressed_and_are_read_as_is():
+    folder = DATA_DIR / "external" / "official" / "2012"
+    files = sorted(path.name for path in folder.iterdir())
+    assert len(files) == 9 and all(name.endswith((".csv.gz", ".txt.gz")) for name in files), files
+    for path in folder.iterdir():
+        assert path.read_bytes()[:2] == b"\x1f\x8b", path.name  # gzip's magic number

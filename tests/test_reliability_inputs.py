@@ -195,8 +195,9 @@ def test_unreadable_numbers_are_all_refused_at_once_with_their_lines_masked(raw,
     data.loc[answered[1], BUDGET] = "200 euros"
     _write_export(raw, data)
     lines = _read_export(raw)[LINE_COLUMN]
-    with pytest.raises(InputError, match=rf"column .{BUDGET[:20]}.*2 value\(s\) are not numbers: line "
-                                         rf"{lines[answered[0]]} 'env…', line {lines[answered[1]]} '200…'"):
+    with pytest.raises(InputError, match=rf"2 problem\(s\) .*\n  line {lines[answered[0]]}, column .{BUDGET[:20]}.*"
+                                         rf"found 'env…'; expected a number .*\n  line {lines[answered[1]]}, column "
+                                         rf".{BUDGET[:20]}.*found '200…'"):
         _clean(raw, wave)
 
 

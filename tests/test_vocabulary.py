@@ -14,7 +14,9 @@ from helpers.frame.build import political_group as frame_political_groups
 from helpers.steps.auxvars import add_auxiliary
 from helpers.vocabulary import NUANCE_GROUPS, POLITICAL_GROUPS, TIERS, TYPE_GROUPS, UNIT_TYPES, political_group
 
-DEFINED_HERE = ("UNIT_TYPES", "TIERS", "TYPE_GROUPS", "POLITICAL_GROUPS", "NUANCE_GROUPS")
+DEFINED_HERE = ("UNIT_TYPES", "TIERS", "TYPE_GROUPS", "POLITICAL_GROUPS", "NUANCE_GROUPS", "DISPLAY_LABELS",
+                "UNIT_TYPE_LABELS", "TYPE_GROUP_LABELS", "TIER_LABELS", "DISPOSITION_LABELS", "SIZE_BAND_LABELS",
+                "POLITICAL_GROUP_LABELS", "POLITICAL_BLOC_LABELS", "REGION_GROUP_LABELS", "METHOD_LABELS")
 
 
 def test_every_unit_type_has_one_tier_and_one_type_group():

@@ -150,8 +150,11 @@ replaces the order of a variable.
 
 VARIABLE_LABELS = {"type_group": "type of authority", "size_band": "population band",
                    "political_bloc": "political bloc of the executive", "region_group": "région group (ZEAT)",
-                   "tier": "tier of local government"}
-"""How tables and prose name each of :data:`WEIGHTING_VARIABLES`."""
+                   "tier": "tier of local government", "type": "type of authority",
+                   "political_group": "political group of the executive", "log_population": "population (log)",
+                   "disposition": "final disposition", "method": "weighting method"}
+"""How tables, figures and prose name each of :data:`WEIGHTING_VARIABLES` and the other frame variables and codes
+they show."""
 
 CALIBRATED = ("poststratification", "raking", "linear", "logit")
 """The calibrated weighting methods (built by :mod:`helpers.steps.adjustment`).
@@ -159,3 +162,87 @@ CALIBRATED = ("poststratification", "raking", "linear", "logit")
 With the cell adjustment, the methods the bootstrap can redo, hence the choices
 of a wave's ``weighting.primary``.
 """
+
+# --- display labels -------------------------------------------------------------------------------------------
+# What figures and tables show a reader for each code. Data files, results.json and CSV columns keep the codes.
+
+UNIT_TYPE_LABELS = {"region": "Régions", "departement": "Départements", "metropole": "Métropole",
+                    "communaute_urbaine": "Urban communities", "communaute_agglomeration": "Agglomeration communities",
+                    "commune": "Communes"}
+"""English label of each of :data:`UNIT_TYPES` (French administrative names kept where English has none)."""
+
+TYPE_GROUP_LABELS = {"region": "Régions", "departement": "Départements",
+                     "cu_metropole": "Urban communities and métropole",
+                     "communaute_agglomeration": "Agglomeration communities", "commune": "Communes"}
+"""English label of each type group of :data:`TYPE_GROUPS` (also the English report's)."""
+
+TIER_LABELS = {"region_departement": "Régions and départements", "intercommunal": "Intercommunal groupings",
+               "commune": "Communes"}
+"""English label of each tier of :data:`TIERS`."""
+
+DISPOSITION_LABELS = {"complete": "Complete answers", "partial": "Partial answers",
+                      "refusal": "Refusals and break-offs", "non_contact": "Invitation not delivered",
+                      "other": "Other non-response", "unknown_eligibility": "No reply (eligibility unknown)",
+                      "ineligible": "Out of scope"}
+"""English label of each final disposition (the labels of :data:`helpers.survey.aapor.DISPOSITIONS`; also the
+English report's)."""
+
+SIZE_BAND_LABELS = {"<100k": "Under 100,000 inhabitants", "100k-500k": "100,000 to 499,999 inhabitants",
+                    ">=500k": "500,000 inhabitants or more"}
+"""English label of each population band (:data:`helpers.steps.auxvars.SIZE_BANDS`)."""
+
+POLITICAL_GROUP_LABELS = {"left": "Left", "right": "Right", "centre": "Centre", "other": "Other",
+                          "unknown": "Unknown"}
+"""English label of each of :data:`POLITICAL_GROUPS`."""
+
+POLITICAL_BLOC_LABELS = {"left": "Left", "right": "Right", "centre_other": "Centre, other or unknown"}
+"""English label of each political bloc (:data:`helpers.steps.auxvars.POLITICAL_BLOCS`)."""
+
+REGION_GROUP_LABELS = {group: group for group in COLLAPSE_ORDER["region_group"]}
+"""Label of each région group: the ZEAT's own names."""
+
+METHOD_LABELS = {"unweighted": "Unweighted", "cell": "Weighting-class adjustment",
+                 "poststratification": "Post-stratification", "raking": "Raking", "linear": "Linear calibration",
+                 "logit": "Logit calibration", "propensity": "Response propensity",
+                 "trimmed": "Primary method, trimmed"}
+"""English label of each weighting method (:data:`helpers.steps.adjustment.METHODS`)."""
+
+MISSING_REASON_LABELS = {"not_asked": "Not asked (routed past)", "not_answered": "Not answered",
+                         "dont_know": "Don't know", "not_applicable": "Not applicable", "invalid": "Invalid answer"}
+"""The reasons the cleaning gives for a missing answer (``<question>__missing``; empty: answered), in words."""
+
+CLEANING_STEP_LABELS = {"submissions_read": "Submissions read", "test_submissions_dropped": "Test submissions dropped",
+                        "unmatched_dropped": "Not linked to a frame unit (dropped)",
+                        "duplicates_dropped": "Duplicates dropped", "submissions_retained": "Submissions retained"}
+"""The cleaning's counts of submissions step by step (its summary's ``steps``), in words."""
+
+LINKAGE_LABELS = {"identifier": "By identifier (SIREN)", "name": "By name and type",
+                  "name_fuzzy": "By approximate name and type"}
+"""How the cleaning linked a submission to its frame unit (its summary's ``linkage``), in words."""
+
+DISPLAY_LABELS: dict[str, dict[str, str]] = {
+    "type": UNIT_TYPE_LABELS, "type_group": TYPE_GROUP_LABELS, "tier": TIER_LABELS,
+    "disposition": DISPOSITION_LABELS, "size_band": SIZE_BAND_LABELS, "political_group": POLITICAL_GROUP_LABELS,
+    "political_bloc": POLITICAL_BLOC_LABELS, "region_group": REGION_GROUP_LABELS, "method": METHOD_LABELS,
+    "missing_reason": MISSING_REASON_LABELS, "cleaning_step": CLEANING_STEP_LABELS, "linkage": LINKAGE_LABELS,
+}
+"""Variable -> code -> English label: the one vocabulary of the step notebooks' figures and tables."""
+
+
+def display_label(variable: str, code: object) -> str:
+    """English label of one code of a variable of :data:`DISPLAY_LABELS`.
+
+    Parameters
+    ----------
+    variable
+        A key of :data:`DISPLAY_LABELS` (``type_group``, ``disposition``...).
+    code
+        The code as data files hold it.
+
+    Returns
+    -------
+    str
+        Its label; the code itself (as text) when the vocabulary has none (a category of a real wave that the
+        vocabulary does not know is shown as delivered rather than hidden).
+    """
+    return DISPLAY_LABELS[variable].get(str(code), str(code))

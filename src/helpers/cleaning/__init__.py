@@ -8,7 +8,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
     'clean': ['CleanedWave', 'DISPOSITIONS', 'LOG_COLUMNS', 'NO_SUBMISSION', 'clean_wave', 'data_dictionary',
         'write_cleaned'],
     'numbers': ['Reading', 'parse_answers', 'read_number'],
-    'times': ['check_fieldwork', 'parse_submission_times'],
+    'times': ['DATE_TIME_SHAPE', 'check_fieldwork', 'parse_submission_times', 'reads_as_time'],
     'linkage': ['ABBREVIATIONS', 'COMPATIBLE_TYPES', 'SIREN', 'TYPE_WORDS', 'clean_identifier', 'core_name',
         'link_submissions', 'name_similarity'],
     'processed': ['UNIT_TEXT_COLUMNS', 'read_answers', 'read_units', 'read_weights'],

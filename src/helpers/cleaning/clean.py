@@ -33,6 +33,7 @@ import pandas as pd
 from helpers.cleaning.linkage import link_submissions
 from helpers.cleaning.recode import MISSING_SUFFIX, last_answered, recode_answers, value_columns
 from helpers.cleaning.times import check_fieldwork, parse_submission_times
+from helpers.cleaning.typed import TYPED_CHECKS
 from helpers.errors import InputError
 from helpers.frame.reader import read_frame, reference_date
 from helpers.inputs.codebook import Codebook
@@ -41,6 +42,7 @@ from helpers.inputs.ingest import LINE_COLUMN, read_table
 from helpers.inputs.textnorm import fold
 from helpers.masking import mask
 from helpers.survey.aapor import DISPOSITIONS as AAPOR_CLASSES
+from helpers.vocabulary import MISSING_REASON_LABELS
 
 # The dispositions this step gives, in AAPOR's classes (I complete, P partial, R refusal and
 # break-off, NC non-contact, UO unknown eligibility, IE ineligible).
@@ -51,10 +53,8 @@ NO_SUBMISSION = {"invited": ("unknown_eligibility", "no_reply"), "bounced": ("no
 LOG_COLUMNS = ["step", "line", "column", "response_id", "unit_id", "action", "detail"]
 # Log actions that change, reinterpret or drop one value (the others concern whole submissions).
 VALUE_ACTIONS = {"recovered": ("label_recovered", "number_recovered", "datetime_recovered", "identifier_cleaned"),
-                 "reinterpreted": ("number_reinterpreted", "population_unknown"),
-                 "dropped": ("value_invalid", "routing_discarded", "type_unrecognised")}
-# What the survey tool's response ids look like; any other value (an e-mail, a phone) is refused, masked.
-RESPONSE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+                 "reinterpreted": ("number_reinterpreted", "population_unknown", "other_text_dropped"),
+                 "dropped": ("value_invalid", "routing_discarded", "type_unrecognised", "user_missing_blanked")}
 
 
 @dataclass
@@ -108,16 +108,13 @@ def _test_submissions(raw: pd.DataFrame, codebook: Codebook) -> pd.Series:
 
 def _submissions(raw: pd.DataFrame, codebook: Codebook, path: Path, fieldwork: dict,
                  recoveries: list[dict]) -> pd.DataFrame:
-    """The submissions' metadata, typed: date-times read as typed and checked against the fieldwork."""
+    """The submissions' metadata, typed: date-times read as typed and checked against the fieldwork.
+
+    Response ids, statuses and date-times were checked with the export (:data:`helpers.cleaning.typed.TYPED_CHECKS`).
+    """
     export = codebook.export
     columns = export.columns
     response_ids = raw[columns["response_id"]].str.strip()
-    bad_id = ~response_ids.map(lambda text: bool(RESPONSE_ID.fullmatch(text)))
-    if bad_id.any():
-        first = bad_id.idxmax()
-        raise InputError(path, f"response id {mask(response_ids[first])} is not a survey tool's id (letters, "
-                               f"digits, '-' or '_'); {int(bad_id.sum())} such", row=int(raw.at[first, LINE_COLUMN]),
-                         column=columns["response_id"])
     status = raw[columns["status"]].str.strip().map(export.status_labels)
     bad_status = status.isna()
     if bad_status.any():
@@ -248,7 +245,8 @@ def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings
     log: list[dict] = []
     frame = _frame(Path(frame_path), settings, fieldwork, log)
     export = read_export(export_path, codebook, profile=reading["profile"], sheet=reading["sheet"],
-                         encoding=reading["encoding"], drop_short=reading["short_records"] == "drop")
+                         encoding=reading["encoding"], drop_short=reading["short_records"] == "drop",
+                         typed=TYPED_CHECKS)
     table, raw, path = export.table, export.data, export.path
     if raw.empty:
         raise InputError(path, "the export holds a header but no submission")
@@ -256,6 +254,15 @@ def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings
     read = len(raw)
     log.extend({"step": "read", "line": row.line, "column": None, "response_id": None, "unit_id": None,
                 "action": "dropped_row", "detail": row.reason} for row in export.dropped)
+    log.extend({"step": "read", "line": cell.line, "column": cell.column, "response_id": None, "unit_id": None,
+                "action": "user_missing_blanked",
+                "detail": f"{cell.label!r} is a user-missing code's label, not an answer: read as blank"}
+               for cell in export.blanked)
+    log.extend({"step": "read", "line": other.line, "column": other.column, "response_id": None, "unit_id": None,
+                "action": "other_text_dropped",
+                "detail": f"{mask(other.text)} typed in the {other.option!r} box: read as {other.option!r} ticked, "
+                          "the text left out"}
+               for other in export.others)
     log.extend({"step": "read", "line": None, "column": key, "response_id": None, "unit_id": None,
                 "action": "column_absent",
                 "detail": "the export has no submission times: the fieldwork analysis is left out and duplicate "
@@ -361,7 +368,7 @@ def data_dictionary(codebook: Codebook) -> pd.DataFrame:
                          "fr": question.fr, "en": question.en, "codes": codes})
         rows.append({"column": question.id + MISSING_SUFFIX, "question": question.id, "type": "missing reason",
                      "fr": f"Motif de non-réponse : {question.fr}", "en": f"Missing reason: {question.en}",
-                     "codes": "empty = answered; not_asked; not_answered; dont_know; not_applicable; invalid"})
+                     "codes": "; ".join(["empty = answered", *MISSING_REASON_LABELS])})
     return pd.DataFrame(rows)
 
 

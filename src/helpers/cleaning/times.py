@@ -51,6 +51,18 @@ def _read_one(text: str, fmt: str, short: str | None) -> tuple[dt.datetime | Non
     return None, ""
 
 
+def reads_as_time(text: str, fmt: str) -> bool:
+    """Whether :func:`parse_submission_times` reads ``text`` in ``fmt`` (a blank cell is an unknown time).
+
+    Examples
+    --------
+    >>> reads_as_time("17/09/2012 08:09", "%d/%m/%Y %H:%M:%S"), reads_as_time("17/09/2012", "%d/%m/%Y %H:%M:%S")
+    (True, False)
+    """
+    text = text.strip()
+    return not text or _read_one(text, fmt, _without_seconds(fmt))[0] is not None
+
+
 def parse_submission_times(values: pd.Series, lines: pd.Series, path: Path, column: str,
                            fmt: str) -> tuple[pd.Series, list[dict]]:
     """Read the submission time of every record.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,10 +13,11 @@ import pandas as pd
 from helpers.inputs.codebook import Codebook
 from helpers.inputs.ingest import LINE_COLUMN, RawTable
 from helpers.inputs.profiles import Layout, layout
-from helpers.inputs.readers import read_export_table
-from helpers.inputs.exportcheck import validate_export
+from helpers.inputs.readers import Grid, read_export_table
+from helpers.inputs.textnorm import fold
+from helpers.inputs.exportcheck import TypedCheck, validate_export
 
-__all__ = ["DroppedRow", "ExportRead", "read_export"]
+__all__ = ["BlankedValue", "DroppedRow", "ExportRead", "OtherText", "read_export"]
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,26 @@ class DroppedRow:
 
     line: int
     reason: str
+
+
+@dataclass(frozen=True)
+class BlankedValue:
+    """A cell read as blank: the label of a user-missing code (SPSS) or extended missing value (Stata) that is no
+    answer of its question."""
+
+    line: int
+    column: str
+    label: str
+
+
+@dataclass(frozen=True)
+class OtherText:
+    """Text typed in the "other" box of a one-cell multiple-choice question, read as that option ticked."""
+
+    line: int
+    column: str
+    text: str
+    option: str
 
 
 @dataclass(frozen=True)
@@ -43,6 +66,13 @@ class ExportRead:
     absent
         The optional columns (:data:`helpers.inputs.exportcheck.OPTIONAL_ROLES`) the export lacks, by their
         keys in the profile; they are blank in ``data``.
+    blanked
+        Cells holding the label of a user-missing code (SPSS) or extended
+        missing value (Stata) that is no answer of their question ("Sans
+        réponse", "Non affiché"), read as blank.
+    others
+        Text typed in the "other" box of a one-cell question (the profile's
+        ``multi.other``), read as that option ticked and left out.
     """
 
     path: Path
@@ -52,10 +82,29 @@ class ExportRead:
     data: pd.DataFrame
     dropped: tuple[DroppedRow, ...]
     absent: tuple[str, ...] = ()
+    blanked: tuple[BlankedValue, ...] = ()
+    others: tuple[OtherText, ...] = ()
+
+
+def _user_missing(table: RawTable, grid: Grid, resolved: Layout) -> tuple[RawTable, list[BlankedValue]]:
+    """Blank the cells holding the label of a user-missing code that is not one of their column's answers."""
+    data = table.data.copy()
+    blanked = []
+    for column in resolved.columns:
+        answers = {fold(token) for token in column.tokens}
+        labels = {label for label in grid.missing_labels.get(column.key, ()) if fold(label) not in answers}
+        if not labels or column.key not in data:
+            continue
+        hit = data[column.key].isin(labels)
+        blanked += [BlankedValue(int(line), column.key, label)
+                    for line, label in zip(data.loc[hit, LINE_COLUMN], data.loc[hit, column.key])]
+        data.loc[hit, column.key] = ""
+    return dataclasses.replace(table, data=data), blanked
 
 
 def read_export(path: str | os.PathLike[str], codebook: Codebook, *, profile: str = "default",
-                sheet: str | None = None, encoding: str | None = None, drop_short: bool = False) -> ExportRead:
+                sheet: str | None = None, encoding: str | None = None, drop_short: bool = False,
+                typed: Mapping[str, TypedCheck] | None = None) -> ExportRead:
     """Read a survey export as profile ``profile`` lays it out and check it against the profile and the codebook.
 
     Parameters
@@ -72,6 +121,9 @@ def read_export(path: str | os.PathLike[str], codebook: Codebook, *, profile: st
     drop_short
         Leave records with fewer fields than the header out, listed in
         ``dropped``, instead of stopping.
+    typed
+        The grammars of the typed fields, checked in the same pass
+        (:func:`helpers.inputs.exportcheck.export_schema`).
 
     Returns
     -------
@@ -83,11 +135,12 @@ def read_export(path: str | os.PathLike[str], codebook: Codebook, *, profile: st
         For an unreadable file, a sheet that does not exist, header rows that
         are not the profile's, a short record (unless ``drop_short``), or, in
         one message, every missing column and every value its column does not
-        expect.
+        expect (or its grammar in ``typed`` does not read).
     """
     resolved = layout(profile, codebook)
     table, grid = read_export_table(path, resolved, sheet=sheet, encoding=encoding, drop_short=drop_short)
-    validate_export(table, resolved, grid_rows=grid.rows)
+    table, blanked = _user_missing(table, grid, resolved)
+    validate_export(table, resolved, grid_rows=grid.rows, typed=typed)
     data = table.data
     dropped = [DroppedRow(r.line, f"{r.fields} fields where the header has {len(data.columns) - 1}; "
                                   "record dropped (raw.short_records: drop)") for r in table.rejected]
@@ -98,7 +151,12 @@ def read_export(path: str | os.PathLike[str], codebook: Codebook, *, profile: st
                     for line, value in zip(data.loc[marked & keep, LINE_COLUMN], data.loc[marked & keep, key])]
         keep &= ~marked
     kept = data[keep].reset_index(drop=True)
+    others = [OtherText(int(line), column.key, text, resolved.other_option(column))
+              for column in resolved.columns if resolved.other_option(column) and column.key in kept
+              for line, cell in zip(kept[LINE_COLUMN], kept[column.key].fillna("").astype(str))
+              for text in sorted(resolved.typed_other(column, cell))]
     canonical = resolved.canonical(kept.drop(columns=LINE_COLUMN)).assign(**{LINE_COLUMN: kept[LINE_COLUMN]})
     absent = tuple(column.key for column in resolved.columns if column.key not in data)
     return ExportRead(Path(path), grid.format, resolved, table, canonical,
-                      tuple(sorted(dropped, key=lambda row: row.line)), absent)
+                      tuple(sorted(dropped, key=lambda row: row.line)), absent, tuple(blanked),
+                      tuple(sorted(others, key=lambda other: other.line)))

@@ -103,6 +103,10 @@ class Multi(_Strict):
     separator: str = Field(", ", min_length=1, description="separator of the ticked options (cell layout)")
     tokens: Literal["option_fr", "option_en", "option", "option_number"] = Field(
         "option_fr", description="what names a ticked option in the cell (cell layout)")
+    other: str | None = Field(None, description="the option whose box respondents type into (cell layout; Google "
+                                                "Forms' 'Autre'), named as in the cell: a part of the cell that is "
+                                                "no option is that typed text, read as this option ticked, the text "
+                                                "left out and logged")
 
 
 class DropRule(_Strict):
@@ -239,6 +243,19 @@ class Layout:
             columns[_key(self.profile, cells)] = (rule, cells)
         return columns
 
+    def cell_parts(self, cell: str) -> set[str]:
+        """The parts of a multiple-choice cell (cell layout), stripped."""
+        return {part.strip() for part in cell.split(self.profile.multi.separator) if part.strip()}
+
+    def other_option(self, column: ColumnLayout) -> str | None:
+        """The token of the option typed into (``multi.other``) when ``column``, a one-cell question, has it."""
+        other = self.profile.multi.other
+        return other if column.kind == "multi_cell" and other in column.tokens else None
+
+    def typed_other(self, column: ColumnLayout, cell: str) -> set[str]:
+        """The parts of ``cell`` that are text typed in the "other" box of ``column`` (empty without one)."""
+        return self.cell_parts(cell) - set(column.tokens) if self.other_option(column) else set()
+
     def canonical(self, data: pd.DataFrame) -> pd.DataFrame:
         """An export read with this layout (columns named by :attr:`ColumnLayout.key`), in the default layout.
 
@@ -247,7 +264,8 @@ class Layout:
         match or refuse), the submission time is rewritten in the codebook's
         format, decimal points stay (the cleaning step reads both marks),
         multiple-choice cells become one ticked/blank column per option, an
-        optional column the export lacks is blank, and columns the layout does
+        optional column the export lacks is blank (text typed in the "other"
+        box of a one-cell question ticks that option), and columns the layout does
         not know are kept as they are. Validate first
         (:func:`helpers.inputs.exportcheck.validate_export`).
         """
@@ -261,7 +279,9 @@ class Layout:
                 continue
             values = data[column.key].fillna("").astype(str)
             if column.kind == "multi_cell":
-                parts = values.map(lambda cell: {p.strip() for p in cell.split(self.profile.multi.separator)})
+                other = self.other_option(column)
+                parts = values.map(lambda cell, column=column, other=other: self.cell_parts(cell) | (
+                    {other} if self.typed_other(column, cell) else set()))
                 for token, option_header in column.tokens.items():
                     out[option_header] = parts.map(lambda ticked, token=token: checked if token in ticked else "")
                 continue

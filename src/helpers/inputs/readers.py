@@ -8,7 +8,11 @@ column read as an Excel serial date), SPSS (``.sav``) and Stata (``.dta``),
 with pyreadstat. In ``.sav`` and ``.dta`` files a column's header is its
 variable label where it has one (SPSS and Stata names cannot hold question
 text), else its name; a numeric variable with value labels is read as its
-labels, a user-missing code without a label as blank; Stata cuts variable
+labels, a user-missing code (SPSS) or extended missing value (Stata, ``.a`` to
+``.z``) without a label as blank (one with a label is read
+as its label, and :attr:`Grid.missing_labels` names it: an answer of the
+codebook such as "Ne sait pas" stays, any other is read as blank by
+:func:`helpers.inputs.exports.read_export`); Stata cuts variable
 labels at 80 bytes, so a label that starts exactly one longer header stands
 for it. A record's line is its line in a delimited file, its row in a sheet,
 and its case number plus one in a ``.sav`` or ``.dta`` file.
@@ -17,12 +21,13 @@ and its case number plus one in a ``.sav`` or ``.dta`` file.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +60,9 @@ class Grid:
     labelled
         Whether the file holds one header row of variable labels (``.sav``,
         ``.dta``), which stands for every header row of a profile.
+    missing_labels
+        Header -> the value labels of its user-missing codes (``.sav``) or
+        extended missing values (``.dta``, ``.a`` to ``.z``).
     """
 
     path: Path
@@ -65,6 +73,7 @@ class Grid:
     separator: str = ""
     sheet: str = ""
     labelled: bool = False
+    missing_labels: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _text(value: object, datetime_format: str) -> str:
@@ -125,20 +134,30 @@ def _labelled(path: Path, kind: str, datetime_format: str) -> Grid:
         raise InputError(path, f"cannot be read as a {kind.upper()} file ({error})") from error
     labels = meta.column_names_to_labels
     value_labels = meta.variable_value_labels
-    missing = meta.missing_ranges or {}
-    header, columns = [], []
+    ranges_of = meta.missing_ranges or {}
+    extended_of = getattr(meta, "missing_user_values", None) or {}  # Stata's .a to .z, read as "a" to "z"
+    header, columns, missing_labels = [], [], {}
     for name in data.columns:
         header.append(labels.get(name) or name)
         values = data[name]
         if name in value_labels:
             mapping = value_labels[name]
-            ranges = missing.get(name, [])
+            ranges, extended = ranges_of.get(name, []), set(extended_of.get(name, []))
 
-            def label(value, mapping=mapping, ranges=ranges):
+            def is_missing(code, ranges=ranges, extended=extended):
+                if isinstance(code, str):
+                    return code in extended
+                return any(r["lo"] <= code <= r["hi"] for r in ranges)
+
+            missing_labels[header[-1]] = frozenset(text for code, text in mapping.items() if is_missing(code))
+
+            def label(value, mapping=mapping, is_missing=is_missing):
+                if isinstance(value, str) and is_missing(value):
+                    return mapping.get(value, "")
                 if isinstance(value, float | int) and not pd.isna(value):
                     if value in mapping:
                         return mapping[value]
-                    if any(r["lo"] <= value <= r["hi"] for r in ranges):
+                    if is_missing(value):
                         return ""
                 return _text(value, datetime_format)
 
@@ -146,7 +165,8 @@ def _labelled(path: Path, kind: str, datetime_format: str) -> Grid:
         else:
             columns.append([_text(value, datetime_format) for value in values])
     rows = [header, *map(list, zip(*columns))]
-    return Grid(path, kind, rows, list(range(1, len(rows) + 1)), labelled=True)
+    return Grid(path, kind, rows, list(range(1, len(rows) + 1)), labelled=True,
+                missing_labels={key: labels for key, labels in missing_labels.items() if labels})
 
 
 def read_grid(path: str | Path, *, sheet: str | None = None, encoding: str | None = None,
@@ -253,16 +273,16 @@ def keyed_table(grid: Grid, header: Header, *, drop_short: bool = False) -> RawT
                     rejected=tuple(rejected))
 
 
-def _stata_keys(data: pd.DataFrame, expected: Sequence[str]) -> pd.DataFrame:
-    """Rename Stata labels cut at 80 bytes to the one longer expected key each starts."""
+def _stata_keys(names: Sequence[str], expected: Sequence[str]) -> dict[str, str]:
+    """The renaming of Stata labels cut at 80 bytes to the one longer expected key each starts."""
     renames = {}
     long = [key for key in expected if len(key.encode("utf-8")) > STATA_LABEL_LENGTH]
-    for name in data.columns:
+    for name in names:
         if name and name not in expected:
             starting = [key for key in long if key.startswith(name)]
             if len(starting) == 1:
                 renames[name] = starting[0]
-    return data.rename(columns=renames)
+    return renames
 
 
 def _serial_dates(data: pd.DataFrame, column: str, datetime_format: str) -> None:
@@ -290,7 +310,10 @@ def read_export_table(path: str | Path, layout: Layout, *, sheet: str | None = N
     table = keyed_table(grid, layout.profile.header, drop_short=drop_short)
     data = table.data
     if grid.format == "dta":
-        data = _stata_keys(data, [column.key for column in layout.columns])
+        renames = _stata_keys(data.columns, [column.key for column in layout.columns])
+        data = data.rename(columns=renames)
+        grid = dataclasses.replace(grid, missing_labels={renames.get(key, key): labels
+                                                         for key, labels in grid.missing_labels.items()})
     submitted = layout.by_role("submitted_at").key
     if grid.format == "xlsx" and submitted in data.columns:
         _serial_dates(data, submitted, layout.datetime_format)

@@ -40,7 +40,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         'effort_available', 'effort_trend_table', 'fieldwork_results', 'fieldwork_text', 'gains_table',
         'response_curve_figure'],
     'formatting': ['FORMATS', 'LANGUAGES', 'NBSP', 'bracket', 'check_language', 'count', 'formatted_value',
-        'interval', 'long_date', 'number', 'percent', 'points', 'signed'],
+        'interval', 'long_date', 'number', 'p_value', 'percent', 'points', 'signed'],
     'index': ['write_index'],
     'links': ['RESULTS_PAGE', 'cell_anchor', 'cell_link', 'key_anchor', 'link_numbers', 'notes_html', 'page_name',
         'results_page', 'writer_of'],

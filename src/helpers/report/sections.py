@@ -27,15 +27,12 @@ from helpers.report.suppression import small_cell_note, suppress_small_cells, su
 from helpers.report.texts import run_date_of, type_label
 from helpers.report.tracing import CODEBOOK_KEY, TracedText, traced, with_sources
 from helpers.steps import figures
+from helpers.vocabulary import DISPOSITION_LABELS
 
-DISPOSITIONS = {
-    "fr": {"complete": "Réponses complètes", "partial": "Réponses partielles", "refusal": "Refus et abandons",
-           "non_contact": "Invitation non parvenue", "unknown_eligibility": "Sans réponse (éligibilité inconnue)",
-           "ineligible": "Hors champ"},
-    "en": {"complete": "Complete answers", "partial": "Partial answers", "refusal": "Refusals and break-offs",
-           "non_contact": "Invitation not delivered", "unknown_eligibility": "No reply (eligibility unknown)",
-           "ineligible": "Out of scope"},
-}
+_DISPOSITIONS_FR = {"complete": "Réponses complètes", "partial": "Réponses partielles",
+                    "refusal": "Refus et abandons", "non_contact": "Invitation non parvenue",
+                    "unknown_eligibility": "Sans réponse (éligibilité inconnue)", "ineligible": "Hors champ"}
+DISPOSITIONS = {"fr": _DISPOSITIONS_FR, "en": {key: DISPOSITION_LABELS[key] for key in _DISPOSITIONS_FR}}
 RATE_DEFINITIONS = {
     "fr": {"RR1": "complètes / éligibles et inconnues", "RR2": "complètes et partielles / éligibles et inconnues",
            "RR3": "RR1, inconnues comptées pour leur part estimée d'éligibles",

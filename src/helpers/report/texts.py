@@ -17,6 +17,7 @@ from helpers.report.formatting import NBSP, bracket, check_language, count, form
 from helpers.report.prose import render_section
 from helpers.report.results import lookup
 from helpers.report.tracing import HTMLText, derived, html_text
+from helpers.vocabulary import TYPE_GROUP_LABELS
 
 _h = html_text  # a value written into a text that is HTML
 
@@ -156,8 +157,7 @@ def banner_html(demo: bool, lang: str) -> str:
 TYPE_LABELS = {
     "fr": {"region": "Régions", "departement": "Départements", "cu_metropole": "Communautés urbaines et métropole",
            "communaute_agglomeration": "Communautés d'agglomération", "commune": "Communes"},
-    "en": {"region": "Régions", "departement": "Départements", "cu_metropole": "Urban communities and métropole",
-           "communaute_agglomeration": "Agglomeration communities", "commune": "Communes"},
+    "en": TYPE_GROUP_LABELS,
 }
 
 
