@@ -315,6 +315,7 @@ def test_a_file_cut_in_its_last_record_stops_naming_the_line_or_is_dropped(tmp_p
     cleaned = clean_wave(tmp_path / "frame.csv", export, codebook, settings, FIELDWORK, {"short_records": "drop"})
     dropped = cleaned.log[cleaned.log["action"] == "dropped_row"]
     assert dropped["line"].tolist() == [line] and "raw.short_records: drop" in dropped["detail"].iloc[0]
+    assert cleaned.summary["export"]["short_records_dropped"] == 1
     assert cleaned.summary["steps"]["submissions_read"] == reference[1].summary["steps"]["submissions_read"] - 1
 
 

@@ -254,6 +254,19 @@ def test_the_codebook_range_settles_an_ambiguous_value_when_the_column_does_not(
                                        "outside the codebook's range [0, 1000])")
 
 
+def test_a_column_the_codebook_range_reads_with_both_conventions_is_refused():
+    """'600,000' is 600 inside [10, 500000] and '9,500' is 9500: a comma decimal and a comma grouping in one
+    column, so neither reading is trusted."""
+    values = pd.Series(["600,000", "9,500", "40"])
+    with pytest.raises(InputError, match=r"column 'budget': the codebook's range \[10, 500000\] reads the column's "
+                                         r"ambiguous values with both conventions \(line 2 '600,000' read as 600; "
+                                         r"line 3 '9,500' read as 9500\)"):
+        parse_answers(values, pd.Series([2, 3, 4]), Path("e.csv"), "budget", "k€", (10.0, 500000.0))
+    numbers, _ = parse_answers(values[[0, 2]], pd.Series([2, 4], index=[0, 2]), Path("e.csv"), "budget", "k€",
+                               (10.0, 500000.0))
+    assert numbers.tolist() == [600.0, 40.0]
+
+
 def test_a_column_mixing_both_conventions_leaves_its_ambiguous_values_refused():
     values = pd.Series(["12,5", "1,234.5", "93,865"])
     with pytest.raises(InputError, match=r"column 'budget': 1 value\(s\) such as line 4 '93,865'"):
@@ -291,10 +304,30 @@ def test_blank_frame_values_used_by_weighting_are_all_named_with_unit_and_column
     assert "cleaning.population_unknown" in message
 
 
+def test_every_frame_column_the_weighting_reads_is_checked_for_every_unit(raw, wave):
+    """Type (type groups, tiers), political group (blocs), invitation outcome (eligibility) and région (groups)
+    as well as population: a blank, or a région code of no group, names each unit and column at once."""
+    lines = _blank_frame_values(raw, {"230314650": {"type": ""}, "231458993": {"political_group": ""},
+                                      "231507724": {"invitation": "", "region_code": "99"},
+                                      "231676982": {"political_group": ""}})
+    with pytest.raises(InputError) as refused:
+        _clean(raw, wave)
+    message = str(refused.value)
+    assert f"column 'type' is blank for 1 unit(s): 230314650 Midi-Pyrénées (line {lines['230314650']})" in message
+    assert (f"column 'political_group' is blank for 2 unit(s): 231458993 Île-de-France (line {lines['231458993']}), "
+            f"231676982 Lorraine (line {lines['231676982']})") in message
+    assert f"column 'invitation' is blank for 1 unit(s): 231507724 Centre (line {lines['231507724']})" in message
+    assert (f"column 'region_code' holds a code of no région group for 1 unit(s): 231507724 Centre "
+            f"(line {lines['231507724']}, '99'); expected one of ['01', ") in message
+
+
 def test_a_unit_listed_as_of_unknown_population_passes_and_is_logged(raw, wave):
     cleaned = _clean(raw, wave)
     entry = cleaned.log[cleaned.log["action"] == "population_unknown"]
     assert entry[["unit_id", "column"]].values.tolist() == [["219766763", "population"]]
+    rows = (raw / "frame.csv").read_text(encoding="utf-8").splitlines()
+    line = next(number for number, row in enumerate(rows, start=1) if row.startswith("219766763,"))
+    assert entry["detail"].iloc[0].startswith(f"no population on line {line} of frame.csv; listed in the wave's ")
     with pytest.raises(InputError, match=r"column 'population' is blank for 1 unit\(s\): 219766763 Mamoudzou"):
         _clean(raw, wave, population_unknown=[])
     with pytest.raises(InputError, match=r"listed in cleaning.population_unknown have a population in the frame: "

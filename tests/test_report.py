@@ -199,6 +199,14 @@ def test_caveats_count_the_values_the_cleaning_changed():
     assert table.at["Valeurs relues à la lecture de l'export", "Éléments"] == (
         "6 valeurs reprises de la forme saisie (3), réinterprétées selon une règle (1) ou écartées (2).")
     assert "cleaning_log.csv" in table.at["Valeurs relues à la lecture de l'export", "Traitement"]
+    results = minimal_results()
+    results["cleaning"]["export"] = {"short_records_dropped": 1}
+    for lang, caveat, text in (("fr", "Valeurs relues à la lecture de l'export", "écartées (2). 1 enregistrement(s) "
+                                "coupé(s) avant la fin écarté(s) (raw.short_records: drop)."),
+                               ("en", "Values changed on reading the export", "dropped (2). 1 record(s) cut short "
+                                "dropped (raw.short_records: drop).")):
+        table = report.caveat_table(report.caveats(results, threshold=5), lang)
+        assert table.set_index(table.columns[0]).at[caveat, table.columns[1]].endswith(text)
 
 
 def test_leadership_section_absent_present_or_incomplete():

@@ -534,7 +534,7 @@ def test_the_longest_error_outputs_stay_under_ten_lines(published, tmp_path):
     assert refused.wait() == 2
     # A wave file's problems are all listed, one a line (fixing them takes one pass), under the line that names it.
     assert len(_error_output(refused.text)) == 15 and "Traceback" not in refused.text, refused.text
-    assert "14 problems:" in refused.text and "'typo_key'" in refused.text
+    assert "14 problems:" in refused.text and "unknown key 'models.typo_key'" in refused.text
 
     out = _copy(published, tmp_path)
     raw = tmp_path / "raw"
@@ -563,3 +563,87 @@ def test_ctrl_c_while_the_command_loads_prints_one_line_and_exits_130(tmp_path):
     assert child.wait() == 130, child.text
     assert child.text.splitlines() == [child.text.splitlines()[0]] and "Traceback" not in child.text, child.text
     assert "interrupted before anything was written; previous outputs intact" in child.text
+
+
+def _recording_steps(monkeypatch, ran: list[str]) -> None:
+    """Steps that write in milliseconds what the real ones pass on: the cleaning the same file for the same raw
+    inputs, step 02 a file naming the wave settings it read; each appends its name to ``ran``."""
+    def run_side_by_side(runs, layout, timeout):
+        for step, parameters, _ in runs:
+            if step == "01_clean":
+                (layout.staged_processed / "answers.csv").write_text("unit_id\n1\n")
+            elif step == "02_response_bias":
+                settings = Path(str(parameters["wave_config"])).read_bytes()
+                (layout.staged_processed / "weights.csv").write_text(hashlib.sha256(settings).hexdigest())
+            ran.append(step)
+        return {step: 0.0 for step, _, _ in runs}
+    monkeypatch.setattr(pipeline, "run_side_by_side", run_side_by_side)
+    monkeypatch.setattr(pipeline, "render_report", lambda layout, lang: None)
+    monkeypatch.setattr(pipeline, "render_notebook_pages", lambda layout: None)
+
+
+def test_only_clean_after_the_settings_changed_reruns_every_later_step(published, tmp_path, monkeypatch):
+    """Issue 16.4: the cleaning writes the same files under new weighting settings, yet the weights are redone
+    from them, not kept from the run made under the old ones."""
+    out = _copy(published, tmp_path)
+    ran: list[str] = []
+    _recording_steps(monkeypatch, ran)
+    pipeline.run(YEAR, out_dir=str(out))
+    ran.clear()
+    pipeline.run(YEAR, out_dir=str(out), only="clean")
+    assert ran == ["01_clean"], "unchanged inputs: the later steps are kept"
+    spec = yaml.safe_load(wave_path(YEAR).read_text(encoding="utf-8"))
+    spec["weighting"]["trim_ratio"] = 3.0
+    config = tmp_path / "wave.yaml"
+    config.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    ran.clear()
+    pipeline.run(YEAR, out_dir=str(out), only="clean", config_path=str(config))
+    assert ran == list(pipeline.STEPS) + ["04_report"]  # the report once per language
+    weights = (out / "data" / "processed" / str(YEAR) / "weights.csv").read_text()
+    assert weights == hashlib.sha256(config.read_bytes()).hexdigest()
+
+
+def test_only_a_later_step_is_refused_when_the_published_run_has_no_manifest(published, tmp_path):
+    out = _copy(published, tmp_path)
+    (out / "reports" / str(YEAR) / "run.json").unlink()
+    with pytest.raises(UsageError, match=r"--only 02_response_bias: the published outputs have no run.json, so "
+                                         r"whether their earlier steps read the same inputs cannot be checked"):
+        pipeline.run(YEAR, out_dir=str(out), only="02_response_bias")
+
+
+def test_the_failed_run_the_message_names_is_kept_when_older_folders_sort_after_it(published, tmp_path):
+    """Run folders are named by local time: after the clock went back (daylight-saving time ends), the run that
+    just failed is still the one kept, with the newest others."""
+    out = _copy(published, tmp_path)
+    later = [out / ".runs" / f"{YEAR}-29991231T00000{n}-1" for n in range(3)]
+    for folder in later:
+        folder.mkdir(parents=True)
+    config = _wave_file(tmp_path, keep_failed_runs=2)
+    child = _fork("run", "--year", str(YEAR), "--out-dir", str(out), "--config", str(config),
+                  steps=_fake_steps("bad", fail=True))
+    assert child.wait() == 1
+    kept = Path(child.text.split("run kept for debugging in ")[1].split(";")[0].split()[0])
+    assert "2 older removed (run.keep_failed_runs: 2)" in child.text
+    assert sorted(path.name for path in (out / ".runs").iterdir()) == sorted([kept.name, later[2].name])
+
+
+def test_only_after_an_earlier_wave_ran_again_reruns_or_refuses(published, tmp_path, monkeypatch):
+    """The year on year reads the earlier waves' results and answers: after one of them changed, ``--only
+    report`` would publish a series of the old one beside a wave that reads the new one."""
+    out = _copy(published, tmp_path)
+    ran: list[str] = []
+    _recording_steps(monkeypatch, ran)
+    monkeypatch.setattr(publish.report, "write_index", lambda root: None)  # the fake 2011 results have no index
+    earlier_reports, earlier_processed = out / "reports" / "2011", out / "data" / "processed" / "2011"
+    earlier_reports.mkdir(parents=True)
+    earlier_processed.mkdir(parents=True)
+    (earlier_reports / "results.json").write_text(json.dumps({"response_bias": {"run": 1}}))
+    (earlier_processed / "answers.csv").write_text("unit_id\n1\n")
+    pipeline.run(YEAR, out_dir=str(out))
+    (earlier_reports / "results.json").write_text(json.dumps({"response_bias": {"run": 2}}))
+    with pytest.raises(UsageError, match=r"--only 04_report: wave 2011 results.json changed since the published "
+                                         r"run"):
+        pipeline.run(YEAR, out_dir=str(out), only="report")
+    ran.clear()
+    pipeline.run(YEAR, out_dir=str(out), only="clean")
+    assert "03_year_on_year" in ran

@@ -10,6 +10,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -179,3 +180,22 @@ def test_a_primary_weighting_this_response_cannot_give_is_named_with_the_methods
     assert usable and "'raking'" not in usable[1] and "'cell'" in usable[1]
     for method in eval(usable[1]):  # noqa: S307  a list of names the message printed
         assert method in build_weighting(population, data, {**setup.settings, "primary": method}).designs
+
+
+def test_the_2012_wave_without_its_nord_respondents_marks_the_nord_group_and_goes_on(tmp_path):
+    """Issue 16.5's own scenario: without its four Nord respondents the Nord région group has no unit of known
+    eligibility; its RR2 is 0, its RR3 not estimated, and the other groups keep their estimate of e."""
+    raw = tmp_path / "raw"
+    shutil.copytree(paths.raw_dir(YEAR), raw)
+    frame = (raw / "frame.csv").read_text(encoding="utf-8").splitlines()
+    nord = {row.split(",")[0] for row in frame[1:] if row.split(",")[6] == "31"}
+    lines = (raw / "export.csv").read_bytes().split(b"\n")
+    kept = [line for line in lines if line.split(b";")[3:4] not in ([unit.encode()] for unit in nord)]
+    assert len(lines) - len(kept) == 4
+    (raw / "export.csv").write_bytes(b"\n".join(kept))
+    _, units = _units(raw)
+    table = aapor.aapor_rates_by(units, disposition="disposition", by="region_group")
+    rr3 = table.xs("RR3", level="rate")
+    assert rr3.at["Nord", "known_eligibility"] == 0 and pd.isna(rr3.at["Nord", "rate"])
+    assert table.xs("RR2", level="rate").at["Nord", "rate"] == 0
+    assert rr3.drop(index="Nord")["rate"].notna().all()

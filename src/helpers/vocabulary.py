@@ -1,4 +1,4 @@
-"""Vocabularies defined once: unit types, tiers, type groups, political groups, weighting variables and methods.
+"""Vocabularies defined once: unit types, tiers, type groups, région groups, political groups, weighting variables and methods.
 
 The frame builder, the frame reader, the demo generator and the auxiliary
 variables of the analysis all take their categories from here, so that a demo
@@ -40,6 +40,20 @@ The unit types with the single métropole joined to the communautés urbaines it
 succeeds (a cell of one unit cannot be weighted): the response analysis's and
 the weighting's grouping of the frame.
 """
+
+REGION_GROUPS = {
+    "11": "Île-de-France",
+    **dict.fromkeys(("21", "22", "23", "24", "25", "26"), "Bassin parisien"),
+    "31": "Nord",
+    **dict.fromkeys(("41", "42", "43"), "Est"),
+    **dict.fromkeys(("52", "53", "54"), "Ouest"),
+    **dict.fromkeys(("72", "73", "74"), "Sud-Ouest"),
+    **dict.fromkeys(("82", "83"), "Centre-Est"),
+    **dict.fromkeys(("91", "93", "94"), "Méditerranée"),
+    **dict.fromkeys(("01", "02", "03", "04", "06"), "Outre-mer"),
+}
+"""Région code -> région group: INSEE's ZEAT (zones d'études et d'aménagement du territoire) of the 2012
+régions, overseas apart; the response analysis's and the weighting's grouping of the régions (``region_group``)."""
 
 POLITICAL_GROUPS = ("left", "right", "centre", "other", "unknown")
 """The political groups of a unit's executive, as frames hold them (``political_group``)."""

@@ -38,7 +38,7 @@ from helpers.errors import InputError
 from helpers.frame.reader import read_frame, reference_date
 from helpers.inputs.codebook import Codebook
 from helpers.inputs.exports import read_export
-from helpers.inputs.ingest import LINE_COLUMN
+from helpers.inputs.ingest import LINE_COLUMN, read_table
 from helpers.inputs.textnorm import fold
 from helpers.masking import mask
 from helpers.survey.aapor import DISPOSITIONS as AAPOR_CLASSES
@@ -192,10 +192,15 @@ def _frame(frame_path: Path, settings: dict, fieldwork: dict, log: list[dict]) -
         raise InputError(frame_path, f"this frame is at {stated} (its build report says so) but the wave's fieldwork "
                                      f"starts on {fieldwork['start']}: is it the frame of another wave?")
     frame = read_frame(frame_path, population_unknown=settings["population_unknown"])
+    if settings["population_unknown"]:
+        # The log's line column holds export lines: a frame value's line goes into its detail.
+        rows = read_table(frame_path).data
+        lines = dict(zip(rows["unit_id"].str.strip(), rows[LINE_COLUMN]))
     for unit_id in settings["population_unknown"]:
         log.append({"step": "frame", "line": None, "column": "population", "response_id": None, "unit_id": unit_id,
-                    "action": "population_unknown", "detail": "no population in the frame; listed in the wave's "
-                    "cleaning.population_unknown, so counted in the smallest size band"})
+                    "action": "population_unknown", "detail": f"no population on line {lines[unit_id]} of "
+                    f"{Path(frame_path).name}; listed in the wave's cleaning.population_unknown, so counted in the "
+                    "smallest size band, with the frame's smallest population for the models' log population"})
     return frame
 
 
@@ -314,6 +319,7 @@ def clean_wave(frame_path: Path, export_path: Path, codebook: Codebook, settings
         "export": {"file": path.name, "format": export.format, "profile": export.layout.name,
                    "encoding": table.encoding, "separator": table.separator,
                    "submissions": read, "rows_dropped_on_reading": len(export.dropped),
+                   "short_records_dropped": len(table.rejected),
                    "columns_dropped": extra,
                    "free_text_columns_dropped": [q.column for q in codebook.questions.values() if q.type == "text"]},
         "steps": {

@@ -24,10 +24,15 @@ mark or a thousands separator. The rule, per question (one export column):
    separator when some value groups with it (``1,234.5``, ``1.234.567``) or
    uses the other mark as the decimal (``12.5`` for the comma). Evidence one
    way only decides.
+   Evidence both ways means the column mixes the two conventions, so no
+   share of its values can be trusted to settle the others.
 2. Otherwise (no evidence, or evidence both ways), the codebook's range
-   decides a value when only one of its readings falls within ``min``-``max``.
-3. A column left with an ambiguous value is refused, naming it, with the
-   count and the lines, and what would settle it.
+   decides a value when only one of its readings falls within ``min``-``max``,
+   as long as the values it decides all read the column with one convention
+   (a decimal comma and a grouping dot, or the other way round).
+3. A column left with an ambiguous value, or whose values the range reads
+   with both conventions, is refused, naming it, with the count and the
+   lines, and what would settle it.
 
 Every value read by the rule or recovered from a form other than plain digits
 with at most one mark is returned as a recovery, for the cleaning log.
@@ -177,6 +182,7 @@ def parse_answers(values: pd.Series, lines: pd.Series, path: Path, column: str, 
     numbers = pd.Series(np.nan, index=values.index, dtype="float64")
     recoveries: list[dict] = []
     unresolved = []
+    by_range: dict = {}  # value the codebook's range settled -> whether it reads the comma as the decimal mark
     settled = {index: r for index, r in readings.items() if r.ambiguous is None}
     low, high = bounds
     for index, reading in readings.items():
@@ -197,6 +203,8 @@ def parse_answers(values: pd.Series, lines: pd.Series, path: Path, column: str, 
                       if low <= value <= high]
             rule = inside[0] if len(inside) == 1 else None
             why = f"the other reading is outside the codebook's range [{low:g}, {high:g}]"
+            if rule is not None:
+                by_range[index] = (reading.ambiguous == ",") == (rule == "decimal")
         if rule is None:
             unresolved.append(index)
             continue
@@ -205,6 +213,13 @@ def parse_answers(values: pd.Series, lines: pd.Series, path: Path, column: str, 
         recoveries.append({"line": line, "column": column, "action": "number_reinterpreted",
                            "detail": f"{raw} read as {numbers[index]:g}, {reading.ambiguous!r} as a {role} "
                                      f"(by {why}{'; ' + reading.rule if reading.rule else ''})"})
+    if len(set(by_range.values())) > 1:
+        examples = "; ".join(
+            f"line {int(lines[i])} {text[i].strip()!r} read as {numbers[i]:g}"
+            for comma in (True, False) for i in [i for i, c in by_range.items() if c == comma][:2])
+        raise InputError(path, f"the codebook's range [{low:g}, {high:g}] reads the column's ambiguous values with "
+                               f"both conventions ({examples}): a column has one, so neither can be trusted; export "
+                               "the column with an unambiguous form (e.g. 93865 or 93 865)", column=column)
     if unresolved:
         first = readings[unresolved[0]]
         examples = ", ".join(f"line {int(lines[i])} {text[i].strip()!r}" for i in unresolved[:5])

@@ -12,15 +12,16 @@ import pandas as pd
 
 from helpers.errors import InputError
 from helpers.inputs.ingest import LINE_COLUMN, parse_decimal, read_table
-from helpers.vocabulary import POLITICAL_GROUPS, UNIT_TYPES
+from helpers.vocabulary import POLITICAL_GROUPS, REGION_GROUPS, UNIT_TYPES
 
 INVITATION_OUTCOMES = ("invited", "bounced", "declined", "ineligible")
 FRAME_COLUMNS = ("unit_id", "insee_code", "name", "type", "prefecture", "region", "region_code",
                  "population", "nuance", "political_group", "invitation")
 SIZE_CLASS_BOUNDS = (0, 50_000, 100_000, 250_000, 1_000_000, np.inf)
 SIZE_CLASS_LABELS = ("<50k", "50k-100k", "100k-250k", "250k-1M", ">=1M")
-# Frame columns the weighting reads (population: size bands; region_code: groups of régions).
-WEIGHTING_COLUMNS = ("population", "region_code")
+# Frame columns the response analysis and the weighting read: type (type groups, tiers), population (size bands),
+# political_group (blocs), region_code (groups of régions), invitation (dispositions, hence eligibility).
+WEIGHTING_COLUMNS = ("type", "population", "political_group", "region_code", "invitation")
 _BUILD_REPORT_DATE = re.compile(r"Sampling frame at (\d{4}-\d{2}-\d{2})")
 
 
@@ -32,18 +33,26 @@ def _check_vocabulary(frame: pd.DataFrame, column: str, allowed: tuple[str, ...]
                          row=int(frame.at[first, LINE_COLUMN]), column=column)
 
 
+def _units(rows: pd.DataFrame, column: str | None = None) -> str:
+    """``unit name (line N)`` of each row, with its value of ``column`` when given."""
+    return ", ".join(f"{row['unit_id']} {row['name']} (line {row[LINE_COLUMN]}"
+                     + (f", {row[column]!r}" if column else "") + ")" for _, row in rows.iterrows())
+
+
 def _check_weighting_values(frame: pd.DataFrame, path: Path, population_unknown: Collection[str]) -> None:
-    """Refuse blank values the weighting would use, all at once; a listed unit may lack its population."""
+    """Refuse blank values the weighting would use, and région codes of no région group, all at once, naming
+    each unit; a listed unit may lack its population."""
     problems = []
     for column in WEIGHTING_COLUMNS:
         blank = frame[column] == ""
         if column == "population":
             blank &= ~frame["unit_id"].isin(population_unknown)
         if blank.any():
-            rows = frame[blank]
-            units = ", ".join(f"{unit} {name} (line {line})"
-                              for unit, name, line in zip(rows["unit_id"], rows["name"], rows[LINE_COLUMN]))
-            problems.append(f"column {column!r} is blank for {int(blank.sum())} unit(s): {units}")
+            problems.append(f"column {column!r} is blank for {int(blank.sum())} unit(s): {_units(frame[blank])}")
+    ungrouped = (frame["region_code"] != "") & ~frame["region_code"].isin(list(REGION_GROUPS))
+    if ungrouped.any():
+        problems.append(f"column 'region_code' holds a code of no région group for {int(ungrouped.sum())} unit(s): "
+                        f"{_units(frame[ungrouped], 'region_code')}; expected one of {sorted(REGION_GROUPS)}")
     listed = frame[frame["unit_id"].isin(population_unknown) & (frame["population"] != "")]
     if len(listed):
         problems.append("units listed in cleaning.population_unknown have a population in the frame: "
@@ -52,8 +61,9 @@ def _check_weighting_values(frame: pd.DataFrame, path: Path, population_unknown:
     if absent:
         problems.append(f"units listed in cleaning.population_unknown are not in the frame: {absent}")
     if problems:
-        raise InputError(path, "; ".join(problems) + ". The weighting uses every unit's population and région: give "
-                               "the missing values in the frame, or list a unit whose population is unknown under "
+        raise InputError(path, "; ".join(problems) + ". The response analysis and the weighting use every unit's "
+                               "type, population, political group, région and invitation outcome: give the "
+                               "missing values in the frame, or list a unit whose population is unknown under "
                                "the wave file's cleaning.population_unknown (it then goes to the smallest size band)")
 
 
@@ -86,9 +96,11 @@ def read_frame(path: str | Path, *, invitation_required: bool = True,
         demo generator, which draws them.
     population_unknown
         For a frame the weighting will use: the units known to have no
-        population. Any other blank ``population``, and any blank
-        ``region_code``, is then an error. ``None`` (the demo generator, which
-        draws over frames as given) checks neither.
+        population. Any other blank ``population``, any blank value of the
+        other :data:`WEIGHTING_COLUMNS` and any ``region_code`` outside
+        :data:`helpers.vocabulary.REGION_GROUPS` is then an error naming
+        every such unit. ``None`` (the demo generator, which draws over
+        frames as given) checks none of them.
 
     Returns
     -------
@@ -128,13 +140,13 @@ def read_frame(path: str | Path, *, invitation_required: bool = True,
         lines = clash.loc[clash["unit_id"] == first_id, LINE_COLUMN].tolist()
         raise InputError(path, f"identifier {first_id} appears on lines {lines}; identifiers must be unique",
                          column="unit_id")
+    if population_unknown is not None:
+        _check_weighting_values(frame, path, population_unknown)
     _check_vocabulary(frame, "type", UNIT_TYPES, path)
     _check_vocabulary(frame, "political_group", POLITICAL_GROUPS, path)
     outcomes = INVITATION_OUTCOMES if invitation_required else ("", *INVITATION_OUTCOMES)
     _check_vocabulary(frame, "invitation", outcomes, path)
     _check_vocabulary(frame, "prefecture", ("0", "1"), path)
-    if population_unknown is not None:
-        _check_weighting_values(frame, path, population_unknown)
 
     population = parse_decimal(frame["population"], path, "population", frame[LINE_COLUMN])
     fractional = population.notna() & (population != population.round())

@@ -149,8 +149,9 @@ class Cleaning(Section):
     population_unknown: Annotated[list[Annotated[str, Field(pattern=r"^\d{9}$")]], Field(json_schema_extra={
         "uniqueItems": True}), AfterValidator(_distinct)] = Field(
         [], description="frame units known to have no population (their 9-digit unit_id); they go to the smallest "
-                        "size band, and the cleaning log says so. Any other blank population is an error, as the "
-                        "weighting uses it")
+                        "size band (and take the frame's smallest population for the log population of the models), "
+                        "and the cleaning log says so. Any other blank population is an error, as the weighting "
+                        "uses it")
 
     @model_validator(mode="after")
     def _ordered(self) -> Cleaning:

@@ -269,16 +269,21 @@ def caveats(results: Mapping[str, Any], threshold: int) -> list[Caveat]:
         {"fr": f"Intervalles de Korn-Graubard ; cases de moins de {threshold} répondants non diffusées.",
          "en": f"Korn-Graubard intervals; cells of fewer than {threshold} respondents not shown."}))
     values = results["cleaning"]["values_logged"]
+    short = results["cleaning"].get("export", {}).get("short_records_dropped", 0)
     log.append(Caveat(
         {"fr": "Valeurs relues à la lecture de l'export", "en": "Values changed on reading the export"},
         {"fr": f"{_h(count(values['total'], 'fr'))} valeurs reprises de la forme saisie "
                f"({_h(count(values['recovered'], 'fr'))}), réinterprétées selon une règle "
                f"({_h(count(values['reinterpreted'], 'fr'))}) ou écartées "
-               f"({_h(count(values['dropped'], 'fr'))}).",
+               f"({_h(count(values['dropped'], 'fr'))})."
+               + (f" {_h(count(short, 'fr'))} enregistrement(s) coupé(s) avant la fin écarté(s) "
+                  "(raw.short_records: drop)." if short else ""),
          "en": f"{_h(count(values['total'], 'en'))} values recovered from the form typed "
                f"({_h(count(values['recovered'], 'en'))}), reinterpreted by a rule "
                f"({_h(count(values['reinterpreted'], 'en'))}) or dropped "
-               f"({_h(count(values['dropped'], 'en'))})."},
+               f"({_h(count(values['dropped'], 'en'))})."
+               + (f" {_h(count(short, 'en'))} record(s) cut short dropped (raw.short_records: drop)."
+                  if short else "")},
         "low",
         {"fr": "Chacune est listée avec sa ligne et sa colonne dans le journal de nettoyage (cleaning_log.csv).",
          "en": "Each is listed with its line and column in the cleaning log (cleaning_log.csv)."}))

@@ -1,8 +1,8 @@
 """What a published run was made of: ``reports/<year>/run.json``, the checksums of its inputs and outputs.
 
 The runner writes it into the staged reports before publishing: SHA-256 of
-each raw input, of the wave's settings and codebook, and of every file of the processed and
-reports folders. ``--only STEP`` reads it to refuse a step whose upstream
+each raw input, of the wave's settings and codebook, of the earlier waves' results and answers the year on
+year read, and of every file of the processed and reports folders. ``--only STEP`` reads it to refuse a step whose upstream
 outputs no longer match the raw inputs, and ``python -m helpers status``
 to check that the published folders are whole and of one run. It holds no
 time or path, so that a rerun on the same inputs writes the same bytes.
@@ -40,13 +40,16 @@ def step_inputs(processed: Path, reports: Path) -> dict[str, str]:
     return found
 
 
-def input_checksums(inputs: dict[str, Path], settings: dict, codebook: Path) -> dict[str, str]:
+def input_checksums(inputs: dict[str, Path], settings: dict, codebook: Path,
+                    earlier: dict[str, Path] | None = None) -> dict[str, str]:
     """SHA-256 of each raw input (by its wave key), of the wave's validated settings (so that a comment or
-    the layout of the wave file does not count as a change) and of the codebook the wave names (the later waves'
-    series read an earlier wave with it, :func:`helpers.steps.series.read_wave`)."""
+    the layout of the wave file does not count as a change), of the codebook the wave names (the later waves'
+    series read an earlier wave with it, :func:`helpers.steps.series.read_wave`) and of the ``earlier`` waves'
+    files the year on year reads (by name)."""
     text = json.dumps(settings, sort_keys=True, default=str).encode()
     return {**{f"raw.{name}": sha256(path) for name, path in sorted(inputs.items())},
-            "wave settings": hashlib.sha256(text).hexdigest(), "codebook": sha256(codebook)}
+            "wave settings": hashlib.sha256(text).hexdigest(), "codebook": sha256(codebook),
+            **{name: sha256(path) for name, path in sorted((earlier or {}).items())}}
 
 
 def write_manifest(processed: Path, reports: Path, inputs: dict[str, str]) -> Path:

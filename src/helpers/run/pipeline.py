@@ -12,8 +12,10 @@ good outputs untouched and keeps its staging folder for debugging (the last
 ``--only STEP`` runs that step on a copy of the published outputs, then each
 later group of steps as long as the group before it changed what the steps
 read from each other (:func:`helpers.run.manifest.step_inputs`), so that the
-outputs always come from one run; it is refused when the raw inputs or the
-wave's settings changed since the published run and the step is not the first.
+outputs always come from one run. When the raw inputs, the wave's settings,
+the codebook or the earlier waves' outputs the year on year reads changed
+since the published run, every later step runs (they read them too), and a step other than the first is refused, as it is when the
+published outputs have no manifest to check.
 
 Steps run in the groups of :data:`STEP_GROUPS`; the notebooks of one group
 (the two 03 steps, the report in each language) run side by side, one
@@ -170,21 +172,48 @@ def render_notebook_pages(layout: RunLayout) -> None:
     LOG.info("notebook pages: %d rendered in %.1f s", len(written), time.perf_counter() - started)
 
 
-def _check_only(only: str | None, groups, layout: RunLayout, inputs: dict[str, str]) -> None:
-    """Refuse ``--only`` on a step after the first when the published run was made from other inputs."""
-    if only is None or groups[0][0] == STEPS[0]:
-        return
+def _earlier_waves(out_root: Path, year: int) -> dict[str, Path]:
+    """The earlier waves' files the year-on-year step reads (:func:`helpers.steps.earlier_years`), by name."""
+    from helpers.steps import earlier_years  # here: importing the runner loads no statistics library
+
+    reports, processed = out_root / "reports", out_root / "data" / "processed"
+    return {f"wave {earlier} {name}": folder / str(earlier) / name
+            for earlier in earlier_years(reports, processed, year)
+            for folder, name in ((reports, "results.json"), (processed, "answers.csv"))}
+
+
+def _check_only(only: str | None, groups, layout: RunLayout, inputs: dict[str, str]) -> bool:
+    """Whether ``--only`` may keep a later group whose inputs its own steps left unchanged.
+
+    Only when the published run was made from the same raw inputs, wave settings and codebook: after any of them
+    changed, every later step reads the new version, so ``--only`` on the first step reruns them all, and
+    ``--only`` on a later step (whose earlier steps read the old version) is refused, as it is when the published
+    outputs have no manifest to check them by.
+
+    Raises
+    ------
+    helpers.errors.UsageError
+        For ``--only`` on a step after the first, when the inputs changed or cannot be checked.
+    """
+    if only is None:
+        return False
+    step, first = groups[0][0], groups[0][0] == STEPS[0]
+    again = f"run the wave again from {STEPS[0]} (--only {STEPS[0].split('_', 1)[1]}, or no --only)"
     published = read_manifest(layout.reports)
     if published is None:
-        LOG.warning("--only %s: the published outputs have no %s, so their inputs cannot be checked",
-                    groups[0][0], MANIFEST_NAME)
-        return
+        if not first:
+            raise UsageError(f"--only {step}: the published outputs have no {MANIFEST_NAME}, so whether their "
+                             f"earlier steps read the same inputs cannot be checked; {again}")
+        LOG.info("--only %s: the published outputs have no %s: every later step runs", step, MANIFEST_NAME)
+        return False
     changed = sorted(key for key in inputs.keys() | published["inputs"].keys()
                      if inputs.get(key) != published["inputs"].get(key))
+    if changed and not first:
+        raise UsageError(f"--only {step}: {', '.join(changed)} changed since the published run, whose "
+                         f"earlier steps read the old version; {again}")
     if changed:
-        raise UsageError(f"--only {groups[0][0]}: {', '.join(changed)} changed since the published run, whose "
-                         f"earlier steps read the old version; run the wave again from {STEPS[0]} "
-                         f"(--only {STEPS[0].split('_', 1)[1]}, or no --only)")
+        LOG.info("--only %s: %s changed since the published run: every later step runs", step, ", ".join(changed))
+    return not changed
 
 
 def _stage(only: str | None, layout: RunLayout) -> None:
@@ -199,8 +228,8 @@ def _stage(only: str | None, layout: RunLayout) -> None:
 def _run_groups(groups, layout: RunLayout, wave, year: int, out_root: Path, incremental: bool) -> int:
     """Run the groups of steps into the staging folder; return how many steps ran.
 
-    With ``incremental`` (``--only``), a group after the first runs only if the group before it changed the
-    files the steps read from each other.
+    With ``incremental`` (``--only`` on unchanged inputs, :func:`_check_only`), a group after the first runs only
+    if the group before it changed the files the steps read from each other.
     """
     parameters = notebook_parameters(year, layout, wave.path)
     primary_lang = wave.section("report")["lang"]
@@ -238,7 +267,7 @@ def _run_groups(groups, layout: RunLayout, wave, year: int, out_root: Path, incr
 
 def _kept(out_root: Path, year: int, layout: RunLayout, keep: int) -> str:
     """Prune the wave's failed runs to the last ``keep``; say which folder keeps this one."""
-    removed = prune_failed_runs(out_root, year, keep)
+    removed = prune_failed_runs(out_root, year, keep, layout.stage.name)
     older = f"; {len(removed)} older removed (run.keep_failed_runs: {keep})" if removed else ""
     return f"run kept for debugging in {', '.join(map(paths.display, layout.run_folders))}{older}"
 
@@ -299,12 +328,13 @@ def run(year: int, raw_dir: str | None = None, out_dir: str | None = None, only:
         recovered = complete_interrupted(out_root, year)
         if recovered:
             LOG.warning("%s", recovered)
-        inputs = input_checksums(wave.input_paths(layout.raw), wave.as_parameters(), wave.codebook_path)
-        _check_only(only, groups, layout, inputs)
+        inputs = input_checksums(wave.input_paths(layout.raw), wave.as_parameters(), wave.codebook_path,
+                                 _earlier_waves(out_root, year))
+        incremental = _check_only(only, groups, layout, inputs)
         total = time.perf_counter()
         try:
             _stage(only, layout)
-            steps = _run_groups(groups, layout, wave, year, out_root, incremental=only is not None)
+            steps = _run_groups(groups, layout, wave, year, out_root, incremental)
             write_manifest(layout.staged_processed, layout.staged_reports, inputs)
             publish_run(layout, out_root, year)
         except StepFailed as failure:

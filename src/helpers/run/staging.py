@@ -155,14 +155,18 @@ def failed_runs(out_root: Path, year: int) -> list[Path]:
     return sorted(found, key=lambda folder: folder.name)
 
 
-def prune_failed_runs(out_root: Path, year: int, keep: int) -> list[Path]:
+def prune_failed_runs(out_root: Path, year: int, keep: int, current: str | None = None) -> list[Path]:
     """Delete all but the last ``keep`` run folders of the wave under ``.runs/``; return the folders deleted.
 
-    Called while the run holds the wave's lock, so that no folder of a run still going is deleted.
+    The folder named ``current`` (the run that just failed, whose message names it) is one of those kept
+    whatever its name sorts after: folders are named by local time, which a clock or a change of daylight-saving
+    time can set back. Called while the run holds the wave's lock, so that no folder of a run still going is
+    deleted.
     """
     folders = failed_runs(out_root, year)
-    names = sorted(dict.fromkeys(folder.name for folder in folders))
-    kept = set(names[len(names) - keep:]) if keep > 0 else set()
+    others = sorted(dict.fromkeys(folder.name for folder in folders if folder.name != current))
+    room = keep - (current is not None)
+    kept = {*(others[len(others) - room:] if room > 0 else ()), current}
     removed = [folder for folder in folders if folder.name not in kept]
     for folder in removed:
         shutil.rmtree(folder, ignore_errors=True)

@@ -10,23 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.vocabulary import TIERS, TYPE_GROUPS
+from helpers.vocabulary import REGION_GROUPS, TIERS, TYPE_GROUPS
 
 SIZE_BANDS = ((0, "<100k"), (100_000, "100k-500k"), (500_000, ">=500k"))
 POLITICAL_BLOCS = {"left": "left", "right": "right", "centre": "centre_other", "other": "centre_other",
                    "unknown": "centre_other"}
-# INSEE's ZEAT (zones d'études et d'aménagement du territoire) of the 2012 régions, overseas apart.
-REGION_GROUPS = {
-    "11": "Île-de-France",
-    **dict.fromkeys(("21", "22", "23", "24", "25", "26"), "Bassin parisien"),
-    "31": "Nord",
-    **dict.fromkeys(("41", "42", "43"), "Est"),
-    **dict.fromkeys(("52", "53", "54"), "Ouest"),
-    **dict.fromkeys(("72", "73", "74"), "Sud-Ouest"),
-    **dict.fromkeys(("82", "83"), "Centre-Est"),
-    **dict.fromkeys(("91", "93", "94"), "Méditerranée"),
-    **dict.fromkeys(("01", "02", "03", "04", "06"), "Outre-mer"),
-}
 
 
 def add_auxiliary(frame: pd.DataFrame) -> pd.DataFrame:
