@@ -39,6 +39,23 @@ def test_bad_values_name_line_and_column(tmp_path, position, value, message):
         read_frame(write_frame(tmp_path, rows))
 
 
+def test_every_bad_value_of_a_frame_is_listed_at_once(tmp_path):
+    rows = [list(row) for row in FRAME_ROWS] + [list(FRAME_ROWS[1])]
+    rows[0][0] = "20000001"
+    rows[2][3] = "syndicat"
+    rows[4][3] = "mairie"
+    rows[5][10] = "sent"
+    with pytest.raises(InputError) as refused:
+        read_frame(write_frame(tmp_path, rows))
+    message = str(refused.value)
+    assert "5 problems:" in message
+    for text in ("line 2, column 'unit_id': '20000001' is not a 9-digit identifier",
+                 "line 4, column 'type': 'syndicat' is not one of", "line 6, column 'type': 'mairie' is not one of",
+                 "line 7, column 'invitation': 'sent' is not one of",
+                 "column 'unit_id': identifier 200000002 appears on lines [3, 9]"):
+        assert text in message
+
+
 def test_missing_column_is_named(tmp_path):
     path = write_frame(tmp_path)
     path.write_text(path.read_text(encoding="utf-8").replace("invitation", "invitations"), encoding="utf-8")

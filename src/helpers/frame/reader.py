@@ -25,12 +25,32 @@ WEIGHTING_COLUMNS = ("type", "population", "political_group", "region_code", "in
 _BUILD_REPORT_DATE = re.compile(r"Sampling frame at (\d{4}-\d{2}-\d{2})")
 
 
-def _check_vocabulary(frame: pd.DataFrame, column: str, allowed: tuple[str, ...], path: Path) -> None:
-    bad = ~frame[column].isin(allowed)
-    if bad.any():
-        first = bad.idxmax()
-        raise InputError(path, f"{frame.at[first, column]!r} is not one of {list(allowed)}",
-                         row=int(frame.at[first, LINE_COLUMN]), column=column)
+Problem = tuple[int | None, str | None, str]
+"""A frame problem: its line and column (``None`` when the text names them) and what is wrong."""
+
+
+def _bad_rows(frame: pd.DataFrame, bad: pd.Series, column: str, expected: str) -> list[Problem]:
+    """One problem per line whose ``column`` is ``bad``: the value found and what ``expected`` it to be."""
+    rows = frame.loc[bad, [column, LINE_COLUMN]]
+    return [(int(line), column, f"{value!r} {expected}") for value, line in zip(rows[column], rows[LINE_COLUMN])]
+
+
+def _where(line: int | None, column: str | None) -> str:
+    parts = [*([f"line {line}"] if line is not None else []), *([f"column {column!r}"] if column else [])]
+    return ", ".join(parts) + ": " if parts else ""
+
+
+def _raise_problems(path: Path, problems: list[Problem], remedy: str = "") -> None:
+    """Refuse the frame with every problem found: one keeps its line and column in the error, several are listed;
+    ``remedy`` follows them."""
+    if not problems:
+        return
+    after = f"\n{remedy}" if remedy else ""
+    if len(problems) == 1:
+        line, column, text = problems[0]
+        raise InputError(path, text + (f". {remedy}" if remedy else ""), row=line, column=column)
+    listed = "\n".join(f"  - {_where(line, column)}{text}" for line, column, text in problems)
+    raise InputError(path, f"{len(problems)} problems:\n{listed}{after}")
 
 
 def _units(rows: pd.DataFrame, column: str | None = None) -> str:
@@ -39,32 +59,36 @@ def _units(rows: pd.DataFrame, column: str | None = None) -> str:
                      + (f", {row[column]!r}" if column else "") + ")" for _, row in rows.iterrows())
 
 
-def _check_weighting_values(frame: pd.DataFrame, path: Path, population_unknown: Collection[str]) -> None:
-    """Refuse blank values the weighting would use, and région codes of no région group, all at once, naming
-    each unit; a listed unit may lack its population."""
-    problems = []
+WEIGHTING_REMEDY = ("The response analysis and the weighting use every unit's type, population, political group, "
+                    "région and invitation outcome: give the missing values in the frame, or list a unit whose "
+                    "population is unknown under the wave file's cleaning.population_unknown (it then goes to the "
+                    "smallest size band)")
+
+
+def _weighting_problems(frame: pd.DataFrame, population_unknown: Collection[str]) -> list[Problem]:
+    """Blank values the weighting would use, and région codes of no région group, naming each unit; a listed unit
+    may lack its population."""
+    problems: list[Problem] = []
     for column in WEIGHTING_COLUMNS:
         blank = frame[column] == ""
         if column == "population":
             blank &= ~frame["unit_id"].isin(population_unknown)
         if blank.any():
-            problems.append(f"column {column!r} is blank for {int(blank.sum())} unit(s): {_units(frame[blank])}")
+            problems.append((None, None, f"column {column!r} is blank for {int(blank.sum())} unit(s): "
+                                         f"{_units(frame[blank])}"))
     ungrouped = (frame["region_code"] != "") & ~frame["region_code"].isin(list(REGION_GROUPS))
     if ungrouped.any():
-        problems.append(f"column 'region_code' holds a code of no région group for {int(ungrouped.sum())} unit(s): "
-                        f"{_units(frame[ungrouped], 'region_code')}; expected one of {sorted(REGION_GROUPS)}")
+        problems.append((None, None, f"column 'region_code' holds a code of no région group for "
+                                     f"{int(ungrouped.sum())} unit(s): {_units(frame[ungrouped], 'region_code')}; "
+                                     f"expected one of {sorted(REGION_GROUPS)}"))
     listed = frame[frame["unit_id"].isin(population_unknown) & (frame["population"] != "")]
     if len(listed):
-        problems.append("units listed in cleaning.population_unknown have a population in the frame: "
-                        + ", ".join(f"{row.unit_id} {row.name}" for row in listed.itertuples()))
+        problems.append((None, None, "units listed in cleaning.population_unknown have a population in the frame: "
+                                     + ", ".join(f"{row.unit_id} {row.name}" for row in listed.itertuples())))
     absent = sorted(set(population_unknown) - set(frame["unit_id"]))
     if absent:
-        problems.append(f"units listed in cleaning.population_unknown are not in the frame: {absent}")
-    if problems:
-        raise InputError(path, "; ".join(problems) + ". The response analysis and the weighting use every unit's "
-                               "type, population, political group, région and invitation outcome: give the "
-                               "missing values in the frame, or list a unit whose population is unknown under "
-                               "the wave file's cleaning.population_unknown (it then goes to the smallest size band)")
+        problems.append((None, None, f"units listed in cleaning.population_unknown are not in the frame: {absent}"))
+    return problems
 
 
 def reference_date(path: str | Path) -> dt.date | None:
@@ -111,11 +135,11 @@ def read_frame(path: str | Path, *, invitation_required: bool = True,
     Raises
     ------
     InputError
-        Naming the column or line at fault: a missing column, an identifier
-        that is not 9 digits or appears twice, a value outside a vocabulary,
-        a population that is not a whole number, or (with
-        ``population_unknown``) blank values the weighting uses, every unit
-        at once.
+        Naming the line and column of every problem at once: an identifier
+        that is not 9 digits or appears twice, a value outside a vocabulary
+        and (with ``population_unknown``) blank values the weighting uses,
+        unit by unit; then a population that is not a whole number. A
+        missing column is refused before anything else.
     """
     table = read_table(path)
     frame, path = table.data, table.path
@@ -128,32 +152,25 @@ def read_frame(path: str | Path, *, invitation_required: bool = True,
     for column in FRAME_COLUMNS:
         frame[column] = frame[column].str.strip()
 
-    bad_id = ~frame["unit_id"].str.fullmatch(r"\d{9}")
-    if bad_id.any():
-        first = bad_id.idxmax()
-        raise InputError(path, f"{frame.at[first, 'unit_id']!r} is not a 9-digit identifier",
-                         row=int(frame.at[first, LINE_COLUMN]), column="unit_id")
-    duplicated = frame["unit_id"].duplicated(keep=False)
-    if duplicated.any():
-        clash = frame.loc[duplicated, ["unit_id", LINE_COLUMN]]
-        first_id = clash["unit_id"].iloc[0]
-        lines = clash.loc[clash["unit_id"] == first_id, LINE_COLUMN].tolist()
-        raise InputError(path, f"identifier {first_id} appears on lines {lines}; identifiers must be unique",
-                         column="unit_id")
-    if population_unknown is not None:
-        _check_weighting_values(frame, path, population_unknown)
-    _check_vocabulary(frame, "type", UNIT_TYPES, path)
-    _check_vocabulary(frame, "political_group", POLITICAL_GROUPS, path)
+    problems = _bad_rows(frame, ~frame["unit_id"].str.fullmatch(r"\d{9}"), "unit_id", "is not a 9-digit identifier")
+    clash = frame.loc[frame["unit_id"].duplicated(keep=False), ["unit_id", LINE_COLUMN]]
+    for unit_id, lines in clash.groupby("unit_id", sort=False)[LINE_COLUMN]:
+        problems.append((None, "unit_id", f"identifier {unit_id} appears on lines {lines.tolist()}; identifiers "
+                                          f"must be unique"))
     outcomes = INVITATION_OUTCOMES if invitation_required else ("", *INVITATION_OUTCOMES)
-    _check_vocabulary(frame, "invitation", outcomes, path)
-    _check_vocabulary(frame, "prefecture", ("0", "1"), path)
+    weighted = population_unknown is not None
+    for column, allowed in (("type", UNIT_TYPES), ("political_group", POLITICAL_GROUPS), ("invitation", outcomes),
+                            ("prefecture", ("0", "1"))):
+        bad = ~frame[column].isin(allowed)
+        if weighted and column in WEIGHTING_COLUMNS:
+            bad &= frame[column] != ""  # a blank the weighting reads is a problem of its own, unit by unit
+        problems += _bad_rows(frame, bad, column, f"is not one of {list(allowed)}")
+    blanks = _weighting_problems(frame, population_unknown) if weighted else []
+    _raise_problems(path, problems + blanks, WEIGHTING_REMEDY if blanks else "")
 
     population = parse_decimal(frame["population"], path, "population", frame[LINE_COLUMN])
     fractional = population.notna() & (population != population.round())
-    if fractional.any():
-        first = fractional.idxmax()
-        raise InputError(path, f"population {frame.at[first, 'population']!r} is not a whole number",
-                         row=int(frame.at[first, LINE_COLUMN]), column="population")
+    _raise_problems(path, _bad_rows(frame, fractional, "population", "is not a whole number"))
     frame["population"] = population.astype("Int64")
     frame["prefecture"] = frame["prefecture"] == "1"
     frame["size_class"] = size_class(frame["population"])
