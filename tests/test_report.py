@@ -103,6 +103,20 @@ def test_representativity_states_the_frame_tests_with_their_p_values():
                                                         "representativity")
 
 
+def test_the_weighting_variables_are_named_in_words():
+    context = {"bias": {"weighting": {"primary": "raking", "margins": ["type_group", "size_band"]},
+                        "variance": {"method": "linearisation"}},
+               "primary_diagnostics": {"kish_deff": 1.2}, "level": 0.95, "threshold": 5, "shows_published": False}
+    french = report.render_section("indicators", context, "fr")
+    assert "sur les marges type de collectivité, tranche de population" in french and "type_group" not in french
+    assert "on the margins type of authority, population band" in report.render_section("indicators", context, "en")
+    results = minimal_results()
+    summary = " ".join(finding.text(results, "en")
+                       for finding in report.summary_findings(results, {"savings": "Savings"}, "en"))
+    assert "within the cells type of authority only, without calibrating to the margins type of authority, " \
+           "population band" in summary
+
+
 def test_runner_modules_import_no_plotting_library():
     code = ("import sys; import helpers.report.render, helpers.report.pdf, helpers.report.index; "
             "from helpers import report; report.render_wave, report.write_index, report.LANGUAGES; "
@@ -245,7 +259,8 @@ def test_summary_findings_state_results_with_intervals():
            "répondants), 25,0\u00a0% sans pondération." in texts
     assert "entre 12,0\u00a0% et 29,0\u00a0% (contre 19,0\u00a0%" in texts[-1]
     assert ("ce chiffre diffère des 20,0\u00a0% de l'estimation principale parce qu'il redresse dans les seules "
-            "cellules type_group, sans caler sur les marges type_group, size_band") in texts[-1], \
+            "cellules type de collectivité, sans caler sur les marges type de collectivité, tranche de "
+            "population") in texts[-1], \
         "the summary says why its two savings figures differ"
 
 

@@ -3,6 +3,7 @@
 Its public API, by module (``from helpers import report``; ``report.render_wave(...)``):
 
 - ``formatting``: numbers, shares, intervals and dates as French or English text;
+- ``labels``: the frame variables of the settings (weighting cells, margins) named in words;
 - ``results``: the results file the steps write and the report reads;
 - ``tables``: tables as text;
 - ``provenance``: checksums, commit and package versions;
@@ -28,7 +29,8 @@ import lazy_loader
 # import every module and its libraries.
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    submodules=['charts', 'display', 'exports', 'fieldwork', 'formatting', 'index', 'links', 'pages', 'pdf', 'prose', 'provenance',
+    submodules=['charts', 'display', 'exports', 'fieldwork', 'formatting', 'index', 'labels', 'links', 'pages', 'pdf',
+                'prose', 'provenance',
                 'render', 'results', 'sections', 'series', 'suppression', 'tables', 'texts', 'tracing'],
     submod_attrs={
     'charts': ['delta_figure', 'headline_figure', 'rates_by_type_figure', 'trend_figure'],
@@ -42,6 +44,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     'formatting': ['FORMATS', 'LANGUAGES', 'NBSP', 'bracket', 'check_language', 'count', 'formatted_value',
         'interval', 'long_date', 'number', 'p_value', 'percent', 'points', 'signed'],
     'index': ['write_index'],
+    'labels': ['VARIABLE_LABELS', 'variables'],
     'links': ['RESULTS_PAGE', 'cell_anchor', 'cell_link', 'key_anchor', 'link_numbers', 'notes_html', 'page_name',
         'results_page', 'writer_of'],
     'pages': ['linked_to_pages', 'notebook_page', 'write_notebook_pages'],

@@ -8,8 +8,9 @@ not lists or tables).
 
 In a template, values are written through filters, in the template's language (``lang``):
 ``percent``, ``points``, ``signed``, ``count``, ``ratio``, ``decimal3``, ``level``, ``year`` and ``p_value`` (the
-formats of :data:`helpers.report.formatting.FORMATS`), ``number(digits)``, ``points(digits)``, ``long_date``
-and ``in_sentence`` (a label inside a sentence, :func:`in_sentence`); and through functions:
+formats of :data:`helpers.report.formatting.FORMATS`), ``number(digits)``, ``points(digits)``, ``long_date``,
+``in_sentence`` (a label inside a sentence, :func:`in_sentence`) and ``variables`` (frame variables named in
+words, :func:`helpers.report.labels.variables`); and through functions:
 ``interval(low, high, kind="percent")`` at the context's confidence ``level``, and
 ``bracket(low, high, kind="percent")``. A number read through
 :func:`helpers.report.tracing.traced` is written as an HTML ``span`` naming its results key (Markdown keeps
@@ -28,6 +29,7 @@ import jinja2
 
 from helpers.report import formatting
 from helpers.report.formatting import check_language
+from helpers.report.labels import variables
 from helpers.report.tracing import markup
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
@@ -78,7 +80,8 @@ def environment() -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True, autoescape=False)
     env.filters.update({kind: _in_language(write) for kind, write in formatting.FORMATS.items()})
     env.filters.update({"number": _in_language(formatting.number), "points": _in_language(formatting.points),
-                        "long_date": _in_language(formatting.long_date), "in_sentence": in_sentence})
+                        "long_date": _in_language(formatting.long_date), "in_sentence": in_sentence,
+                        "variables": jinja2.pass_context(lambda context, codes: variables(codes, context["lang"]))})
     env.globals.update({"interval": _interval, "bracket": _bracket})
     return env
 

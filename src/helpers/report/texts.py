@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from helpers.report.formatting import NBSP, bracket, check_language, count, formatted_value, number, percent, points
+from helpers.report.labels import variables
 from helpers.report.prose import render_section
 from helpers.report.results import lookup
 from helpers.report.tracing import HTMLText, derived, html_text
@@ -113,7 +114,7 @@ def summary_findings(results: Mapping[str, Any], labels: Mapping[str, str], lang
     if "savings" in curves and {"0.5", "1.0", "2.0"} <= set(curves["savings"]):
         curve = "response_bias/nonignorable/delta_curves/savings"
         weighting = results["cleaning"]["wave"]["weighting"]
-        cells, margins = ", ".join(weighting["cells"]), ", ".join(weighting["margins"])
+        cells, margins = variables(weighting["cells"], lang), variables(weighting["margins"], lang)
         text = {"fr": "Si les non-répondants avaient deux fois moins ou deux fois plus de chances que les "
                       "répondants de déclarer des économies, la part des collectivités qui en déclarent serait "
                       "comprise entre {} et {} (contre {} si la non-réponse est ignorable dans les cellules de "
