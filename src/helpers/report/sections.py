@@ -146,7 +146,8 @@ def start(year: int, *, reports_dir: str | Path | None = None, lang: str = "fr",
     context = {
         "year": wave["year"], "date": date, "level": wave["estimation"]["confidence_level"],
         "threshold": wave["report"]["small_cell_threshold"], "wave": wave, "cleaning": results["cleaning"],
-        "bias": bias, "design_tests": results.get("design_tests", {}), "trend": trend, "previous": trend.get("previous_year", year - 1),
+        "bias": bias, "design_tests": results.get("design_tests", {}), "trend": trend,
+        "previous": trend.get("previous_year", year - 1),
         "primary_diagnostics": bias["weighting"]["diagnostics"][bias["weighting"]["primary"]],
         "shows_published": year == PUBLISHED_YEAR,
     }
