@@ -531,6 +531,10 @@ class ReplicateDesign:
             raise ValueError(f"domain: expected a complete boolean mask of {len(self.data)} units")
         return selected.to_numpy(dtype=bool)
 
+    def _masked_weights(self, mask: np.ndarray) -> np.ndarray:
+        # The full-sample weights, then each replicate's, zero outside the mask: row 0 gives the estimate.
+        return np.vstack([self._weights, self._replicates]) * mask
+
     def _mask(self, y: np.ndarray, domain: Column | None) -> np.ndarray:
         return ~np.isnan(y) & self.domain_mask(domain)
 
@@ -599,7 +603,7 @@ class ReplicateDesign:
         """
         mask = np.asarray(mask, dtype=bool)
         filled = np.where(mask[:, None], np.asarray(values, dtype=float), 0.0)
-        weights = np.vstack([self._weights, self._replicates]) * mask
+        weights = self._masked_weights(mask)
         sizes = weights.sum(axis=1)
         means = np.divide(weights @ filled, sizes[:, None], out=np.full((len(sizes), filled.shape[1]), np.nan),
                           where=sizes[:, None] > 0)
@@ -610,7 +614,7 @@ class ReplicateDesign:
         values = self._values(y)
         mask = self._mask(values, domain)
         filled = np.where(mask, values, 0.0)
-        weights = np.vstack([self._weights, self._replicates]) * mask
+        weights = self._masked_weights(mask)
         totals = weights @ filled
         if ratio:
             sizes = weights.sum(axis=1)
@@ -636,7 +640,7 @@ class ReplicateDesign:
         """
         num, den = self._values(y), self._values(x)
         mask = self._mask(num, domain) & ~np.isnan(den)
-        weights = np.vstack([self._weights, self._replicates]) * mask
+        weights = self._masked_weights(mask)
         numerators, denominators = weights @ np.where(mask, num, 0.0), weights @ np.where(mask, den, 0.0)
         if denominators[0] == 0:
             raise ValueError(f"{x if isinstance(x, str) else 'x'}: weighted total 0; a ratio needs a non-zero "
