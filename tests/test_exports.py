@@ -372,7 +372,8 @@ def test_demo_command_writes_the_export_as_the_tool_would(tmp_path, wave, codebo
 
 
 def test_a_qualtrics_workbook_gives_the_weights_and_estimates_of_the_csv(tmp_path, demo_run_2012):
-    """The full chain for one profile x format: steps 01 and 02 through the runner on a Qualtrics .xlsx."""
+    """The full chain for one profile x format: a run of the wave on a Qualtrics .xlsx gives the processed files,
+    weights and estimates included, of the run on the CSV export."""
     raw = tmp_path / "raw"
     write_wave(generate_wave(YEAR), raw, tmp_path / "truth.json", profile="qualtrics", file_format="xlsx")
     (raw / "export.csv").unlink(missing_ok=True)
@@ -380,9 +381,8 @@ def test_a_qualtrics_workbook_gives_the_weights_and_estimates_of_the_csv(tmp_pat
     config.write_text(load_wave(YEAR).path.read_text(encoding="utf-8").replace(
         "  export: export.csv\n", "  export: export.xlsx\n  profile: qualtrics\n"), encoding="utf-8")
     out = tmp_path / "out"
-    for step in ("01_clean", "02_response_bias"):
-        result = run_cli("--out-dir", str(out), "--raw-dir", str(raw), "--config", str(config), "--only", step)
-        assert result.returncode == 0, result.stderr
+    result = run_cli("--out-dir", str(out), "--raw-dir", str(raw), "--config", str(config))
+    assert result.returncode == 0, result.stderr
     processed = f"data/processed/{YEAR}"
     for name in ("units.csv", "answers.csv", "weights.csv", "estimates.csv", "domain_estimates.csv",
                  "response_rates.csv"):
