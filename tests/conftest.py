@@ -23,7 +23,7 @@ from helpers.paths import DATA_DIR, ROOT
 RUN_FIXTURES = {"demo_run", "demo_run_2012", "series_run"}
 # One group for the 2012 wave's tests and the series': a group of their own would put the series on the other
 # worker, which would run a 2012 wave of its own first (a session fixture belongs to one worker), and on 2 cores
-# the suite is bound by CPU (measured: 15 min 20 s that way, against 13 min 42 s with one group).
+# the suite is bound by CPU (measured in a fresh clone: 15 min 20 s that way, against 13 min 4 s with one group).
 RUN_GROUP = "demo-run-2012"
 YEAR = 2012
 SERIES_YEARS = (2013, 2014, 2015, 2016)  # the demo waves after 2012, run in order by series_run
