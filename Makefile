@@ -1,7 +1,8 @@
 # One-command entry points. Every target sets up the virtualenv from the lock file on first use.
 # The set-up compiles the installed packages to bytecode: every kernel of a run imports the scientific stack, and
-# where PYTHONDONTWRITEBYTECODE is set (it is on the machines this project is built on) nothing else would, so each import would compile
-# numpy, pandas, scipy, statsmodels, matplotlib and seaborn from source again (12 s a kernel instead of 4).
+# where PYTHONDONTWRITEBYTECODE is set (it is on the machines this project is built on) nothing else would, so
+# each import would compile numpy, pandas, scipy, statsmodels, matplotlib and seaborn from source again (12 s a
+# kernel instead of 4).
 PYTHON ?= python3.11
 YEAR ?= 2012
 VENV := .venv
